@@ -1,0 +1,62 @@
+# offlabel — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help install demo serve test test-fast lint format typecheck contract pytest bench lock clean
+
+help:
+	@echo "make demo   install, migrate, load the demo and serve http://127.0.0.1:8000"
+	@echo "make test   lint, types, import contract and the whole test suite (what CI runs)"
+	@echo "make bench  run the benchmarks (ratios against references in the same run)"
+	@echo "make lint   ruff lint and format check"
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) pip install --quiet -p $(PY) -r requirements.lock
+	$(UV) pip install --quiet -p $(PY) --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/offlabel demo --serve
+
+serve: $(STAMP)
+	$(VENV)/bin/offlabel serve
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy src
+
+contract: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+pytest: $(STAMP)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test: lint typecheck contract pytest
+
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -n 2 -m "not slow and not e2e and not network" $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py $(BENCH)
+
+# Re-pin every dependency after editing pyproject.toml.
+lock: $(STAMP)
+	$(UV) pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache

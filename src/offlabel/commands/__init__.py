@@ -1,0 +1,1 @@
+"""Sub-commands of ``offlabel``: one module per domain, each exporting ``command``."""

@@ -1,0 +1,18 @@
+from collections.abc import Callable
+
+from django.apps import AppConfig
+
+from offlabel.web.common.extensions import NavItem
+
+
+class AccountsConfig(AppConfig):
+    name = "offlabel.web.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and roles"
+    nav_items = [NavItem("Role requests", "accounts:role_requests", ("editor",))]
+
+    def demo_load(self, out: Callable[[str], None]) -> None:
+        from offlabel.web.accounts import demo
+
+        demo.load()
+        out(f"accounts: {len(demo.DEMO_ACCOUNTS)} demo accounts")

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from offlabel.web.accounts.models import User
+from offlabel.web.accounts.roles import REQUESTABLE_ROLES, SELF_SERVICE_ROLES, Role
+
+_SIGN_UP_ROLES = [(r.value, r.label) for r in Role if r in SELF_SERVICE_ROLES | REQUESTABLE_ROLES]
+
+
+class SignUpForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    display_name = forms.CharField(
+        label="Name shown to others",
+        max_length=80,
+        help_text="A first name or a nickname is enough.",
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    roles = forms.MultipleChoiceField(
+        label="I am…",
+        choices=_SIGN_UP_ROLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Clinician, veterinarian and reviewer roles are checked by an editor before they work."
+        ),
+    )
+    professional_note = forms.CharField(
+        label="For professionals: licence number, institution, or how we can check",
+        max_length=300,
+        required=False,
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this e-mail address already exists.")
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            probe = User(email=data.get("email", ""), display_name=data.get("display_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        professional = set(data.get("roles", [])) & set(REQUESTABLE_ROLES)
+        if professional and not data.get("professional_note", "").strip():
+            self.add_error(
+                "professional_note", "Tell the editors how to check your professional role."
+            )
+        return data
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="E-mail address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class RoleRequestForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=_SIGN_UP_ROLES)
+    note = forms.CharField(label="How can editors check it?", max_length=300, required=False)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from offlabel.web.accounts.roles import Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    display_name = models.CharField(
+        max_length=80, help_text="Shown to others instead of your e-mail."
+    )
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    # Role checks read the prefetched grants when present, so lists of users stay one query.
+    def granted_roles(self) -> frozenset[str]:
+        cached = getattr(self, "_granted_roles", None)
+        if cached is None:
+            cached = frozenset(
+                self.role_grants.filter(status=RoleGrant.Status.GRANTED).values_list(
+                    "role", flat=True
+                )
+            )
+            self._granted_roles = cached
+        return cached
+
+    def has_role(self, role: str) -> bool:
+        return self.is_active and role in self.granted_roles()
+
+    def has_any_role(self, *roles: str) -> bool:
+        return self.is_active and bool(self.granted_roles().intersection(roles))
+
+    @property
+    def is_editor(self) -> bool:
+        return self.has_role(Role.EDITOR)
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.has_role(Role.REVIEWER)
+
+
+class RoleGrant(models.Model):
+    """A role asked for by, or granted to, one user."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For professionals: licence, institution, how to check.",
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.get_status_display()})"

@@ -1,0 +1,18 @@
+from collections.abc import Callable
+
+from django.apps import AppConfig
+
+from offlabel.web.common.extensions import NavItem
+
+
+class CatalogConfig(AppConfig):
+    name = "offlabel.web.catalog"
+    label = "catalog"
+    verbose_name = "Therapies, conditions and topics"
+    nav_items = [NavItem("Topics", "catalog:home")]
+
+    def demo_load(self, out: Callable[[str], None]) -> None:
+        from offlabel.web.catalog import demo
+
+        topics = demo.load()
+        out(f"catalog: {len(topics)} topics")

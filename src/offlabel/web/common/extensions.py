@@ -1,0 +1,79 @@
+"""How domain apps add to shared pages without editing them.
+
+An app's ``AppConfig`` may declare:
+
+``nav_items``
+    a list of :class:`NavItem` shown in the site header, in app order.
+``topic_panels(self, request, topic)``
+    returns a list of :class:`Panel` shown on a topic's page (the review grades, the registry
+    summary, the discussion, …), in app order.
+``demo_load(self, out)``
+    loads the app's demo content; ``offlabel demo`` calls it in ``INSTALLED_APPS`` order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.http import HttpRequest
+
+# Who sees a navigation item: everyone, signed-in users, or holders of one of the roles.
+EVERYONE = "everyone"
+SIGNED_IN = "signed_in"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    audience: tuple[str, ...] = (EVERYONE,)
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _offlabel_apps() -> Iterator[AppConfig]:
+    for config in apps.get_app_configs():
+        if config.name.startswith("offlabel.web."):
+            yield config
+
+
+def nav_items_for(user: Any) -> list[NavItem]:
+    """The header links this user may see."""
+    visible: list[NavItem] = []
+    for config in _offlabel_apps():
+        for item in getattr(config, "nav_items", []):
+            if EVERYONE in item.audience or (
+                user.is_authenticated
+                and (SIGNED_IN in item.audience or user.has_any_role(*item.audience))
+            ):
+                visible.append(item)
+    return visible
+
+
+def topic_panels_for(request: HttpRequest, topic: Any) -> list[Panel]:
+    """The panels every app contributes to a topic page."""
+    panels: list[Panel] = []
+    for config in _offlabel_apps():
+        contribute: Callable[[HttpRequest, Any], list[Panel]] | None = getattr(
+            config, "topic_panels", None
+        )
+        if contribute is not None:
+            panels.extend(contribute(request, topic))
+    return panels
+
+
+def demo_loaders() -> list[tuple[str, Callable[[Callable[[str], None]], None]]]:
+    """``(app label, loader)`` for every app with demo content, in load order."""
+    return [
+        (config.label, config.demo_load)  # type: ignore[attr-defined]
+        for config in _offlabel_apps()
+        if callable(getattr(config, "demo_load", None))
+    ]

@@ -1,0 +1,17 @@
+"""Root URLs: each domain app mounts its own ``urls.py``."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("offlabel.web.accounts.urls")),
+    path("literature/", include("offlabel.web.literature.urls")),
+    path("reviews/", include("offlabel.web.reviews.urls")),
+    path("registry/", include("offlabel.web.registry.urls")),
+    path("analytics/", include("offlabel.web.analytics.urls")),
+    path("community/", include("offlabel.web.network.urls")),
+    path("", include("offlabel.web.catalog.urls")),
+]

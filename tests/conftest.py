@@ -1,0 +1,165 @@
+"""Shared fixtures: the "world" of one account per role, and a Chromium browser for e2e tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the test thread; the Django ORM calls the
+# tests make there are still plain synchronous calls, so its async-safety guard does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("OFFLABEL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "correct horse battery staple 42"
+
+
+@dataclass
+class World:
+    """One account per role, so permission tests read like a table."""
+
+    patient: Any
+    owner: Any
+    clinician: Any
+    vet: Any
+    reviewer: Any
+    editor: Any
+    pending_clinician: Any  # asked for the clinician role; not granted yet
+    nobody: Any  # signed in, no role at all
+
+    def by_name(self, name: str) -> Any:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+def make_user(email: str, *roles: str, requested: tuple[str, ...] = ()) -> Any:
+    from offlabel.web.accounts.models import RoleGrant, User
+    from offlabel.web.accounts.services import role_grant
+
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, display_name=email.split("@")[0]
+    )
+    for role in roles:
+        role_grant(user=user, role=role)
+    for role in requested:
+        RoleGrant.objects.create(user=user, role=role, status=RoleGrant.Status.REQUESTED)
+    return user
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return World(
+        patient=make_user("patient@example.org", "patient"),
+        owner=make_user("owner@example.org", "owner"),
+        clinician=make_user("clinician@example.org", "clinician"),
+        vet=make_user("vet@example.org", "veterinarian"),
+        reviewer=make_user("reviewer@example.org", "reviewer"),
+        editor=make_user("editor@example.org", "editor", "reviewer"),
+        pending_clinician=make_user("pending@example.org", requested=("clinician",)),
+        nobody=make_user("nobody@example.org"),
+    )
+
+
+@pytest.fixture
+def demo_topics(db: Any) -> list[Any]:
+    """The two LDN topics of the demo (ALS in people, DM in dogs)."""
+    from offlabel.web.catalog import demo
+
+    return demo.load()
+
+
+@pytest.fixture
+def client_for(client: Any) -> Any:
+    """``client_for(user)``: the test client signed in as that user (``None``: signed out)."""
+
+    def sign_in(user: Any) -> Any:
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_sign_in(page: Any) -> Any:
+    """``browser_sign_in(email, password=PASSWORD)``: sign in through the login form."""
+
+    def sign_in(email: str, password: str = PASSWORD) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return sign_in
+
+
+class _ActiveContentFinder:
+    """Collects every piece of markup that a browser would execute or load."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        self.problems: list[str] = []
+        finder = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                if tag in {"script", "iframe", "object", "embed", "img", "svg", "style", "form"}:
+                    finder.problems.append(f"<{tag}> element")
+                for name, value in attrs:
+                    if name.startswith("on"):
+                        finder.problems.append(f"{name} handler on <{tag}>")
+                    if (
+                        name in {"href", "src"}
+                        and value
+                        and not value.startswith(("http://", "https://", "mailto:", "/", "#"))
+                    ):
+                        finder.problems.append(f"{name}={value!r} on <{tag}>")
+
+        self.parser = Parser()
+
+
+@pytest.fixture
+def assert_inert() -> Any:
+    """``assert_inert(html)``: no script, frame, image, event handler or unsafe link in it."""
+
+    def check(html: str) -> None:
+        finder = _ActiveContentFinder()
+        finder.parser.feed(html)
+        assert not finder.problems, finder.problems
+
+    return check
