@@ -7,6 +7,9 @@ An app's ``AppConfig`` may declare:
 ``topic_panels(self, request, topic)``
     returns a list of :class:`Panel` shown on a topic's page (the review grades, the registry
     summary, the discussion, …), in app order.
+``review_section_extras(self, request, review, section)``
+    returns a list of :class:`Panel` shown under one section of a review (``section`` is a
+    vocabulary category such as ``"cases"`` or ``"risks"``): e.g. a frozen registry snapshot.
 ``demo_load(self, out)``
     loads the app's demo content; ``offlabel demo`` calls it in ``INSTALLED_APPS`` order.
 """
@@ -67,6 +70,18 @@ def topic_panels_for(request: HttpRequest, topic: Any) -> list[Panel]:
         )
         if contribute is not None:
             panels.extend(contribute(request, topic))
+    return panels
+
+
+def review_section_extras_for(request: HttpRequest, review: Any, section: str) -> list[Panel]:
+    """The panels every app contributes under one section of a review."""
+    panels: list[Panel] = []
+    for config in _offlabel_apps():
+        contribute: Callable[[HttpRequest, Any, str], list[Panel]] | None = getattr(
+            config, "review_section_extras", None
+        )
+        if contribute is not None:
+            panels.extend(contribute(request, review, section))
     return panels
 
 
