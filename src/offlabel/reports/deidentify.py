@@ -1,0 +1,274 @@
+"""De-identified export of a registry: what reviewers and analyses outside the owner's account see.
+
+:func:`deidentify` turns a :class:`~offlabel.reports.records.RegistryBundle` into a
+:class:`DeidentifiedBundle`:
+
+- subject ids become pseudonyms: the first 16 hex digits of HMAC-SHA256(salt, subject_id). The
+  same salt gives the same pseudonym (exports can be joined); without the salt they cannot be
+  reversed or recomputed from a guessed id. Keep the salt secret and stable.
+- every date becomes a whole number of days since the subject's onset (onset = day 0; a course
+  started before onset has a negative ``start_day``);
+- the birth year becomes the age at onset in whole years (onset year − birth year);
+- nothing else identifies anyone: the registry records hold no names or e-mail addresses in
+  the first place (free text carrying an e-mail address is refused on entry).
+
+The de-identified layout keeps the file names of the bulk layout, with ``day`` columns instead
+of dates:
+
+========================  =================================================================
+file                      columns
+========================  =================================================================
+``subjects.csv``          subject_id, species, onset_day, onset_age_years, sex, breed, sod1
+``treatments.csv``        subject_id, therapy, start_day, stop_day, dose, dose_unit,
+                          cost_per_month
+``evaluations.csv``       subject_id, therapy, day, efficacy, side_effects
+``scores.csv``            subject_id, day, scale, total
+``events.csv``            subject_id, event, day
+========================  =================================================================
+
+``onset_day`` is always 0 (kept so that the files say what the days count from).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
+from offlabel.reports.csv_layout import (
+    EVALUATIONS,
+    EVENTS,
+    SCORES,
+    SUBJECTS,
+    TREATMENTS,
+    write_csv_files,
+)
+from offlabel.reports.records import (
+    DoseUnit,
+    EventKind,
+    RegistryBundle,
+    ScaleKey,
+    Sex,
+    SideEffect,
+    Sod1Genotype,
+)
+
+PSEUDONYM_HEX_DIGITS = 16
+MIN_SALT_BYTES = 16
+
+DEIDENTIFIED_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    SUBJECTS: ("subject_id", "species", "onset_day", "onset_age_years", "sex", "breed", "sod1"),
+    TREATMENTS: (
+        "subject_id",
+        "therapy",
+        "start_day",
+        "stop_day",
+        "dose",
+        "dose_unit",
+        "cost_per_month",
+    ),
+    EVALUATIONS: ("subject_id", "therapy", "day", "efficacy", "side_effects"),
+    SCORES: ("subject_id", "day", "scale", "total"),
+    EVENTS: ("subject_id", "event", "day"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeidentifiedSubject:
+    subject_id: str
+    species: TargetSpecies
+    onset_age_years: int | None
+    sex: Sex
+    breed: str
+    sod1: Sod1Genotype | None
+    onset_day: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DeidentifiedTreatment:
+    subject_id: str
+    therapy: str
+    start_day: int
+    stop_day: int | None
+    dose: float | None
+    dose_unit: DoseUnit | None
+    cost_per_month: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeidentifiedEvaluation:
+    subject_id: str
+    therapy: str
+    day: int
+    efficacy: Efficacy
+    side_effects: tuple[SideEffect, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DeidentifiedScore:
+    subject_id: str
+    day: int
+    scale: ScaleKey
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeidentifiedEvent:
+    subject_id: str
+    event: EventKind
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeidentifiedBundle:
+    """A registry with pseudonymous ids and days since onset, sorted by pseudonym then day."""
+
+    subjects: tuple[DeidentifiedSubject, ...]
+    treatments: tuple[DeidentifiedTreatment, ...]
+    evaluations: tuple[DeidentifiedEvaluation, ...]
+    scores: tuple[DeidentifiedScore, ...]
+    events: tuple[DeidentifiedEvent, ...]
+
+
+def _salt_bytes(salt: bytes | str) -> bytes:
+    key = salt.encode("utf-8") if isinstance(salt, str) else bytes(salt)
+    if len(key) < MIN_SALT_BYTES:
+        raise ValueError(f"the salt must be at least {MIN_SALT_BYTES} bytes of secret")
+    return key
+
+
+def pseudonym(subject_id: str, salt: bytes | str) -> str:
+    """The de-identified id of a subject: HMAC-SHA256(salt, id), first 16 hex digits."""
+    digest = hmac.new(_salt_bytes(salt), subject_id.encode("utf-8"), hashlib.sha256)
+    return digest.hexdigest()[:PSEUDONYM_HEX_DIGITS]
+
+
+def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
+    """De-identify a registry bundle (see the module docstring for what changes).
+
+    Rows naming a subject that is not in ``bundle.subjects`` are dropped: without an onset there
+    is no day 0 (a bundle returned by ``read_registry_dir`` has none).
+
+    Raises
+    ------
+    ValueError
+        If the salt is shorter than 16 bytes, or (never seen in practice) two ids collide.
+    """
+    key = _salt_bytes(salt)
+    onset: dict[str, dt.date] = {}
+    ids: dict[str, str] = {}
+    for s in bundle.subjects:
+        onset[s.subject_id] = s.onset_date
+        ids[s.subject_id] = pseudonym(s.subject_id, key)
+    if len(set(ids.values())) != len(ids):
+        raise ValueError("two subject ids share a pseudonym; use a different salt")
+
+    def day(subject_id: str, when: dt.date) -> int:
+        return (when - onset[subject_id]).days
+
+    subjects = [
+        DeidentifiedSubject(
+            subject_id=ids[s.subject_id],
+            species=s.species,
+            onset_age_years=None if s.birth_year is None else s.onset_date.year - s.birth_year,
+            sex=s.sex,
+            breed=s.breed,
+            sod1=s.sod1,
+        )
+        for s in bundle.subjects
+    ]
+    treatments = [
+        DeidentifiedTreatment(
+            subject_id=ids[t.subject_id],
+            therapy=t.therapy,
+            start_day=day(t.subject_id, t.start_date),
+            stop_day=None if t.stop_date is None else day(t.subject_id, t.stop_date),
+            dose=t.dose,
+            dose_unit=t.dose_unit,
+            cost_per_month=t.cost_per_month,
+        )
+        for t in bundle.treatments
+        if t.subject_id in ids
+    ]
+    evaluations = [
+        DeidentifiedEvaluation(
+            ids[e.subject_id], e.therapy, day(e.subject_id, e.date), e.efficacy, e.side_effects
+        )
+        for e in bundle.evaluations
+        if e.subject_id in ids
+    ]
+    scores = [
+        DeidentifiedScore(ids[s.subject_id], day(s.subject_id, s.date), s.scale, s.total)
+        for s in bundle.scores
+        if s.subject_id in ids
+    ]
+    events = [
+        DeidentifiedEvent(ids[e.subject_id], e.event, day(e.subject_id, e.date))
+        for e in bundle.events
+        if e.subject_id in ids
+    ]
+    return DeidentifiedBundle(
+        subjects=tuple(sorted(subjects, key=lambda s: s.subject_id)),
+        treatments=tuple(sorted(treatments, key=lambda t: (t.subject_id, t.start_day, repr(t)))),
+        evaluations=tuple(sorted(evaluations, key=lambda e: (e.subject_id, e.day, repr(e)))),
+        scores=tuple(sorted(scores, key=lambda s: (s.subject_id, s.day, s.scale, s.total))),
+        events=tuple(sorted(events, key=lambda e: (e.subject_id, e.day, e.event))),
+    )
+
+
+def write_deidentified_dir(bundle: DeidentifiedBundle, path: str | os.PathLike[str]) -> None:
+    """Write a de-identified bundle in the de-identified layout (all five files, sorted)."""
+    write_csv_files(
+        {
+            SUBJECTS: (
+                DEIDENTIFIED_COLUMNS[SUBJECTS],
+                [
+                    (
+                        s.subject_id,
+                        s.species,
+                        s.onset_day,
+                        s.onset_age_years,
+                        s.sex,
+                        s.breed,
+                        s.sod1,
+                    )
+                    for s in bundle.subjects
+                ],
+            ),
+            TREATMENTS: (
+                DEIDENTIFIED_COLUMNS[TREATMENTS],
+                [
+                    (
+                        t.subject_id,
+                        t.therapy,
+                        t.start_day,
+                        t.stop_day,
+                        t.dose,
+                        t.dose_unit,
+                        t.cost_per_month,
+                    )
+                    for t in bundle.treatments
+                ],
+            ),
+            EVALUATIONS: (
+                DEIDENTIFIED_COLUMNS[EVALUATIONS],
+                [
+                    (e.subject_id, e.therapy, e.day, e.efficacy, e.side_effects)
+                    for e in bundle.evaluations
+                ],
+            ),
+            SCORES: (
+                DEIDENTIFIED_COLUMNS[SCORES],
+                [(s.subject_id, s.day, s.scale, s.total) for s in bundle.scores],
+            ),
+            EVENTS: (
+                DEIDENTIFIED_COLUMNS[EVENTS],
+                [(e.subject_id, e.event, e.day) for e in bundle.events],
+            ),
+        },
+        path,
+    )
