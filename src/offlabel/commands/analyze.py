@@ -1,0 +1,404 @@
+"""``offlabel analyze …``: outcome analytics on a registry CSV directory.
+
+Every sub-command reads a registry export (``subjects.csv``, ``treatments.csv``,
+``evaluations.csv``, ``scores.csv``, ``events.csv``), runs one analysis from
+:mod:`offlabel.outcomes` and prints readable text, or JSON with ``--json``. Bad input (a missing
+directory or file, a malformed row, an unknown therapy) ends with a clear message and exit code 2.
+Heavy imports stay inside the functions so ``offlabel --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from offlabel.outcomes.data import RegistryFrames
+
+
+class AnalysisError(click.ClickException):
+    """A problem with the input: printed as ``Error: …``, exit code 2."""
+
+    exit_code = 2
+
+
+def _load(directory: str) -> RegistryFrames:
+    from offlabel.outcomes.data import RegistryError, load_registry
+
+    try:
+        return load_registry(Path(directory))
+    except RegistryError as error:
+        raise AnalysisError(str(error)) from error
+
+
+def _run(action: Callable[[], Any]) -> Any:
+    """Run one analysis, turning input problems into a clear exit-2 message."""
+    from offlabel.outcomes.data import RegistryError
+
+    try:
+        return action()
+    except (RegistryError, ValueError, KeyError) as error:
+        raise AnalysisError(str(error).strip("'\"")) from error
+
+
+def _emit(payload: dict[str, Any], as_json: bool, text: Callable[[], list[str]]) -> None:
+    if as_json:
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        click.echo("\n".join(text()))
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _caveat_lines(caveats: list[str]) -> list[str]:
+    return ["", "Caveats:", *(f"  - {c}" for c in caveats)] if caveats else []
+
+
+DIRECTORY = click.argument("directory", type=click.Path(file_okay=False, path_type=str))
+AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+@click.group(name="analyze")
+def command() -> None:
+    """Outcome analytics on a registry CSV directory."""
+
+
+@command.command("evaluations")
+@DIRECTORY
+@click.option("--therapy", required=True, help="Therapy name (case-insensitive).")
+@click.option("--species", type=click.Choice(["human", "dog"]), default=None)
+@AS_JSON
+def evaluations(directory: str, therapy: str, species: str | None, as_json: bool) -> None:
+    """How subjects rated a therapy: highest rating per subject, with Wilson 95% CIs."""
+    from offlabel.outcomes.evaluations import summarize_evaluations
+
+    frames = _load(directory)
+    result = _run(lambda: summarize_evaluations(frames, therapy, species))
+    payload = result.to_dict()
+
+    def text() -> list[str]:
+        lines = [
+            f"{therapy}: {payload['n_reporting']} reporting, {payload['n_evaluating']} evaluating"
+            + (f" ({species})" if species else ""),
+        ]
+        for level, share in payload["levels"].items():
+            lines.append(
+                f"  {level:<10} {share['n']:>5}  {_pct(share['pct']):>5}  "
+                f"(95% CI {_pct(share['ci_low'])}–{_pct(share['ci_high'])})"
+            )
+        if payload["side_effects"]:
+            effects = ", ".join(f"{e['name']} (n = {e['n']})" for e in payload["side_effects"])
+            lines.append(f"Side effects: {effects}")
+        for dose in payload["dose"]:
+            lines.append(
+                f"Dose ({dose['unit']}): {dose['min']:g}–{dose['max']:g}, median "
+                f"{dose['median']:g} over {dose['n']} courses"
+            )
+        cost = payload["cost_per_month"]
+        if cost["min"] is not None:
+            lines.append(
+                f"Cost per month: {cost['min']:g} to {cost['max']:g} (median {cost['median']:g})"
+            )
+        return lines + _caveat_lines(payload["caveats"])
+
+    _emit(payload, as_json, text)
+
+
+@command.command("survival")
+@DIRECTORY
+@click.option("--therapy", required=True, help="Therapy name (case-insensitive).")
+@click.option(
+    "--event",
+    "endpoint",
+    type=click.Choice(
+        ["non_ambulatory", "thoracic_limbs", "euthanasia", "death", "euthanasia_or_death"]
+    ),
+    default="non_ambulatory",
+    show_default=True,
+)
+@click.option(
+    "--covariates",
+    default="",
+    help="Comma-separated Cox covariates: age_at_onset, breed, sod1 or any subjects column.",
+)
+@click.option("--species", type=click.Choice(["human", "dog"]), default="dog", show_default=True)
+@click.option(
+    "--landmark-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Compare groups from a landmark (days after onset) to avoid immortal time.",
+)
+@AS_JSON
+def survival(
+    directory: str,
+    therapy: str,
+    endpoint: str,
+    covariates: str,
+    species: str,
+    landmark_days: int | None,
+    as_json: bool,
+) -> None:
+    """Time from onset to an event: Kaplan–Meier by treatment, log-rank test and Cox model."""
+    from offlabel.outcomes.survival import SurvivalAnalysis
+
+    frames = _load(directory)
+    names = [c.strip() for c in covariates.split(",") if c.strip()]
+    analysis = SurvivalAnalysis(
+        therapy, endpoint, covariates=names, species=species, landmark_days=landmark_days
+    )
+    result = _run(lambda: analysis.fit(frames).result_)
+    payload = result.to_dict()
+
+    def text() -> list[str]:
+        lines = [f"{therapy}: onset → {endpoint} ({species})"]
+        for name, group in payload["groups"].items():
+            median = group["median_days"]
+            low, high = group["median_ci"]
+            lines.append(
+                f"  {name:<10} n = {group['n']:>4}, events = {group['events']:>4}, median "
+                + ("not reached" if median is None else f"{median:g} days")
+                + ("" if median is None else f" (95% CI {_days(low)}–{_days(high)})")
+            )
+        p = payload["logrank_p"]
+        lines.append(f"Log-rank p = {p:.3g}" if p is not None else "Log-rank: not computed")
+        cox = payload["cox"]
+        if cox is not None:
+            lines.append(
+                f"Cox hazard ratio {cox['hr']:.2f} (95% CI {cox['ci_low']:.2f}–"
+                f"{cox['ci_high']:.2f}), p = {cox['p']:.3g}; {cox['model']}"
+            )
+        return lines + _caveat_lines(payload["caveats"])
+
+    _emit(payload, as_json, text)
+
+
+@command.command("stability")
+@DIRECTORY
+@click.option("--months", type=click.Choice(["6", "12"]), default="6", show_default=True)
+@AS_JSON
+def stability(directory: str, months: str, as_json: bool) -> None:
+    """Share of untreated subjects with no ALSFRS-R decline, beside the PRO-ACT figure."""
+    from offlabel.outcomes.stability import NaturalHistory
+
+    frames = _load(directory)
+    result = _run(lambda: NaturalHistory(int(months)).fit(frames).result_)
+    payload = result.to_dict()
+
+    def text() -> list[str]:
+        lines = [
+            f"No ALSFRS-R decline over {months} months (untreated): "
+            + (
+                f"{payload['n_stable']} of {payload['n']} ({_pct(payload['pct'])}, 95% CI "
+                f"{_pct(payload['ci_low'])}–{_pct(payload['ci_high'])})"
+                if payload["n"]
+                else "no subject has a qualifying pair of scores"
+            )
+        ]
+        if payload["reference"]:
+            ref = payload["reference"]
+            lines.append(f"{ref['population']}: {_pct(ref['pct'])} ({ref['source']})")
+        lines += ["", payload["sentence"]]
+        return lines + _caveat_lines(payload["caveats"])
+
+    _emit(payload, as_json, text)
+
+
+@command.command("power")
+@DIRECTORY
+@click.option("--outcome", type=click.Choice(["slope", "survival"]), required=True)
+@click.option("--effect", type=float, default=None, help="Slope difference, points/month.")
+@click.option(
+    "--relative-effect",
+    type=float,
+    default=None,
+    help="Slope: slowing as a fraction of the mean decline (0.25 = 25%).",
+)
+@click.option("--sd", type=float, default=None, help="Slope SD (default: the registry's).")
+@click.option("--hazard-ratio", type=float, default=None, help="Survival: hazard ratio.")
+@click.option("--event-probability", type=float, default=None)
+@click.option("--followup-days", type=click.IntRange(min=1), default=365, show_default=True)
+@click.option(
+    "--event",
+    "endpoint",
+    type=click.Choice(
+        ["non_ambulatory", "thoracic_limbs", "euthanasia", "death", "euthanasia_or_death"]
+    ),
+    default="non_ambulatory",
+    show_default=True,
+)
+@click.option("--species", type=click.Choice(["human", "dog"]), default="dog", show_default=True)
+@click.option("--alpha", type=float, default=0.05, show_default=True)
+@click.option("--power", "power_", type=float, default=0.8, show_default=True)
+@click.option("--n-per-arm", type=click.IntRange(min=2), default=None, help="Solve for power.")
+@AS_JSON
+def power(
+    directory: str,
+    outcome: str,
+    effect: float | None,
+    relative_effect: float | None,
+    sd: float | None,
+    hazard_ratio: float | None,
+    event_probability: float | None,
+    followup_days: int,
+    endpoint: str,
+    species: str,
+    alpha: float,
+    power_: float,
+    n_per_arm: int | None,
+    as_json: bool,
+) -> None:
+    """Sample size (or power) for a two-arm trial, from the registry's variability."""
+    from offlabel.outcomes.power import SlopeTrialPlanner, SurvivalTrialPlanner
+
+    frames = _load(directory)
+
+    def plan() -> Any:
+        if outcome == "slope":
+            if effect is None and relative_effect is None:
+                raise ValueError("--outcome slope needs --effect or --relative-effect")
+            return (
+                SlopeTrialPlanner(
+                    effect=effect,
+                    relative_effect=relative_effect,
+                    sd=sd,
+                    alpha=alpha,
+                    power=power_,
+                    n_per_arm=n_per_arm,
+                )
+                .fit(frames)
+                .result_
+            )
+        if hazard_ratio is None:
+            raise ValueError("--outcome survival needs --hazard-ratio")
+        return (
+            SurvivalTrialPlanner(
+                hazard_ratio=hazard_ratio,
+                alpha=alpha,
+                power=power_,
+                n_per_arm=n_per_arm,
+                event_probability=event_probability,
+                followup_days=followup_days,
+                endpoint=endpoint,
+                species=species,
+            )
+            .fit(frames)
+            .result_
+        )
+
+    result = _run(plan)
+    payload = result.to_dict()
+
+    def text() -> list[str]:
+        unit = "points/month" if outcome == "slope" else "hazard ratio"
+        lines = [
+            f"Two-arm trial on {outcome}: effect {payload['effect']:.3g} ({unit}), "
+            f"alpha {payload['alpha']:g}, power {payload['power']:.2f}",
+            f"  {payload['n_per_arm']} per arm, {payload['n_total']} in total"
+            + (f", {payload['events']} events" if payload["events"] is not None else ""),
+        ]
+        return lines + _caveat_lines(payload["caveats"])
+
+    _emit(payload, as_json, text)
+
+
+@command.command("progression")
+@DIRECTORY
+@click.option("--therapy", required=True, help="Therapy name (case-insensitive).")
+@AS_JSON
+def progression(directory: str, therapy: str, as_json: bool) -> None:
+    """Change in ALSFRS-R slope after a therapy starts (uncontrolled, mixed model)."""
+    from offlabel.outcomes.progression import SlopeChange
+
+    frames = _load(directory)
+    result = _run(lambda: SlopeChange(therapy).fit(frames).result_)
+    payload = result.to_dict()
+
+    def text() -> list[str]:
+        lines = [
+            f"{therapy}: ALSFRS-R slope {payload['slope_before']:.2f} points/month before the "
+            f"start; change after {payload['change']:+.2f} (95% CI {payload['ci_low']:+.2f} to "
+            f"{payload['ci_high']:+.2f}), p = {payload['p_value']:.3g}",
+            f"  {payload['n_subjects']} subjects, {payload['n_scores']} scores; {payload['model']}",
+        ]
+        return lines + _caveat_lines(payload["caveats"])
+
+    _emit(payload, as_json, text)
+
+
+@command.command("matched-controls")
+@DIRECTORY
+@click.option("--therapy", required=True, help="Therapy name (case-insensitive).")
+@click.option(
+    "--k",
+    "k",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Controls per treated person.",
+)
+@click.option(
+    "--followup-months",
+    type=click.FloatRange(min=0, min_open=True),
+    default=12.0,
+    show_default=True,
+    help="Follow-up window after the baseline visit.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Breaks ties between equally close controls.",
+)
+@AS_JSON
+def matched_controls(
+    directory: str, therapy: str, k: int, followup_months: float, seed: int, as_json: bool
+) -> None:
+    """ALSFRS-R slope of people who started a therapy against matched untreated people.
+
+    Each treated person is matched to the K people not on the therapy whose ALSFRS-R score,
+    slope and time since onset were closest at the treated person's baseline visit; the effect
+    is the difference in slope over the follow-up, points/month (positive = slower decline).
+    """
+    from offlabel.outcomes.matching import MatchedControls
+
+    frames = _load(directory)
+    result = _run(
+        lambda: (
+            MatchedControls(k=k, followup_months=followup_months, seed=seed)
+            .fit(frames, therapy)
+            .result_
+        )
+    )
+    payload = result.to_dict()
+
+    def text() -> list[str]:
+        lines = [
+            f"{result.therapy}: {payload['n_treated']} treated people matched to "
+            f"{payload['n_controls']} controls (k = {k}, {followup_months:g}-month follow-up)",
+            f"  slope difference {payload['effect']:+.3f} points/month "
+            f"(95% CI {payload['ci_low']:+.3f} to {payload['ci_high']:+.3f}, "
+            f"p = {payload['p_value']:.3g}); positive = slower decline",
+            "",
+            f"  {'Balance':<44} {'treated':>8} {'before':>8} {'after':>8} {'SMD before':>11} "
+            f"{'SMD after':>10}",
+        ]
+        for row in payload["balance"]:
+            lines.append(
+                f"  {row['label']:<44} {row['mean_treated']:>8.2f} "
+                f"{row['mean_control_before']:>8.2f} {row['mean_control_after']:>8.2f} "
+                f"{row['smd_before']:>11.2f} {row['smd_after']:>10.2f}"
+            )
+        return lines + _caveat_lines(payload["caveats"])
+
+    _emit(payload, as_json, text)
