@@ -1,0 +1,38 @@
+"""The community panel on a topic page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from offlabel.web.common.extensions import Panel
+from offlabel.web.network import selectors
+from offlabel.web.network.models import Thread
+from offlabel.web.network.permissions import INVITER_ROLES, can_discuss, can_see_directory
+
+
+def community_panel(request: HttpRequest, topic: Any) -> Panel | None:
+    """Request and vote state for everyone; discussions and prescribers for professionals."""
+    user = request.user
+    requests = list(selectors.requests_for_topic(topic))
+    context: dict[str, Any] = {
+        "topic": topic,
+        "requests": requests,
+        "voted": selectors.voted_request_ids(user) if requests else set(),
+    }
+    if can_discuss(user):
+        context["thread_count"] = Thread.objects.filter(topic=topic).count()
+    else:
+        context["public_thread_count"] = Thread.objects.filter(topic=topic, is_public=True).count()
+    if can_see_directory(user):
+        context["prescriber_count"] = selectors.listings(topic).count()
+    context["can_invite"] = bool(user.is_authenticated and user.has_any_role(*INVITER_ROLES))
+    shows = (
+        requests
+        or context["can_invite"]
+        or "thread_count" in context
+        or context.get("public_thread_count")
+        or "prescriber_count" in context
+    )
+    return Panel("Community", "network/_topic_panel.html", context) if shows else None

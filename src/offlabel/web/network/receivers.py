@@ -1,0 +1,16 @@
+"""Signal receivers: tell requesters and voters when the review they asked for is published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def on_review_published(sender: Any, review: Any = None, topic: Any = None, **kwargs: Any) -> None:
+    # Runs inside review_publish's transaction: notify() only stores rows and queues the
+    # e-mails for after the commit, so a failed publication sends nothing.
+    from offlabel.web.network.services.requests import requests_notify_published
+
+    if topic is None and review is not None:
+        topic = review.topic
+    if topic is not None:
+        requests_notify_published(topic=topic, review=review)

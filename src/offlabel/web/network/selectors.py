@@ -1,0 +1,154 @@
+"""Reads of the community app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from offlabel.web.catalog.models import Topic
+from offlabel.web.network.models import (
+    AVAILABILITY_MULTIPLIER,
+    ConsultMessage,
+    ConsultRequest,
+    Notification,
+    Post,
+    PrescriberListing,
+    ReviewRequest,
+    Thread,
+)
+from offlabel.web.network.permissions import can_discuss, can_prescribe
+
+
+def _multiplier() -> Case:
+    return Case(
+        *[
+            When(availability=level, then=Value(float(factor)))
+            for level, factor in AVAILABILITY_MULTIPLIER.items()
+        ],
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+
+
+def requests_with_priority() -> QuerySet[ReviewRequest]:
+    """Requests annotated with ``vote_count`` and ``priority`` (votes × availability factor)."""
+    return (
+        ReviewRequest.objects.select_related(
+            "therapy", "condition", "topic", "requester", "merged_into"
+        )
+        .annotate(vote_count=Count("votes", distinct=True))
+        .annotate(
+            priority=ExpressionWrapper(F("vote_count") * _multiplier(), output_field=FloatField())
+        )
+    )
+
+
+def future_reviews() -> QuerySet[ReviewRequest]:
+    """Open requests, highest priority first (then most votes, then oldest)."""
+    return (
+        requests_with_priority()
+        .filter(status=ReviewRequest.Status.OPEN)
+        .order_by("-priority", "-vote_count", "created", "pk")
+    )
+
+
+def request_detail(pk: int) -> ReviewRequest:
+    return (
+        requests_with_priority()
+        .prefetch_related(
+            Prefetch(
+                "merged_requests",
+                queryset=ReviewRequest.objects.select_related("requester", "therapy", "condition"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def voted_request_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(user.request_votes.values_list("request_id", flat=True))
+
+
+def requests_for_topic(topic: Topic) -> QuerySet[ReviewRequest]:
+    return requests_with_priority().filter(topic=topic).exclude(status=ReviewRequest.Status.MERGED)
+
+
+# --- discussions -------------------------------------------------------------------------------
+
+
+def threads_visible_to(user: Any) -> QuerySet[Thread]:
+    """All threads for discussion members; only public ones for everyone else."""
+    threads = Thread.objects.select_related(
+        "topic__therapy", "topic__condition", "author"
+    ).annotate(post_count=Count("posts", filter=Q(posts__is_hidden=False)))
+    return threads if can_discuss(user) else threads.filter(is_public=True)
+
+
+def thread_posts(thread: Thread, user: Any) -> QuerySet[Post]:
+    """The posts of a thread; hidden ones only for editors (who moderate them)."""
+    posts = thread.posts.select_related("author", "reply_to__author", "hidden_by")
+    if not (getattr(user, "is_authenticated", False) and user.is_editor):
+        posts = posts.filter(is_hidden=False)
+    return posts
+
+
+# --- directory and consults -------------------------------------------------------------------
+
+
+def listings(topic: Topic | None = None) -> QuerySet[PrescriberListing]:
+    found = PrescriberListing.objects.select_related(
+        "prescriber", "topic__therapy", "topic__condition"
+    ).filter(prescriber__is_active=True)
+    return found.filter(topic=topic) if topic is not None else found
+
+
+def consults_for(user: Any) -> QuerySet[ConsultRequest]:
+    """Consults the user asked for or was asked for."""
+    return (
+        ConsultRequest.objects.filter(Q(requester=user) | Q(prescriber=user))
+        .select_related("requester", "prescriber", "topic__therapy", "topic__condition")
+        .order_by("-created")
+    )
+
+
+def consults_waiting_for_editors() -> QuerySet[ConsultRequest]:
+    return (
+        ConsultRequest.objects.filter(status=ConsultRequest.Status.PENDING, prescriber__isnull=True)
+        .select_related("requester", "topic__therapy", "topic__condition")
+        .order_by("created")
+    )
+
+
+def consult_for_party(pk: int, user: Any) -> ConsultRequest:
+    """A consult its requester or prescriber may open; DoesNotExist for anybody else."""
+    if not can_prescribe(user):
+        raise ConsultRequest.DoesNotExist
+    return (
+        consults_for(user)
+        .prefetch_related(
+            Prefetch("messages", queryset=ConsultMessage.objects.select_related("author"))
+        )
+        .get(pk=pk)
+    )
+
+
+def notifications_for(user: Any, limit: int = 100) -> QuerySet[Notification]:
+    return user.notifications.all()[:limit]
+
+
+def unread_count(user: Any) -> int:
+    return int(user.notifications.filter(read_at__isnull=True).count())

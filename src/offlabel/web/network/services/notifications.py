@@ -1,0 +1,107 @@
+"""Notifications: stored for the notifications page and e-mailed now, in a digest, or never."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from offlabel.web.accounts.tasks import send_email
+from offlabel.web.network.models import Notification, NotificationSetting
+
+SUBJECT_PREFIX = "[offlabel] "
+
+
+def site_url(path: str) -> str:
+    """An absolute link for an e-mail (``OFFLABEL_SITE_URL``, the demo server by default)."""
+    base = str(getattr(settings, "OFFLABEL_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return f"{base}{path}" if path else base
+
+
+def notification_setting_get(*, user: Any) -> NotificationSetting:
+    setting, _ = NotificationSetting.objects.get_or_create(user=user)
+    return setting
+
+
+@transaction.atomic
+def notification_setting_update(*, user: Any, email_frequency: str) -> NotificationSetting:
+    setting = notification_setting_get(user=user)
+    if email_frequency not in NotificationSetting.Frequency.values:
+        raise ValueError(f"Unknown e-mail frequency {email_frequency!r}.")
+    if setting.email_frequency == NotificationSetting.Frequency.DAILY != email_frequency:
+        # Leaving the digest: what it would have carried stays on the notifications page only.
+        user.notifications.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
+    setting.email_frequency = email_frequency
+    setting.save(update_fields=["email_frequency"])
+    return setting
+
+
+def _email_text(notification: Notification) -> str:
+    lines = [notification.title, ""]
+    if notification.body:
+        lines += [notification.body, ""]
+    if notification.url:
+        lines.append(site_url(notification.url))
+    lines += ["", f"Change how we e-mail you: {site_url('/community/notifications/settings/')}"]
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def notify(*, recipient: Any, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+    """Store a notification; e-mail it once the transaction commits if the person wants that."""
+    frequency = notification_setting_get(user=recipient).email_frequency
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, title=title[:200], body=body, url=url[:300]
+    )
+    if frequency == NotificationSetting.Frequency.DAILY:
+        return notification
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+    if frequency == NotificationSetting.Frequency.IMMEDIATE and recipient.email:
+        subject = SUBJECT_PREFIX + notification.title
+        text, address = _email_text(notification), [recipient.email]
+        transaction.on_commit(lambda: send_email(subject, text, address))
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: Any) -> int:
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def digest_send(*, now: dt.datetime | None = None) -> int:
+    """E-mail each daily-digest reader what arrived since their last digest; returns e-mails sent.
+
+    Called every morning by the periodic task ``network.tasks.daily_digest``.
+    """
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created__lte=now,
+            recipient__notification_setting__email_frequency=NotificationSetting.Frequency.DAILY,
+        )
+        .select_related("recipient")
+        .order_by("recipient_id", "created", "id")
+    )
+    by_user: dict[Any, list[Notification]] = defaultdict(list)
+    for notification in pending:
+        by_user[notification.recipient].append(notification)
+    sent = 0
+    for user, notifications in by_user.items():
+        parts = [f"What happened on offlabel since your last digest ({len(notifications)}):", ""]
+        for n in notifications:
+            parts.append(f"- {n.title}" + (f"\n  {site_url(n.url)}" if n.url else ""))
+        parts += ["", f"Change how we e-mail you: {site_url('/community/notifications/settings/')}"]
+        with transaction.atomic():
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
+            subject = f"{SUBJECT_PREFIX}Your daily digest: {len(notifications)} new"
+            text, address = "\n".join(parts), [user.email]
+            transaction.on_commit(partial(send_email, subject, text, address))
+        sent += 1
+    return sent
