@@ -1,1 +1,237 @@
-"""Models of this app."""
+"""Evidence reviews: versions, their Table-of-Evidence items, reviewers' votes and the
+published consensus.
+
+A :class:`Review` is one version of the review of one topic. Versions move
+draft → circulating → published → superseded; a published or superseded version never changes
+again, so its permalink (``/reviews/<topic>/v<N>/``) always shows what was published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from offlabel.evidence.vocabulary import (
+    Category,
+    Design,
+    Direction,
+    Grade,
+    Quality,
+    Species,
+    choices,
+)
+
+# (model field, heading shown to readers, the vocabulary category the section grades or "")
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("overview", "Overview and claims", ""),
+    ("mechanism", "Mechanism", Category.MECHANISM.value),
+    ("preclinical", "Pre-clinical", Category.PRECLINICAL.value),
+    ("cases", "Cases", Category.CASES.value),
+    ("trials", "Trials", Category.TRIALS.value),
+    ("risks", "Risks", Category.RISKS.value),
+    ("cost", "Cost", ""),
+    ("conclusion", "Conclusion", ""),
+)
+SECTION_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in SECTIONS)
+
+
+def _section(label: str) -> models.TextField[Any, Any]:
+    return models.TextField(label, blank=True, help_text="Markdown.")
+
+
+class Review(models.Model):
+    """One version of the review of one topic."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CIRCULATING = "circulating", "Circulating for votes"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded by a newer version"
+
+    topic = models.ForeignKey("catalog.Topic", on_delete=models.PROTECT, related_name="reviews")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(max_length=200, blank=True)
+
+    overview = _section("Overview and claims")
+    mechanism = _section("Mechanism")
+    preclinical = _section("Pre-clinical")
+    cases = _section("Cases")
+    trials = _section("Trials")
+    risks = _section("Risks")
+    cost = _section("Cost")
+    conclusion = _section("Conclusion")
+    change_summary = models.TextField(
+        blank=True,
+        help_text='What changed since the previous version ("No new information warranted a '
+        'grade change" is a valid summary).',
+    )
+
+    authors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="authored_reviews"
+    )
+    author_names = models.CharField(
+        max_length=500, blank=True, help_text="As printed in the by-line, e.g. a group's name."
+    )
+    rubric_version = models.CharField(max_length=60)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successors"
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Krippendorff's ordinal alpha across categories, frozen at publication.
+    agreement_alpha = models.FloatField(null=True, blank=True)
+    agreement_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["topic", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "version"], name="one_review_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_title} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reviews:version", kwargs={"topic_slug": self.topic.slug, "version": self.version}
+        )
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return f"{self.topic.therapy.name} for {self.topic.condition.name}"
+
+    @property
+    def target_species(self) -> str:
+        return self.topic.condition.species
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.SUPERSEDED)
+
+    @property
+    def is_open(self) -> bool:
+        """Still being written or voted on (draft or circulating)."""
+        return self.status in (self.Status.DRAFT, self.Status.CIRCULATING)
+
+    def get_workspace_url(self) -> str:
+        return reverse("reviews:workspace_review", kwargs={"pk": self.pk})
+
+
+class ReviewReference(models.Model):
+    """A reference cited by one review version, in the order of its numbered reference list."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(
+        "literature.Reference", on_delete=models.PROTECT, related_name="review_citations"
+    )
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["review", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "reference"], name="cite_once_per_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.position}] {self.reference}"
+
+
+class EvidenceItem(models.Model):
+    """One reference's contribution to one category of one review version."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evidence_items")
+    reference = models.ForeignKey(
+        "literature.Reference", on_delete=models.PROTECT, related_name="evidence_items"
+    )
+    category = models.CharField(max_length=12, choices=choices(Category))
+    species = models.CharField(max_length=16, choices=choices(Species))
+    design = models.CharField(max_length=24, choices=choices(Design))
+    quality = models.CharField(max_length=16, choices=choices(Quality))
+    direction = models.CharField(max_length=12, choices=choices(Direction))
+    verified = models.BooleanField(
+        default=False,
+        help_text="Diagnosis verified and outcome objective (in Risks: harm objectively "
+        "confirmed).",
+    )
+    n = models.PositiveIntegerField(null=True, blank=True, help_text="Number of subjects.")
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.reference}"
+
+
+class GradeVote(models.Model):
+    """One reviewer's grade for one category of one review version."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grade_votes"
+    )
+    category = models.CharField(max_length=12, choices=choices(Category))
+    grade = models.CharField(max_length=1, choices=choices(Grade))
+    rationale = models.TextField(blank=True)
+    # The engine's suggestion when the vote was cast, kept so a later change of evidence does
+    # not silently change what the reviewer saw.
+    suggested_grade = models.CharField(max_length=1, choices=choices(Grade), blank=True)
+    # Copied from the previous version by a "no grade change" update; re-casting clears it.
+    carried_over = models.BooleanField(default=False)
+    cast_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "category", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "reviewer", "category"], name="one_vote_per_category"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.category} {self.grade}"
+
+
+class PublishedGrade(models.Model):
+    """The consensus grade of one category, frozen when the review version was published."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="published_grades")
+    category = models.CharField(max_length=12, choices=choices(Category))
+    grade = models.CharField(max_length=1, choices=choices(Grade))
+    suggested_grade = models.CharField(max_length=1, choices=choices(Grade))
+    rule = models.CharField(max_length=40, help_text="The rubric level that fired, e.g. trials.D.")
+    basis = models.CharField(max_length=200, help_text="How the consensus was reached.")
+    distribution = models.JSONField(default=dict, help_text="Votes per grade, A to U.")
+    n_votes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "category"], name="one_grade_per_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.category} {self.grade}"
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label
+
+    @property
+    def order(self) -> int:
+        return list(Category).index(Category(self.category))

@@ -168,6 +168,11 @@ CACHES = {
 
 # Public aggregates never show a cell smaller than this (small-cell suppression).
 OFFLABEL_MIN_CELL = env_int("OFFLABEL_MIN_CELL", 5, minimum=1)
+# The address links in e-mails point to.
+OFFLABEL_SITE_URL = env_str("OFFLABEL_SITE_URL", "http://127.0.0.1:8000")
+# Community rate limits: posts and consult messages per account per 10 minutes; invitations a day.
+OFFLABEL_POST_LIMIT = env_int("OFFLABEL_POST_LIMIT", 5, minimum=1)
+OFFLABEL_INVITATION_LIMIT = env_int("OFFLABEL_INVITATION_LIMIT", 3, minimum=1)
 
 LOGGING = {
     "version": 1,
