@@ -118,9 +118,9 @@ def test_from_frames_accepts_date_objects_and_keeps_extra_columns() -> None:
 
 def test_therapy_names_match_case_insensitively(seed_dir: Path) -> None:
     frames = load_registry(seed_dir)
-    assert frames.resolve_therapy("lDn") == ["ldn", "LDN"]
+    assert frames.resolve_therapy("lDn") == ["LDN", "ldn"]
     assert frames.therapy_mask(frames.treatments, "LDN").sum() == 34
-    with pytest.raises(RegistryError, match=r"therapies present: Curcumin, ldn, LDN"):
+    with pytest.raises(RegistryError, match=r"therapies present: Curcumin, LDN, ldn"):
         frames.resolve_therapy("lithium")
 
 

@@ -354,7 +354,8 @@ class RegistryFrames:
         names = set(self.treatments["therapy"].dropna().unique()) | set(
             self.evaluations["therapy"].dropna().unique()
         )
-        return sorted(map(str, names), key=str.casefold)
+        # Case-insensitive order, ties broken by the exact spelling so the order is stable.
+        return sorted(map(str, names), key=lambda t: (t.casefold(), t))
 
     def resolve_therapy(self, name: str) -> list[str]:
         """The spellings in this registry that match ``name`` case-insensitively.
@@ -423,7 +424,10 @@ class RegistryFrames:
 
 def _read_csv(path: Path, table: _Table) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, engine="pyarrow", dtype="string")
+        # Only an empty cell is missing: "N/A" is a SOD1 genotype, not a missing value.
+        return pd.read_csv(
+            path, engine="pyarrow", dtype="string", keep_default_na=False, na_values=[""]
+        )
     except (ValueError, OSError) as error:  # pyarrow's ArrowInvalid is a ValueError
         text = str(error).splitlines()[0] if str(error) else type(error).__name__
         if path.stat().st_size == 0:
