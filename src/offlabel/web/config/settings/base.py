@@ -168,6 +168,8 @@ CACHES = {
 
 # Public aggregates never show a cell smaller than this (small-cell suppression).
 OFFLABEL_MIN_CELL = env_int("OFFLABEL_MIN_CELL", 5, minimum=1)
+# A review cannot be published with fewer reviewer votes than this in any category.
+REVIEW_MIN_VOTES = env_int("REVIEW_MIN_VOTES", 3, minimum=1)
 # The address links in e-mails point to.
 OFFLABEL_SITE_URL = env_str("OFFLABEL_SITE_URL", "http://127.0.0.1:8000")
 # Community rate limits: posts and consult messages per account per 10 minutes; invitations a day.

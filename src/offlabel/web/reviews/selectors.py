@@ -1,0 +1,255 @@
+"""Reads of the reviews app.
+
+Visibility: published and superseded versions are public (every version keeps its permalink);
+drafts and circulating versions are seen only by reviewers and editors. Everyone else gets
+``Review.DoesNotExist`` for them, which views turn into 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from offlabel.evidence.grading import Suggestion, suggest_grades
+from offlabel.evidence.rubric import Rubric, default_rubric
+from offlabel.evidence.vocabulary import Category, Grade
+from offlabel.web.accounts.roles import Role
+from offlabel.web.reviews.citations import format_references
+from offlabel.web.reviews.models import (
+    SECTIONS,
+    EvidenceItem,
+    GradeVote,
+    PublishedGrade,
+    Review,
+    ReviewReference,
+)
+
+PUBLIC_STATUSES = (Review.Status.PUBLISHED, Review.Status.SUPERSEDED)
+OPEN_STATUSES = (Review.Status.DRAFT, Review.Status.CIRCULATING)
+
+
+def can_see_unpublished(user: Any) -> bool:
+    """Reviewers and editors see drafts and circulating versions."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_any_role(Role.REVIEWER, Role.EDITOR)
+    )
+
+
+def _base() -> QuerySet[Review]:
+    return Review.objects.select_related("topic__therapy", "topic__condition")
+
+
+def visible_reviews(user: Any) -> QuerySet[Review]:
+    """Every version this user may open."""
+    reviews = _base()
+    if can_see_unpublished(user):
+        return reviews
+    return reviews.filter(status__in=PUBLIC_STATUSES)
+
+
+def review_latest_published(topic_slug: str) -> Review:
+    """The published version of a topic's review (``Review.DoesNotExist`` when none)."""
+    return _base().get(topic__slug=topic_slug, status=Review.Status.PUBLISHED)
+
+
+def review_version(topic_slug: str, version: int, user: Any) -> Review:
+    """One version by its permalink, if this user may see it."""
+    return visible_reviews(user).get(topic__slug=topic_slug, version=version)
+
+
+def review_history(review: Review, user: Any) -> list[Review]:
+    """The versions of the same topic this user may see, newest first."""
+    return list(
+        visible_reviews(user)
+        .filter(topic_id=review.topic_id)
+        .only("id", "version", "status", "published_at", "change_summary", "topic_id")
+        .order_by("-version")
+    )
+
+
+@dataclass
+class GradeRow:
+    """One row of the Table of Evidence as shown to readers."""
+
+    category: Category
+    published: PublishedGrade | None
+
+    @property
+    def label(self) -> str:
+        return self.category.label
+
+    @property
+    def anchor(self) -> str:
+        grade = self.published.grade if self.published else Grade.U.value
+        return f"{self.category.value}-{grade}"
+
+    @property
+    def distribution(self) -> list[tuple[str, int]]:
+        if self.published is None:
+            return []
+        return [(g.value, int(self.published.distribution.get(g.value, 0))) for g in Grade]
+
+
+def grade_rows(review: Review) -> list[GradeRow]:
+    """The five categories in order, with the published consensus when there is one.
+
+    Uses ``review.published_grades`` (prefetch it to keep this free of queries).
+    """
+    by_category = {g.category: g for g in review.published_grades.all()}
+    return [GradeRow(category, by_category.get(category.value)) for category in Category]
+
+
+@dataclass
+class Section:
+    name: str
+    heading: str
+    category: str
+    text: str
+    extras: list[Any] = field(default_factory=list)
+
+
+def review_sections(review: Review) -> list[Section]:
+    return [
+        Section(name, heading, category, getattr(review, name) or "")
+        for name, heading, category in SECTIONS
+    ]
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int
+    text: str
+    reference: Any
+
+
+def review_citations(review: Review) -> list[Citation]:
+    """The numbered reference list, in Vancouver style."""
+    rows = list(ReviewReference.objects.filter(review=review).select_related("reference"))
+    texts = format_references([row.reference for row in rows])
+    return [
+        Citation(row.position, text, row.reference) for row, text in zip(rows, texts, strict=True)
+    ]
+
+
+def review_for_page(topic_slug: str, version: int | None, user: Any) -> Review:
+    """A version with everything its page shows prefetched (``DoesNotExist`` if not visible)."""
+    reviews = visible_reviews(user).prefetch_related("published_grades", "authors")
+    if version is None:
+        return reviews.get(topic__slug=topic_slug, status=Review.Status.PUBLISHED)
+    return reviews.get(topic__slug=topic_slug, version=version)
+
+
+def published_reviews(
+    *,
+    condition: Any = None,
+    species: str = "",
+    grade: str = "",
+    category: str = "",
+) -> QuerySet[Review]:
+    """Published versions (one per topic), filtered by condition, target species and grade.
+
+    ``grade`` alone matches a review with that grade in any category; with ``category`` it
+    matches that category only.
+    """
+    reviews = (
+        _base()
+        .filter(status=Review.Status.PUBLISHED)
+        .prefetch_related(
+            Prefetch("published_grades", queryset=PublishedGrade.objects.order_by("id"))
+        )
+        .order_by("topic__therapy__name", "topic__condition__name")
+    )
+    if condition is not None:
+        reviews = reviews.filter(topic__condition=condition)
+    if species:
+        reviews = reviews.filter(topic__condition__species=species)
+    if grade:
+        where = Q(published_grades__grade=grade)
+        if category:
+            where &= Q(published_grades__category=category)
+        reviews = reviews.filter(where).distinct()
+    return reviews
+
+
+def workspace_reviews() -> QuerySet[Review]:
+    """Versions being written or voted on, for the reviewer workspace."""
+    return _base().filter(status__in=OPEN_STATUSES).order_by("-updated")
+
+
+def review_evidence(review: Review) -> list[EvidenceItem]:
+    return list(review.evidence_items.select_related("reference").order_by("id"))
+
+
+@dataclass
+class SuggestionRow:
+    """The engine's suggestion for one category, with the evidence items it counted."""
+
+    category: Category
+    suggestion: Suggestion
+    counted: list[EvidenceItem]
+    considered: int
+
+    @property
+    def label(self) -> str:
+        return self.category.label
+
+
+def review_suggestions(
+    review: Review, items: list[EvidenceItem] | None = None, rubric: Rubric | None = None
+) -> list[SuggestionRow]:
+    """Suggested grade per category from the version's evidence, in category order."""
+    from offlabel.web.reviews.services import core_items
+
+    items = review_evidence(review) if items is None else items
+    suggestions = suggest_grades(core_items(review, items), rubric)
+    return [
+        SuggestionRow(
+            category,
+            suggestion,
+            [items[i] for i in suggestion.items],
+            len(suggestion.considered),
+        )
+        for category, suggestion in suggestions.items()
+    ]
+
+
+def review_votes(review: Review) -> list[GradeVote]:
+    return list(review.votes.select_related("reviewer").order_by("category", "reviewer__email"))
+
+
+def topic_library_references(review: Review) -> QuerySet[Any]:
+    """References offered for attaching: the topic's library and those the review cites."""
+    from offlabel.web.literature.models import Reference
+
+    return Reference.objects.filter(
+        Q(library_entries__topic_id=review.topic_id) | Q(review_citations__review=review)
+    ).distinct()
+
+
+# -- pre-filling an evidence item from a library reference -------------------------------------
+
+
+def evidence_prefill(review: Review, reference: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Initial form values for attaching ``reference`` as evidence, and the reasons for them.
+
+    Species and design come from the reference as stored, or from the literature classifier;
+    the category follows from the design and whether the species is the review's target species
+    (another species is model evidence, filed as pre-clinical).
+    """
+    from offlabel.web.literature.selectors import reference_classification
+
+    found = reference_classification(reference, review.target_species)
+    initial: dict[str, Any] = {"reference": reference.pk}
+    for name in ("species", "design", "category"):
+        value = getattr(found, name)
+        if value:
+            initial[name] = value
+    return initial, tuple(found.reasons)
+
+
+def rubric_table(rubric: Rubric | None = None) -> list[tuple[Category, list[Any]]]:
+    """Every category with its levels (A..F, U), for the rubric page."""
+    rubric = rubric or default_rubric()
+    return [(category, list(rubric.ladder(category))) for category in Category]

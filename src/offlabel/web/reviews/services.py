@@ -1,0 +1,490 @@
+"""Writes of the reviews app. Each is atomic and leaves an audit row (who, when, what).
+
+Who may do what
+---------------
+* reviewers start drafts and new versions, edit sections, attach and edit evidence, circulate,
+  and vote;
+* editors publish (an editor who also holds the reviewer role may do the rest as well);
+* published and superseded versions never change.
+
+Refusals raise ``PermissionDenied`` (wrong role) or ``ValidationError`` (wrong state or bad
+value, with a message naming the problem); nothing is half-saved.
+
+New versions and "no grade change"
+----------------------------------
+:func:`review_new_version` copies the published version's sections, citations and evidence into
+a new draft. When ``carry_votes=True`` it also copies the published version's votes, marked
+``carried_over``: an update whose change summary says "no new information warranted a grade
+change" can then be circulated and published without every reviewer voting again, while any
+reviewer may still re-cast a carried-over vote. Without it, the new version is voted from
+scratch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from offlabel.evidence.consensus import agreement, consensus_table, needs_rationale, publish_check
+from offlabel.evidence.grading import suggest_grades
+from offlabel.evidence.rubric import default_rubric
+from offlabel.evidence.vocabulary import (
+    Category,
+    Design,
+    Direction,
+    Grade,
+    Quality,
+    Species,
+    TargetSpecies,
+)
+from offlabel.web.accounts.roles import Role
+from offlabel.web.catalog.models import Topic
+from offlabel.web.common.models import AuditEvent
+from offlabel.web.common.services import audit_record, snapshot
+from offlabel.web.reviews.models import (
+    SECTION_FIELDS,
+    EvidenceItem,
+    GradeVote,
+    PublishedGrade,
+    Review,
+    ReviewReference,
+)
+from offlabel.web.reviews.signals import review_published
+
+DEFAULT_MIN_VOTES = 3
+EDITABLE_FIELDS = ("title", "author_names", "change_summary", *SECTION_FIELDS)
+EVIDENCE_FIELDS = (
+    "reference",
+    "category",
+    "species",
+    "design",
+    "quality",
+    "direction",
+    "verified",
+    "n",
+    "note",
+)
+
+
+def min_votes() -> int:
+    """Votes every category needs before publication (setting ``REVIEW_MIN_VOTES``, default 3)."""
+    value = getattr(settings, "REVIEW_MIN_VOTES", DEFAULT_MIN_VOTES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(f"REVIEW_MIN_VOTES must be a whole number >= 1, got {value!r}")
+    return value
+
+
+# -- checks ------------------------------------------------------------------------------------
+
+
+def _require_reviewer(user: Any) -> None:
+    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.REVIEWER)):
+        raise PermissionDenied("Only reviewers may do this.")
+
+
+def _require_editor(user: Any) -> None:
+    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.EDITOR)):
+        raise PermissionDenied("Only editors may publish a review.")
+
+
+def _require_open(review: Review) -> None:
+    if not review.is_open:
+        raise ValidationError(
+            f"Version {review.version} is {review.get_status_display().lower()}: a published "
+            "version never changes. Start a new version instead."
+        )
+
+
+def _require_no_open_version(topic: Topic) -> None:
+    open_version = topic.reviews.filter(
+        status__in=[Review.Status.DRAFT, Review.Status.CIRCULATING]
+    ).first()
+    if open_version is not None:
+        raise ValidationError(
+            f"Version {open_version.version} of this review is still "
+            f"{open_version.get_status_display().lower()}; finish it before starting another."
+        )
+
+
+def _next_version(topic: Topic) -> int:
+    # Lock the topic row so two reviewers cannot take the same number at once (PostgreSQL
+    # refuses FOR UPDATE with an aggregate, so the lock is on the topic, not the reviews).
+    Topic.objects.select_for_update().filter(pk=topic.pk).first()
+    top = Review.objects.filter(topic=topic).aggregate(Max("version"))
+    return int(top["version__max"] or 0) + 1
+
+
+def _audit(by: Any, action: str, instance: Any, before: Any, after: Any, note: str = "") -> None:
+    audit_record(actor=by, action=action, instance=instance, before=before, after=after, note=note)
+
+
+def _review_snapshot(review: Review) -> dict[str, Any]:
+    return snapshot(review, exclude=("authors",))
+
+
+# -- reviews -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_create_draft(*, topic: Topic, by: Any, title: str = "") -> Review:
+    """Start version 1 (or the next number) of a topic's review as an empty draft.
+
+    A topic whose review was already published gets new versions from
+    :func:`review_new_version`, which starts from the published text.
+    """
+    _require_reviewer(by)
+    _require_no_open_version(topic)
+    if topic.reviews.filter(status=Review.Status.PUBLISHED).exists():
+        raise ValidationError(
+            "This topic already has a published review: start a new version from it."
+        )
+    review = Review.objects.create(
+        topic=topic,
+        version=_next_version(topic),
+        title=title.strip(),
+        rubric_version=default_rubric().version,
+        created_by=by,
+    )
+    review.authors.add(by)
+    _audit(by, AuditEvent.Action.CREATE, review, None, _review_snapshot(review))
+    if topic.status == Topic.Status.REQUESTED:
+        before = snapshot(topic)
+        topic.status = Topic.Status.IN_REVIEW
+        topic.save(update_fields=["status", "updated"])
+        _audit(by, AuditEvent.Action.UPDATE, topic, before, snapshot(topic), "review started")
+    return review
+
+
+@transaction.atomic
+def review_update(*, review: Review, by: Any, **fields: Any) -> Review:
+    """Change a draft's or circulating version's title, by-line, change summary or sections."""
+    _require_reviewer(by)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_open(review)
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(f"'{unknown[0]}' is not an editable field of a review.")
+    before = _review_snapshot(review)
+    changed = [name for name, value in fields.items() if getattr(review, name) != value]
+    for name in changed:
+        setattr(review, name, fields[name])
+    if changed:
+        review.full_clean(exclude=["topic", "authors", "based_on", "created_by", "published_by"])
+        review.save(update_fields=[*changed, "updated"])
+        _audit(
+            by,
+            AuditEvent.Action.UPDATE,
+            review,
+            {k: before[k] for k in changed},
+            {k: _review_snapshot(review)[k] for k in changed},
+        )
+    review.authors.add(by)
+    return review
+
+
+@transaction.atomic
+def review_circulate(*, review: Review, by: Any) -> Review:
+    """Send a draft round the reviewers for votes."""
+    _require_reviewer(by)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != Review.Status.DRAFT:
+        raise ValidationError(
+            f"Only a draft can be circulated; version {review.version} is "
+            f"{review.get_status_display().lower()}."
+        )
+    before = _review_snapshot(review)
+    review.status = Review.Status.CIRCULATING
+    review.circulated_at = timezone.now()
+    review.save(update_fields=["status", "circulated_at", "updated"])
+    _audit(by, AuditEvent.Action.UPDATE, review, before, _review_snapshot(review), "circulated")
+    return review
+
+
+@transaction.atomic
+def review_new_version(
+    *, review: Review, by: Any, change_summary: str = "", carry_votes: bool = False
+) -> Review:
+    """A new draft starting from the published version ``review`` (see the module docstring)."""
+    _require_reviewer(by)
+    if review.status != Review.Status.PUBLISHED:
+        raise ValidationError("A new version starts from the published version of a review.")
+    _require_no_open_version(review.topic)
+    new = Review.objects.create(
+        topic=review.topic,
+        version=_next_version(review.topic),
+        title=review.title,
+        author_names=review.author_names,
+        change_summary=change_summary.strip(),
+        rubric_version=default_rubric().version,
+        based_on=review,
+        created_by=by,
+        **{name: getattr(review, name) for name in SECTION_FIELDS},
+    )
+    new.authors.set([*review.authors.all(), by])
+    ReviewReference.objects.bulk_create(
+        ReviewReference(review=new, reference_id=c.reference_id, position=c.position)
+        for c in review.citations.all()
+    )
+    EvidenceItem.objects.bulk_create(
+        EvidenceItem(review=new, **{f: getattr(item, f) for f in EVIDENCE_FIELDS})
+        for item in review.evidence_items.all()
+    )
+    if carry_votes:
+        GradeVote.objects.bulk_create(
+            GradeVote(
+                review=new,
+                reviewer_id=vote.reviewer_id,
+                category=vote.category,
+                grade=vote.grade,
+                rationale=vote.rationale,
+                suggested_grade=vote.suggested_grade,
+                carried_over=True,
+            )
+            for vote in review.votes.all()
+        )
+    _audit(
+        by,
+        AuditEvent.Action.CREATE,
+        new,
+        None,
+        _review_snapshot(new),
+        f"new version from version {review.version}"
+        + (" with the published votes carried over" if carry_votes else ""),
+    )
+    return new
+
+
+# -- citations and evidence --------------------------------------------------------------------
+
+
+def _cite(review: Review, reference: Any) -> ReviewReference:
+    found = review.citations.filter(reference=reference).first()
+    if found is not None:
+        return found
+    top = review.citations.aggregate(Max("position"))["position__max"] or 0
+    return ReviewReference.objects.create(review=review, reference=reference, position=top + 1)
+
+
+@transaction.atomic
+def review_reference_cite(*, review: Review, reference: Any, by: Any) -> ReviewReference:
+    """Add a reference to a version's numbered reference list (once; returns its entry)."""
+    _require_reviewer(by)
+    _require_open(review)
+    citation = _cite(review, reference)
+    _audit(by, AuditEvent.Action.UPDATE, review, None, {"cited": reference.pk}, "reference cited")
+    return citation
+
+
+def _clean_item(item: EvidenceItem) -> None:
+    item.full_clean(exclude=["review"])
+
+
+@transaction.atomic
+def evidence_item_add(*, review: Review, by: Any, **values: Any) -> EvidenceItem:
+    """Attach one reference to one category as an evidence item (and cite the reference)."""
+    _require_reviewer(by)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_open(review)
+    unknown = sorted(set(values) - set(EVIDENCE_FIELDS))
+    if unknown:
+        raise ValidationError(f"'{unknown[0]}' is not a field of an evidence item.")
+    item = EvidenceItem(review=review, **values)
+    _clean_item(item)
+    item.save()
+    _cite(review, item.reference)
+    _audit(by, AuditEvent.Action.CREATE, item, None, snapshot(item))
+    return item
+
+
+@transaction.atomic
+def evidence_item_update(*, item: EvidenceItem, by: Any, **values: Any) -> EvidenceItem:
+    """Change an evidence item of an open version."""
+    _require_reviewer(by)
+    item = EvidenceItem.objects.select_related("review").select_for_update().get(pk=item.pk)
+    _require_open(item.review)
+    unknown = sorted(set(values) - set(EVIDENCE_FIELDS))
+    if unknown:
+        raise ValidationError(f"'{unknown[0]}' is not a field of an evidence item.")
+    before = snapshot(item)
+    for name, value in values.items():
+        setattr(item, name, value)
+    _clean_item(item)
+    item.save()
+    _cite(item.review, item.reference)
+    _audit(by, AuditEvent.Action.UPDATE, item, before, snapshot(item))
+    return item
+
+
+@transaction.atomic
+def evidence_item_delete(*, item: EvidenceItem, by: Any) -> None:
+    """Remove an evidence item from an open version (its reference stays cited)."""
+    _require_reviewer(by)
+    item = EvidenceItem.objects.select_related("review").select_for_update().get(pk=item.pk)
+    _require_open(item.review)
+    before = snapshot(item)
+    _audit(by, AuditEvent.Action.DELETE, item, before, None)
+    item.delete()
+
+
+# -- votes and publication ---------------------------------------------------------------------
+
+
+def core_items(review: Review, items: Any = None) -> list[Any]:
+    """The version's evidence items as the grading engine's items (in list order)."""
+    from offlabel.evidence.grading import EvidenceItem as CoreItem
+
+    rows = list(items if items is not None else review.evidence_items.select_related("reference"))
+    return [
+        CoreItem(
+            category=Category(row.category),
+            species=Species(row.species),
+            target_species=TargetSpecies(review.target_species),
+            design=Design(row.design),
+            quality=Quality(row.quality),
+            direction=Direction(row.direction),
+            verified=row.verified,
+            n=row.n,
+            ref=str(row.reference_id),
+        )
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def grade_vote_cast(
+    *, review: Review, by: Any, category: str, grade: str, rationale: str = ""
+) -> GradeVote:
+    """Cast (or re-cast) one reviewer's grade for one category of a circulating version.
+
+    A vote two or more levels from the engine's suggestion (or U against a letter) needs a
+    rationale.
+    """
+    _require_reviewer(by)
+    review = Review.objects.select_related("topic__condition").get(pk=review.pk)
+    if review.status != Review.Status.CIRCULATING:
+        raise ValidationError(
+            f"Votes are cast while a version circulates; version {review.version} is "
+            f"{review.get_status_display().lower()}."
+        )
+    try:
+        category_value, grade_value = Category(category), Grade(grade)
+    except ValueError as exc:
+        raise ValidationError(f"Not a category or grade: {exc}") from None
+    suggestion = suggest_grades(core_items(review))[category_value]
+    rationale = rationale.strip()
+    if needs_rationale(grade_value, suggestion) and not rationale:
+        raise ValidationError(
+            {
+                "rationale": (
+                    f"{category_value.label}: your grade {grade_value.value} is far from the "
+                    f"suggested {suggestion.grade.value}; say why in the rationale."
+                )
+            }
+        )
+    vote = GradeVote.objects.filter(review=review, reviewer=by, category=category_value).first()
+    before = snapshot(vote) if vote else None
+    if vote is None:
+        vote = GradeVote(review=review, reviewer=by, category=category_value)
+    vote.grade = grade_value
+    vote.rationale = rationale
+    vote.suggested_grade = suggestion.grade
+    vote.carried_over = False
+    vote.save()
+    _audit(
+        by,
+        AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+        vote,
+        before,
+        snapshot(vote),
+    )
+    return vote
+
+
+@transaction.atomic
+def review_publish(*, review: Review, by: Any) -> Review:
+    """Publish a circulating version: freeze the consensus grades and supersede the old version.
+
+    Refused (``ValidationError`` naming each short category) while any category has fewer votes
+    than :func:`min_votes`. Sends :data:`~offlabel.web.reviews.signals.review_published` at the
+    end, inside the same transaction (receivers that do slow work should queue it).
+    """
+    _require_editor(by)
+    review = Review.objects.select_for_update().select_related("topic__condition").get(pk=review.pk)
+    if review.status != Review.Status.CIRCULATING:
+        raise ValidationError(
+            f"Only a circulating version can be published; version {review.version} is "
+            f"{review.get_status_display().lower()}."
+        )
+    votes = list(review.votes.all())
+    by_category: dict[str, list[str]] = {c.value: [] for c in Category}
+    by_reviewer: dict[str, dict[str, str]] = {}
+    for vote in votes:
+        by_category[vote.category].append(vote.grade)
+        by_reviewer.setdefault(str(vote.reviewer_id), {})[vote.category] = vote.grade
+    check = publish_check(by_category, min_votes())
+    if not check.ok:
+        raise ValidationError(check.message[0].upper() + check.message[1:] + ".")
+    table = consensus_table(by_category)
+    suggestions = suggest_grades(core_items(review))
+    alpha = agreement(by_reviewer)
+    PublishedGrade.objects.bulk_create(
+        PublishedGrade(
+            review=review,
+            category=category,
+            grade=result.grade,
+            suggested_grade=suggestions[category].grade,
+            rule=suggestions[category].rule,
+            basis=result.basis[:200],
+            distribution={g.value: n for g, n in result.distribution.items()},
+            n_votes=result.n_votes,
+        )
+        for category, result in table.items()
+    )
+    previous = list(
+        Review.objects.select_for_update().filter(
+            topic=review.topic, status=Review.Status.PUBLISHED
+        )
+    )
+    for old in previous:
+        before = _review_snapshot(old)
+        old.status = Review.Status.SUPERSEDED
+        old.save(update_fields=["status", "updated"])
+        _audit(
+            by,
+            AuditEvent.Action.UPDATE,
+            old,
+            before,
+            _review_snapshot(old),
+            f"superseded by version {review.version}",
+        )
+    before = _review_snapshot(review)
+    review.status = Review.Status.PUBLISHED
+    review.published_at = timezone.now()
+    review.published_by = by
+    review.agreement_alpha = alpha.alpha
+    review.agreement_note = alpha.note[:200]
+    review.save(
+        update_fields=[
+            "status",
+            "published_at",
+            "published_by",
+            "agreement_alpha",
+            "agreement_note",
+            "updated",
+        ]
+    )
+    grades = ", ".join(f"{c.value} {r.grade.value}" for c, r in table.items())
+    _audit(by, AuditEvent.Action.PUBLISH, review, before, _review_snapshot(review), grades)
+    topic = review.topic
+    if topic.status != Topic.Status.PUBLISHED:
+        topic_before = snapshot(topic)
+        topic.status = Topic.Status.PUBLISHED
+        topic.save(update_fields=["status", "updated"])
+        _audit(by, AuditEvent.Action.UPDATE, topic, topic_before, snapshot(topic), "published")
+    review_published.send(sender=Review, review=review, topic=topic)
+    return review
