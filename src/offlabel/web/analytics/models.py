@@ -1,1 +1,76 @@
-"""Models of this app."""
+"""Stored analyses: reviewers' runs (reproducible, linkable) and snapshots frozen into reviews."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from offlabel.web.analytics.analyses import KIND_LABELS, Kind
+
+
+class AnalysisRun(models.Model):
+    """One run of one analysis on one topic with its parameters and result.
+
+    The registry fingerprint at run time is kept, so a run can be told apart from a later one on
+    changed data; the same parameters on the same registry give the same result (seeded).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to run"
+        DONE = "done", "Done"
+        FAILED = "failed", "Could not run"
+
+    topic = models.ForeignKey("catalog.Topic", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
+    params = models.JSONField(default=dict)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    registry_version = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["topic", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} on {self.topic.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("analytics:run", kwargs={"topic_slug": self.topic.slug, "pk": self.pk})
+
+
+class RegistrySnapshot(models.Model):
+    """Registry figures frozen into one section (Cases or Risks) of one review version.
+
+    ``figures`` holds the numbers as they were (evaluation summary, side effects, survival),
+    so later registry changes never alter what the review shows.
+    """
+
+    class Section(models.TextChoices):
+        CASES = "cases", "Cases"
+        RISKS = "risks", "Risks"
+
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.CASCADE, related_name="registry_snapshots"
+    )
+    section = models.CharField(max_length=8, choices=Section.choices)
+    n = models.PositiveIntegerField(help_text="Subjects reporting the therapy at the time.")
+    figures = models.JSONField(default=dict)
+    data_date = models.DateField(help_text="The day the registry data were read.")
+    registry_version = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Registry snapshot #{self.pk} in {self.section} of review {self.review_id}"

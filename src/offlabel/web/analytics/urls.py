@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+"""URLs of the analytics app, mounted at /analytics/."""
+
+from django.urls import path
+
+from offlabel.web.analytics import views
 
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("me/<str:public_id>/", views.my_trajectory, name="me"),
+    path("<slug:topic_slug>/", views.analysis_page, name="topic"),
+    path("<slug:topic_slug>/run/<str:kind>/", views.run_start, name="run_start"),
+    path("<slug:topic_slug>/runs/<int:pk>/", views.run_detail, name="run"),
+    path("<slug:topic_slug>/freeze/", views.freeze, name="freeze"),
+]

@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.apps import AppConfig
 
+from offlabel.web.accounts.roles import Role
 from offlabel.web.common.extensions import NavItem
 
 
@@ -11,10 +12,12 @@ class RegistryConfig(AppConfig):
     verbose_name = "Outcomes registry"
     nav_items = [
         NavItem(
-            "My records", "registry:dashboard", ("patient", "owner", "clinician", "veterinarian")
+            "My records",
+            "registry:dashboard",
+            (Role.PATIENT, Role.OWNER, Role.CLINICIAN, Role.VETERINARIAN),
         ),
-        NavItem("De-identified registry", "registry:deidentified", ("reviewer",)),
-        NavItem("Registry import", "registry:import", ("editor",)),
+        NavItem("De-identified registry", "registry:deidentified", (Role.REVIEWER,)),
+        NavItem("Registry import", "registry:import", (Role.EDITOR,)),
     ]
 
     def demo_load(self, out: Callable[[str], None]) -> None:
