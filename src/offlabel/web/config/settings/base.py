@@ -168,6 +168,10 @@ CACHES = {
 
 # Public aggregates never show a cell smaller than this (small-cell suppression).
 OFFLABEL_MIN_CELL = env_int("OFFLABEL_MIN_CELL", 5, minimum=1)
+# Pseudonyms of registry subjects in de-identified views and exports are keyed by this salt;
+# set it in production (otherwise it is derived from SECRET_KEY, and rotating the key would
+# change every pseudonym).
+OFFLABEL_PSEUDONYM_SALT = env_str("OFFLABEL_PSEUDONYM_SALT", "")
 # A review cannot be published with fewer reviewer votes than this in any category.
 REVIEW_MIN_VOTES = env_int("REVIEW_MIN_VOTES", 3, minimum=1)
 # The address links in e-mails point to.

@@ -1,0 +1,159 @@
+"""The subject timeline: scores over time with treatment periods shaded, as inline SVG.
+
+Rendered on the server with matplotlib's Agg/SVG backends (no JavaScript). Text is drawn as
+paths, so nothing typed by a user reaches the page as markup; the page shows the same data as a
+table for screen readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import dates as mdates
+from matplotlib.figure import Figure
+
+from offlabel.reports.records import ScaleKey
+from offlabel.reports.scales import get_scale
+
+SHADE_COLOURS = ("#9ecae1", "#fdd0a2", "#c7e9c0", "#dadaeb")
+LINE_COLOURS = {
+    ScaleKey.ALSFRS_R: "#08519c",
+    ScaleKey.DM_GAIT: "#08519c",
+    ScaleKey.DM_STAGE: "#a63603",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: dt.date
+    stop: dt.date | None
+
+
+@dataclass(frozen=True)
+class Point:
+    scale: ScaleKey
+    date: dt.date
+    total: int
+
+
+@dataclass(frozen=True)
+class Mark:
+    label: str
+    date: dt.date
+
+
+def timeline_svg(
+    *,
+    points: Sequence[Point],
+    periods: Sequence[Period],
+    marks: Sequence[Mark] = (),
+    today: dt.date | None = None,
+    title: str = "Scores over time",
+) -> str:
+    """An ``<svg>`` element: one line per scale, a shaded band per treatment period.
+
+    Each shaded band carries ``class="treatment-period"`` so tests and style sheets can find it.
+    """
+    today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, local to the server
+    fig = Figure(figsize=(7.5, 3.4), dpi=96)
+    ax = fig.add_subplot()
+    scales = sorted({p.scale for p in points}, key=lambda s: list(ScaleKey).index(s))
+    secondary = None
+    all_dates = [p.date for p in points] + [q.start for q in periods] + [m.date for m in marks]
+    for i, period in enumerate(periods):
+        end = period.stop or max([today, *all_dates])
+        band = ax.axvspan(
+            mdates.date2num(period.start),
+            mdates.date2num(end),
+            color=SHADE_COLOURS[i % len(SHADE_COLOURS)],
+            alpha=0.55,
+            label=_plain(f"{period.label} ({period.start:%b %Y}–{_month(period.stop)})"),
+            linewidth=0,
+        )
+        band.set_gid(f"treatment-period-{i}")
+    for scale in scales:
+        definition = get_scale(scale)
+        series = sorted((p.date, p.total) for p in points if p.scale == scale)
+        target = ax
+        if scale is ScaleKey.DM_STAGE and len(scales) > 1:
+            secondary = secondary or ax.twinx()
+            target = secondary
+            target.set_ylim(definition.maximum + 0.5, definition.minimum - 0.5)
+            target.set_ylabel(f"{definition.name} (higher is worse)")
+        else:
+            target.set_ylim(definition.minimum - 0.5, definition.maximum + 0.5)
+            target.set_ylabel(definition.name)
+        target.plot(
+            [mdates.date2num(d) for d, _ in series],
+            [v for _, v in series],
+            marker="o",
+            color=LINE_COLOURS[scale],
+            linestyle="--" if target is secondary else "-",
+            label=definition.name,
+        )
+    for mark in marks:
+        ax.axvline(mdates.date2num(mark.date), color="#444444", linestyle=":", linewidth=1.2)
+        ax.annotate(
+            _plain(mark.label),
+            (mdates.date2num(mark.date), 1),
+            xycoords=("data", "axes fraction"),
+            rotation=90,
+            va="top",
+            ha="right",
+            fontsize=7,
+        )
+    if all_dates:
+        first = min(all_dates) - dt.timedelta(days=15)
+        last = max([*all_dates, *(q.stop or today for q in periods)]) + dt.timedelta(days=15)
+        ax.set_xlim(mdates.date2num(first), mdates.date2num(last))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.set_title(_plain(title), fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if secondary is not None:
+        more = secondary.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    if handles:
+        ax.legend(handles, labels, fontsize=7, loc="lower left")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "offlabel-timeline", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(
+        r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1class="timeline-plot"', svg, count=1
+    )
+    # Mark the bands for tests and style sheets (matplotlib writes gid as the group id).
+    svg = re.sub(r'<g id="(treatment-period-\d+)"', r'<g id="\1" class="treatment-period"', svg)
+    return svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{_attr(title)}: scores over time, treatment periods shaded" ',
+        1,
+    )
+
+
+def _plain(text: str) -> str:
+    """Text as written: matplotlib would read ``$…$`` in user text as maths (and may fail)."""
+    return text.replace("$", r"\$")
+
+
+def _month(when: dt.date | None) -> str:
+    return "now" if when is None else f"{when:%b %Y}"
+
+
+def _attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
