@@ -1,0 +1,159 @@
+"""Vancouver references, rendered from a CSL style with :mod:`citeproc`.
+
+The style (``styles/vancouver.csl``) prints references the way the ALSUntangled reviews do:
+``Cree BA, Kornyeieva E, Goodin DS. Pilot trial of low dose naltrexone and quality of life
+in multiple sclerosis. Ann Neurol. 2010;68:145–50.`` — up to six authors, then "et al.";
+the journal's abbreviation when known; year;volume:pages with the page range shortened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+
+from offlabel.literature.records import Record, split_name
+
+__all__ = ["Reference", "format_vancouver", "minimal_pages", "to_csl"]
+
+Reference = Record | Mapping[str, Any]
+_RANGE = re.compile(r"^\s*([A-Za-z]?)(\d+)\s*[-–—]+\s*([A-Za-z]?)(\d+)\s*$")
+
+
+@cache
+def _style() -> CitationStylesStyle:
+    path = resources.files("offlabel.literature").joinpath("styles/vancouver.csl")
+    with resources.as_file(path) as style_path:
+        return CitationStylesStyle(str(style_path), validate=False)
+
+
+def minimal_pages(pages: str | None) -> str | None:
+    """Shorten a page range the Vancouver way: ``"145-150"`` → ``"145–50"``.
+
+    Examples
+    --------
+    >>> minimal_pages("1865-1876")
+    '1865–76'
+    >>> minimal_pages("393-404")
+    '393–404'
+    """
+    if not pages:
+        return None
+    match = _RANGE.match(pages)
+    if not match:
+        return pages.strip()
+    prefix, start, prefix_end, end = match.groups()
+    if prefix_end and prefix_end != prefix:
+        return f"{prefix}{start}–{prefix_end}{end}"
+    if len(end) == len(start) and int(end) > int(start):
+        common = 0
+        while common < len(start) - 1 and start[common] == end[common]:
+            common += 1
+        end = end[common:]
+    return f"{prefix}{start}–{end}"
+
+
+def _person(display: str) -> dict[str, str]:
+    author = split_name(display)
+    if not author.initials:
+        return {"literal": author.last_name}
+    return {"family": author.last_name, "given": " ".join(author.initials)}
+
+
+def to_csl(reference: Reference, item_id: str = "ref") -> dict[str, Any]:
+    """CSL-JSON for a Record or a plain dict.
+
+    The dict form takes ``authors`` (list of ``"Lastname Initials"``), ``title``,
+    ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``doi``, ``url``.
+    """
+    if isinstance(reference, Record):
+        authors = [
+            {"family": a.last_name, "given": " ".join(a.initials)}
+            if a.initials
+            else {"literal": a.last_name}
+            for a in reference.authors
+        ]
+        data: dict[str, Any] = {
+            "title": reference.title,
+            "container-title": reference.journal,
+            "container-title-short": reference.journal_abbrev,
+            "year": reference.year,
+            "volume": reference.volume,
+            "issue": reference.issue,
+            "page": reference.pages,
+            "DOI": reference.doi,
+            "URL": reference.url,
+        }
+    else:
+        authors = [_person(str(a)) for a in reference.get("authors") or [] if str(a).strip()]
+        data = {
+            "title": reference.get("title"),
+            "container-title": reference.get("journal"),
+            "container-title-short": reference.get("journal_abbrev"),
+            "year": reference.get("year"),
+            "volume": reference.get("volume"),
+            "issue": reference.get("issue"),
+            "page": reference.get("pages"),
+            "DOI": reference.get("doi"),
+            "URL": reference.get("url"),
+        }
+    csl: dict[str, Any] = {"id": item_id, "type": "article-journal", "author": authors}
+    title = str(data.pop("title") or "").strip()
+    csl["title"] = title[:-1] if title.endswith(".") else title
+    year = data.pop("year")
+    if year:
+        csl["issued"] = {"date-parts": [[int(year)]]}
+    page = minimal_pages(data.pop("page"))
+    if page:
+        csl["page"] = page
+    for key, value in data.items():
+        if value not in (None, ""):
+            csl[key] = str(value).rstrip(".") if key.startswith("container") else str(value)
+    return csl
+
+
+def format_vancouver(references: Iterable[Reference]) -> list[str]:
+    """Render references in Vancouver style, in the order given.
+
+    Parameters
+    ----------
+    references : iterable of Record or dict
+        See :func:`to_csl` for the dict keys.
+
+    Returns
+    -------
+    list of str
+        One plain-text reference per input (numbering is left to the caller).
+
+    Examples
+    --------
+    >>> format_vancouver([{"authors": ["Cree BA", "Kornyeieva E", "Goodin DS"],
+    ...     "title": "Pilot trial of low dose naltrexone and quality of life in multiple "
+    ...     "sclerosis", "journal": "Ann Neurol", "year": 2010, "volume": "68",
+    ...     "pages": "145-150"}])[0].endswith("sclerosis. Ann Neurol. 2010;68:145–50.")
+    True
+    """
+    items = [to_csl(ref, f"ref{i}") for i, ref in enumerate(references)]
+    if not items:
+        return []
+    bibliography = CitationStylesBibliography(_style(), CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    out = []
+    for item, text in zip(items, rendered, strict=True):
+        if "container-title" not in item and item.get("URL"):
+            text = f"{text} Available from: {item['URL']}"
+        out.append(text)
+    return out
