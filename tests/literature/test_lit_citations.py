@@ -128,3 +128,22 @@ def test_reference_without_journal_shows_its_url():
 )
 def test_minimal_pages(pages, expected):
     assert minimal_pages(pages) == expected
+
+
+def test_group_authors_are_printed_as_written():
+    from offlabel.literature.citations import format_vancouver
+
+    (text,) = format_vancouver(
+        [
+            {
+                "authors": ["US Food and Drug Administration"],
+                "title": "Prescribing information for naltrexone",
+                "year": 2010,
+            }
+        ]
+    )
+    assert text.startswith("US Food and Drug Administration.")
+    (two,) = format_vancouver(
+        [{"authors": ["ALSUntangled Group", "Cree BA"], "title": "T", "year": 2011}]
+    )
+    assert two.startswith("ALSUntangled Group, Cree BA.")

@@ -64,8 +64,17 @@ def minimal_pages(pages: str | None) -> str | None:
     return f"{prefix}{start}–{end}"
 
 
+# "Cree BA": a family name, then up to four capital initials (how MEDLINE and our model store
+# authors). Anything else without a comma ("US Food and Drug Administration", "ALSUntangled
+# Group") is a group author and is printed as written.
+_MEDLINE_NAME = re.compile(r"^\S.*\s[A-Z]{1,4}$")
+
+
 def _person(display: str) -> dict[str, str]:
-    author = split_name(display)
+    text = " ".join(display.split())
+    if "," not in text and not _MEDLINE_NAME.match(text):
+        return {"literal": text}
+    author = split_name(text)
     if not author.initials:
         return {"literal": author.last_name}
     return {"family": author.last_name, "given": " ".join(author.initials)}
