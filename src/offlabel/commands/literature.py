@@ -1,0 +1,259 @@
+"""``offlabel literature …``: read, classify and (later) scan and search the literature."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+FORMAT_CHOICES = ["auto", "pubmed", "ris", "bibtex", "ctgov", "crossref"]
+
+
+@click.group(name="literature")
+def command() -> None:
+    """Import and classify literature (PubMed, RIS, BibTeX, ClinicalTrials.gov, Crossref)."""
+
+
+@command.command(name="parse")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMAT_CHOICES),
+    default="auto",
+    show_default=True,
+    help="File format; auto detects it from the content.",
+)
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per record.")
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Keep the good records of a file with bad ones; report the bad ones on stderr.",
+)
+@click.option(
+    "--target-species",
+    type=click.Choice(["human", "dog"]),
+    default=None,
+    help="The topic's species, for the review category (default: human).",
+)
+def parse_command(
+    file: str, format_: str, jsonl: bool, skip_bad: bool, target_species: str | None
+) -> None:
+    """Read FILE and print its records with species, design and review category.
+
+    Exit status 2 when the file (or, without --skip-bad, any record) cannot be read; the
+    message names the file and the record or line.
+    """
+    from offlabel.literature.classify import classify
+    from offlabel.literature.errors import LiteratureParseError
+    from offlabel.literature.formats import parse_file
+
+    try:
+        result = parse_file(file, format_, skip_bad=skip_bad)
+    except LiteratureParseError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for problem in result.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    for record in result.records:
+        classification = classify(record, target_species)
+        if jsonl:
+            data = record.to_json_dict()
+            data["species"] = classification.species.value if classification.species else None
+            data["design"] = classification.design.value if classification.design else None
+            data["category"] = classification.category.value if classification.category else None
+            data["classification_reasons"] = list(classification.reasons)
+            click.echo(json.dumps(data, ensure_ascii=False))
+        else:
+            ident = record.pmid or record.doi or record.nct or "-"
+            click.echo(
+                f"{ident}\t{record.year or ''}\t"
+                f"{classification.species or '?'}\t{classification.design or '?'}\t"
+                f"{record.title[:90]}"
+            )
+    for deletion in result.deletions:
+        if jsonl:
+            click.echo(json.dumps(deletion.to_json_dict()))
+        else:
+            click.echo(f"{deletion.pmid}\tdeleted")
+    if result.problems:
+        click.echo(
+            f"{len(result.records)} record(s) read, {len(result.problems)} problem(s) skipped",
+            err=True,
+        )
+
+
+# --- scan, search, lookup (index and online look-ups) ------------------------------------
+
+from offlabel.evidence.vocabulary import Species  # noqa: E402 - light; needed for --species
+
+
+@command.command(name="scan")
+@click.argument("baseline_dir", type=click.Path(file_okay=False, exists=True, path_type=str))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Index directory (created if missing; files already indexed are skipped).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local worker processes (default: CPU count).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="A dask.distributed scheduler address (tcp://host:8786) to scan on.",
+)
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+def scan_command(
+    baseline_dir: str,
+    out_dir: str,
+    workers: int | None,
+    scheduler: str | None,
+    no_progress: bool,
+) -> None:
+    """Index PubMed baseline/update files of BASELINE_DIR into a Parquet index.
+
+    Exit status 1 when a file could not be read (the others are indexed; the bad file is
+    named and retried on the next scan).
+    """
+    from offlabel.literature.index.layout import IndexFormatError
+    from offlabel.literature.index.scan import scan
+
+    try:
+        summary = scan(
+            baseline_dir,
+            out_dir,
+            workers=workers,
+            scheduler=scheduler,
+            progress=not no_progress,
+        )
+    except (IndexFormatError, ValueError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for name, problem in summary.failed:
+        click.echo(f"failed: {name}: {problem}", err=True)
+    click.echo(summary.line())
+    if summary.failed:
+        sys.exit(1)
+
+
+@command.command(name="search")
+@click.argument("index_dir", type=click.Path(file_okay=False, exists=True, path_type=str))
+@click.option("--therapy", required=True, help='Therapy as typed ("LDN", "naltrexone").')
+@click.option("--condition", required=True, help='Condition as typed ("ALS", "DM").')
+@click.option(
+    "--species",
+    type=click.Choice([species.value for species in Species]),
+    default=None,
+    help="Only records classified with this species.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per hit.")
+def search_command(
+    index_dir: str,
+    therapy: str,
+    condition: str,
+    species: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Find records in INDEX_DIR about a therapy and a condition, newest first."""
+    from offlabel.literature.index.layout import IndexFormatError
+    from offlabel.literature.index.search import search
+
+    try:
+        hits = search(index_dir, therapy, condition, species=species, limit=limit)
+    except (IndexFormatError, ValueError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for hit in hits:
+        if as_json:
+            click.echo(json.dumps(hit.to_json_dict(), ensure_ascii=False))
+        else:
+            species_text = ",".join(s.value for s in hit.species) or "?"
+            click.echo(
+                f"{hit.pmid}\t{hit.year or ''}\t{species_text}\t{hit.design or '?'}\t"
+                f"{hit.title[:90]}"
+            )
+    if not as_json:
+        click.echo(f"{len(hits)} hit(s)", err=True)
+
+
+@command.command(name="lookup")
+@click.argument("kind", type=click.Choice(["pmid", "doi", "nct"]))
+@click.argument("identifier")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the local cache.")
+def lookup_command(kind: str, identifier: str, as_json: bool, no_cache: bool) -> None:
+    """Fetch one record online by PMID (PubMed), DOI (Crossref) or NCT id (ClinicalTrials.gov).
+
+    Answers are cached (``$OFFLABEL_CACHE_DIR``, default ``~/.cache/offlabel``) for a week.
+    NCBI's API key is read from ``$NCBI_API_KEY``.
+    """
+    from offlabel.literature.classify import classify
+    from offlabel.literature.online import OnlineLookupError, lookup
+
+    try:
+        record = lookup(kind, identifier, use_cache=not no_cache)
+    except OnlineLookupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    verdict = classify(record)
+    if as_json:
+        data = record.to_json_dict()
+        data["species"] = verdict.species.value if verdict.species else None
+        data["design"] = verdict.design.value if verdict.design else None
+        data["category"] = verdict.category.value if verdict.category else None
+        click.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        ident = record.pmid or record.doi or record.nct or identifier
+        click.echo(
+            f"{ident}\t{record.year or ''}\t{verdict.species or '?'}\t"
+            f"{verdict.design or '?'}\t{record.title}"
+        )
+
+
+@command.command("watch")
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Index built by `offlabel literature scan` "
+    "(default: $OFFLABEL_LITERATURE_INDEX, else var/literature-index).",
+)
+@click.option(
+    "--online/--no-online",
+    default=None,
+    help="Also search PubMed through E-utilities (default: $OFFLABEL_LITERATURE_WATCH_ONLINE).",
+)
+def watch_command(index_dir: str | None, online: bool | None) -> None:
+    """Run every topic's saved searches and flag records newer than its last review.
+
+    Flags are shown to reviewers on the topic's library page and review workspace. Exit
+    status 1 when a search could not run (no index, no network); the others still ran.
+    """
+    from pathlib import Path
+
+    from offlabel.commands._django import setup_django
+
+    setup_django()
+    from offlabel.web.literature.tasks import online_configured
+    from offlabel.web.literature.watch import watch_run
+
+    summary = watch_run(
+        index_dir=Path(index_dir) if index_dir else None,
+        online=online_configured() if online is None else online,
+    )
+    click.echo(summary.line())
+    for problem in summary.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if summary.problems:
+        sys.exit(1)
