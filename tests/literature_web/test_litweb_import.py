@@ -333,7 +333,8 @@ def test_pasted_identifiers_are_looked_up_with_a_problem_per_failure(
     assert "Line 6: “not an id” is not a PMID, DOI or NCT id." in html
     client_for(world.reviewer).post(response.url, {"keep": _keys(html)})
     assert set(Reference.objects.values_list("pmid", "doi", "nct", "source")) == {
-        ("29768149", "10.1056/nejmoa1715274", "NCT02149199", "pubmed"),
+        # the article reports trial NCT02149199 but is not its registration: no NCT number
+        ("29768149", "10.1056/nejmoa1715274", "", "pubmed"),
         ("", "10.3109/17482968.2010.544386", "", "crossref"),
         ("", "", "NCT00501696", "ctgov"),
     }

@@ -65,7 +65,9 @@ def reference_fields(record: Record) -> dict[str, Any]:
         "pages": _fit("pages", record.pages),
         "doi": _fit("doi", record.doi),
         "pmid": _fit("pmid", record.pmid),
-        "nct": _fit("nct", (record.nct or "").upper()),
+        # The NCT number identifies a trial *registration*; an article reporting the trial is a
+        # separate reference, so it does not take the number (else the two would merge).
+        "nct": _fit("nct", (record.nct or "").upper()) if kind == Reference.Kind.TRIAL else "",
         "url": url if len(url) <= (_WIDTHS.get("url") or 500) else "",
         "abstract": clean_text(record.abstract_text),
         "mesh": [clean_text(name) for name in record.mesh_names],
