@@ -60,3 +60,9 @@ def test_overview_markdown_is_sanitized(client, demo_topics, assert_inert):
     overview = page.split('id="overview-h"')[1].split("</section>")[0]
     assert_inert(overview)
     assert "&lt;script&gt;" in overview  # shown as text, never run
+
+
+def test_the_stylesheet_every_page_links_is_found():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("offlabel/site.css")
