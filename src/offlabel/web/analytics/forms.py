@@ -1,0 +1,153 @@
+"""Forms of the reviewers' analysis page: each one turns into a run's parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from offlabel.web.analytics.analyses import Kind
+
+ENDPOINTS = [
+    ("non_ambulatory", "Onset → non-ambulatory"),
+    ("thoracic_limbs", "Onset → front legs affected"),
+    ("euthanasia_or_death", "Onset → euthanasia or death"),
+]
+COVARIATES = [
+    ("age_at_onset", "Age at onset"),
+    ("breed", "Breed"),
+    ("sod1", "SOD1 genotype"),
+]
+
+
+class MatchedControlsForm(forms.Form):
+    kind = Kind.MATCHED
+    k = forms.IntegerField(
+        label="Controls per treated person (k)", min_value=1, max_value=10, initial=3
+    )
+    followup_months = forms.FloatField(
+        label="Follow-up window (months)", min_value=3, max_value=36, initial=12
+    )
+    seed = forms.IntegerField(
+        label="Seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        initial=2011,
+        help_text="The same seed on the same registry gives the same result.",
+    )
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "k": self.cleaned_data["k"],
+            "followup_months": self.cleaned_data["followup_months"],
+            "seed": self.cleaned_data["seed"],
+        }
+
+
+class SurvivalForm(forms.Form):
+    kind = Kind.SURVIVAL
+    endpoint = forms.ChoiceField(choices=ENDPOINTS, initial="non_ambulatory")
+    covariates = forms.MultipleChoiceField(
+        label="Adjust the Cox model for",
+        choices=COVARIATES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    landmark_days = forms.IntegerField(
+        label="Landmark (days after onset, optional)",
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text="Compare only dogs still walking at this day, by treatment started by then.",
+    )
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "endpoint": self.cleaned_data["endpoint"],
+            "covariates": list(self.cleaned_data["covariates"]),
+            "landmark_days": self.cleaned_data["landmark_days"],
+        }
+
+
+class SlopeChangeForm(forms.Form):
+    kind = Kind.SLOPE_CHANGE
+    min_before = forms.IntegerField(
+        label="ALSFRS-R scores needed before the start", min_value=2, max_value=10, initial=2
+    )
+    min_after = forms.IntegerField(
+        label="ALSFRS-R scores needed after the start", min_value=2, max_value=10, initial=2
+    )
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "min_before": self.cleaned_data["min_before"],
+            "min_after": self.cleaned_data["min_after"],
+        }
+
+
+class PowerForm(forms.Form):
+    kind = Kind.POWER
+    outcome = forms.ChoiceField(
+        choices=[("slope", "ALSFRS-R slope"), ("survival", "Time to event")], initial="slope"
+    )
+    effect = forms.FloatField(
+        label="Slope difference to detect (points/month)",
+        min_value=0.01,
+        max_value=5,
+        required=False,
+        initial=0.25,
+    )
+    hazard_ratio = forms.FloatField(
+        label="Hazard ratio to detect", min_value=0.05, max_value=20, required=False, initial=0.7
+    )
+    alpha = forms.FloatField(label="Significance level (two-sided)", initial=0.05)
+    power = forms.FloatField(label="Power", initial=0.8)
+
+    def clean_alpha(self) -> float:
+        alpha = float(self.cleaned_data["alpha"])
+        if not 0 < alpha < 0.5:
+            raise forms.ValidationError("Alpha must be between 0 and 0.5 (e.g. 0.05).")
+        return alpha
+
+    def clean_power(self) -> float:
+        power = float(self.cleaned_data["power"])
+        if not 0.5 <= power < 1:
+            raise forms.ValidationError("Power must be at least 0.5 and below 1 (e.g. 0.8).")
+        return power
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == "survival":
+            ratio = data.get("hazard_ratio")
+            if ratio is None:
+                self.add_error("hazard_ratio", "Give the hazard ratio to detect.")
+            elif ratio == 1:
+                self.add_error("hazard_ratio", "A hazard ratio of 1 is no effect.")
+        elif data.get("outcome") == "slope" and data.get("effect") is None:
+            self.add_error("effect", "Give the slope difference to detect.")
+        return data
+
+    def params(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        out: dict[str, Any] = {
+            "outcome": data["outcome"],
+            "alpha": data["alpha"],
+            "power": data["power"],
+        }
+        if data["outcome"] == "survival":
+            out["hazard_ratio"] = data["hazard_ratio"]
+        else:
+            out["effect"] = data["effect"]
+        return out
+
+
+FORMS: dict[Kind, type[forms.Form]] = {
+    Kind.MATCHED: MatchedControlsForm,
+    Kind.SURVIVAL: SurvivalForm,
+    Kind.SLOPE_CHANGE: SlopeChangeForm,
+    Kind.POWER: PowerForm,
+}
+
+
+class FreezeForm(forms.Form):
+    section = forms.ChoiceField(choices=[("cases", "Cases"), ("risks", "Risks")])

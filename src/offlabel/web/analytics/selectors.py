@@ -1,0 +1,166 @@
+"""Reads of the analytics app: the registry's fingerprint, cached panel data, runs, snapshots.
+
+Heavy work (reading the whole registry into frames and analysing it) is cached in Django's cache
+under a key holding a cheap **registry fingerprint**: row counts and highest ids of the registry
+tables, the latest subject update and the latest registry audit event, read in one query. Any
+write to the registry changes it, so a cached panel is never stale and never needs clearing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import QuerySet
+
+from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.outcomes.data import RegistryError
+from offlabel.web.analytics import analyses
+from offlabel.web.analytics.models import AnalysisRun, RegistrySnapshot
+
+logger = logging.getLogger(__name__)
+
+#: Bump when the cached data's shape changes, so old entries are ignored.
+CACHE_VERSION = 3
+CACHE_SECONDS = 60 * 60 * 24
+
+
+def min_cell() -> int:
+    """The small-cell threshold of public aggregates (``settings.OFFLABEL_MIN_CELL``)."""
+    return int(getattr(settings, "OFFLABEL_MIN_CELL", 5))
+
+
+def _registry_models() -> list[Any]:
+    from offlabel.web.registry.models import (
+        Evaluation,
+        Milestone,
+        ScoreRecord,
+        SideEffect,
+        Subject,
+        TreatmentCourse,
+    )
+
+    return [Subject, TreatmentCourse, Evaluation, SideEffect, ScoreRecord, Milestone]
+
+
+def registry_fingerprint() -> str:
+    """A short hash that changes whenever the registry does (one query)."""
+    from offlabel.web.common.models import AuditEvent
+
+    models = _registry_models()
+    content_types = ContentType.objects.get_for_models(*models)  # cached after the first call
+    quote = connection.ops.quote_name
+    # Every name below comes from model meta and every number is an int, never from input.
+    parts = []
+    for model in models:
+        table = quote(model._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
+        parts.append(f"(SELECT MAX(id) FROM {table})")  # noqa: S608
+    subjects = quote(models[0]._meta.db_table)
+    parts.append(f"(SELECT MAX(updated) FROM {subjects})")  # noqa: S608
+    ct_ids = ",".join(str(int(ct.pk)) for ct in content_types.values())
+    audit = quote(AuditEvent._meta.db_table)
+    parts.append(f"(SELECT MAX(id) FROM {audit} WHERE content_type_id IN ({ct_ids}))")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+
+
+def registry_frames(species: TargetSpecies | None = None) -> Any:
+    """The de-identified registry frames (through the registry app's selector)."""
+    from offlabel.web.registry.selectors import registry_frames as frames_of_registry
+
+    return frames_of_registry(species=species, deidentified=True)
+
+
+def topic_species(topic: Any) -> TargetSpecies:
+    return TargetSpecies(topic.condition.species)
+
+
+def cached(key: str, compute: Any) -> Any:
+    """``compute()`` once per key (the key must include the registry fingerprint)."""
+    full = f"analytics:v{CACHE_VERSION}:{key}"
+    value = cache.get(full)
+    if value is None:
+        value = compute()
+        cache.set(full, value, CACHE_SECONDS)
+    return value
+
+
+def topic_summary(topic: Any, fingerprint: str | None = None) -> dict[str, Any]:
+    """The public panel's data for a topic (cached per topic and registry version)."""
+    version = fingerprint or registry_fingerprint()
+    species = topic_species(topic)
+    therapy = topic.therapy.name
+
+    def compute() -> dict[str, Any]:
+        try:
+            frames = registry_frames(species)
+        except RegistryError as error:
+            # One unreadable row must not break every topic page; the message goes to the log
+            # (it names the table, row and field) and the panel says the figures are missing.
+            logger.error("registry frames for %s: %s", topic.slug, error)
+            return {"therapy": therapy, "species": species.value, "known": False, "error": True}
+        return analyses.topic_summary(frames, therapy, species, min_cell())
+
+    data: dict[str, Any] = cached(f"summary:{topic.pk}:{version}:{min_cell()}", compute)
+    return data
+
+
+def population_band(species: TargetSpecies, fingerprint: str) -> dict[str, Any]:
+    """10th–90th percentile band of the species' trajectory scale (cached)."""
+
+    def compute() -> dict[str, Any]:
+        label, y_max = analyses.scale_info(species)
+        try:
+            points = analyses.score_months(registry_frames(species), species)
+        except RegistryError as error:
+            logger.error("registry frames for the %s band: %s", species.value, error)
+            points = analyses.score_months_empty()
+        return {
+            "band": analyses.percentile_band(points, min_cell()),
+            "scale_label": label,
+            "y_max": y_max,
+            "n_subjects": int(points["subject_id"].nunique()),
+        }
+
+    data: dict[str, Any] = cached(f"band:{species.value}:{fingerprint}:{min_cell()}", compute)
+    return data
+
+
+def recent_runs(topic: Any, limit: int = 10) -> QuerySet[AnalysisRun]:
+    return (
+        AnalysisRun.objects.filter(topic=topic)
+        .select_related("created_by", "topic")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def run_for(topic: Any, pk: int) -> AnalysisRun:
+    return AnalysisRun.objects.select_related("topic", "created_by").get(topic=topic, pk=pk)
+
+
+def snapshots_for(review: Any, section: str) -> list[RegistrySnapshot]:
+    return list(
+        RegistrySnapshot.objects.filter(review=review, section=section).order_by(
+            "-created_at", "-id"
+        )
+    )
+
+
+def freezable_review(topic: Any) -> Any:
+    """The review version a snapshot is frozen into: the topic's newest non-superseded one."""
+    from offlabel.web.reviews.models import Review
+
+    return (
+        Review.objects.filter(topic=topic)
+        .exclude(status=Review.Status.SUPERSEDED)
+        .order_by("-version")
+        .first()
+    )

@@ -1,0 +1,200 @@
+"""Views of the analytics app: reviewers' analysis page and runs, and one's own trajectory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.web.accounts.permissions import role_required, signed_in_user
+from offlabel.web.analytics import analyses, plots, presentation, selectors, services
+from offlabel.web.analytics.forms import FORMS, FreezeForm
+from offlabel.web.analytics.models import AnalysisRun
+
+ANALYSTS = ("reviewer", "editor")
+
+
+def _topic(slug: str) -> Any:
+    from offlabel.web.catalog.models import Topic
+    from offlabel.web.catalog.selectors import topic_by_slug
+
+    try:
+        return topic_by_slug(slug)
+    except Topic.DoesNotExist:
+        raise Http404("No such topic.") from None
+
+
+def _kinds_for(topic: Any) -> list[analyses.Kind]:
+    if selectors.topic_species(topic) is TargetSpecies.DOG:
+        return [analyses.Kind.SURVIVAL, analyses.Kind.POWER]
+    return [analyses.Kind.MATCHED, analyses.Kind.SLOPE_CHANGE, analyses.Kind.POWER]
+
+
+def _initial_power(topic: Any) -> dict[str, Any]:
+    dog = selectors.topic_species(topic) is TargetSpecies.DOG
+    return {"outcome": "survival" if dog else "slope"}
+
+
+@role_required(*ANALYSTS)
+def index(request: HttpRequest) -> HttpResponse:
+    from offlabel.web.catalog.selectors import topic_list
+
+    return render(request, "analytics/index.html", {"topics": topic_list()})
+
+
+@role_required(*ANALYSTS)
+def analysis_page(request: HttpRequest, topic_slug: str) -> HttpResponse:
+    topic = _topic(topic_slug)
+    return _render_analysis(request, topic, {})
+
+
+def _render_analysis(
+    request: HttpRequest, topic: Any, bound: dict[analyses.Kind, Any], status: int = 200
+) -> HttpResponse:
+    forms = []
+    for kind in _kinds_for(topic):
+        form = bound.get(kind) or FORMS[kind](
+            initial=_initial_power(topic) if kind is analyses.Kind.POWER else None,
+            prefix=kind.value,
+        )
+        forms.append({"kind": kind.value, "label": analyses.KIND_LABELS[kind], "form": form})
+    context = {
+        "topic": topic,
+        "forms": forms,
+        "runs": selectors.recent_runs(topic),
+        "review": selectors.freezable_review(topic),
+        "freeze_form": FreezeForm(),
+    }
+    return render(request, "analytics/analysis.html", context, status=status)
+
+
+@require_POST
+@role_required(*ANALYSTS)
+def run_start(request: HttpRequest, topic_slug: str, kind: str) -> HttpResponse:
+    topic = _topic(topic_slug)
+    try:
+        chosen = analyses.Kind(kind)
+    except ValueError:
+        raise Http404("No such analysis.") from None
+    if chosen not in _kinds_for(topic):
+        raise Http404("This analysis does not apply to this topic.")
+    form = FORMS[chosen](request.POST, prefix=chosen.value)
+    if not form.is_valid():
+        return _render_analysis(request, topic, {chosen: form}, status=400)
+    run = services.analysis_run_start(
+        topic=topic,
+        kind=chosen,
+        params=form.params(),  # type: ignore[attr-defined]
+        by=signed_in_user(request),
+    )
+    return redirect(run)
+
+
+@role_required(*ANALYSTS)
+def run_detail(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
+    topic = _topic(topic_slug)
+    try:
+        run = selectors.run_for(topic, pk)
+    except AnalysisRun.DoesNotExist:
+        raise Http404("No such run.") from None
+    context: dict[str, Any] = {"topic": topic, "run": run, "result": run.result or {}}
+    result = run.result or {}
+    key = f"run-{run.pk}"
+    if run.status == AnalysisRun.Status.DONE:
+        if run.kind == analyses.Kind.MATCHED and result.get("pairs"):
+            context["pair_svg"] = plots.matched_pair_chart(
+                [tuple(p) for p in result["pairs"]],
+                key=key,
+                title="Treated vs matched controls: ALSFRS-R slope",
+                effect=float(result["effect"]),
+            )
+        if run.kind == analyses.Kind.SURVIVAL:
+            context.update(
+                presentation.survival_context(result, key=key, therapy=topic.therapy.name)
+            )
+    return render(request, "analytics/run.html", context)
+
+
+@require_POST
+@role_required(*ANALYSTS)
+def freeze(request: HttpRequest, topic_slug: str) -> HttpResponse:
+    topic = _topic(topic_slug)
+    review = selectors.freezable_review(topic)
+    form = FreezeForm(request.POST)
+    if review is None or not form.is_valid():
+        messages.error(request, "There is no review of this topic to freeze figures into.")
+        return redirect("analytics:topic", topic_slug=topic.slug)
+    section = form.cleaned_data["section"]
+    try:
+        services.snapshot_freeze(review=review, section=section, by=signed_in_user(request))
+    except ValueError as error:
+        messages.error(request, f"Nothing frozen: {error}.")
+        return redirect("analytics:topic", topic_slug=topic.slug)
+    except PermissionDenied:
+        raise
+    messages.success(
+        request, f"Registry figures frozen into version {review.version}, section {section}."
+    )
+    return redirect(f"{review.get_absolute_url()}#{section}")
+
+
+@login_required
+def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One's own (or a shared subject's) scores against the range of similar subjects."""
+    from offlabel.web.registry.selectors import scores_of, subject_for
+
+    subject = subject_for(request.user, public_id)  # 404 for anyone else's record
+    species = subject.species
+    fingerprint = selectors.registry_fingerprint()
+    population = selectors.population_band(species, fingerprint)
+    scale = "dm_gait" if species is TargetSpecies.DOG else "alsfrs_r"
+    own = [
+        ((score.date - subject.onset_date).days / 30.44, float(score.total))
+        for score in scores_of(subject)
+        if score.scale == scale
+    ]
+    word = "dogs with DM" if species is TargetSpecies.DOG else "people with ALS"
+    band = plots.Band(**population["band"])
+    figure = plots.trajectory_chart(
+        {f"registered {word}": band},
+        key=f"me-{subject.public_id}",
+        title=f"{subject.label}: {population['scale_label'].split(' (')[0]} against other {word}",
+        y_label=population["scale_label"],
+        y_max=float(population["y_max"]),
+        own=own,
+        own_label=subject.label,
+    )
+    context = {
+        "subject": subject,
+        "figure": figure,
+        "own": own,
+        "band_rows": [
+            {
+                "months": band.months[i],
+                "low": band.low[i],
+                "median": band.median[i],
+                "high": band.high[i],
+                "n": band.n[i],
+            }
+            for i in range(len(band.months))
+        ],
+        "n_subjects": population["n_subjects"],
+        "word": word,
+        "min_cell": selectors.min_cell(),
+        "caveats": [
+            f"The range comes from the {population['n_subjects']} {word} whose people chose to "
+            "join the registry and enter scores themselves; it describes them, it does not "
+            "predict one course.",
+            "Courses differ a great deal: being above or below the band does not show that a "
+            "treatment works or fails.",
+            f"Months since onset with fewer than {selectors.min_cell()} subjects are left out "
+            "of the band so that no one can be recognised.",
+        ],
+    }
+    return render(request, "analytics/me.html", context)

@@ -1,0 +1,113 @@
+"""Analytics fixtures: a small simulated registry imported through the registry's own path, a
+published review of the ALS topic, and a person record for the world's patient."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from typing import Any
+
+import pytest
+
+LDN = "Low-dose naltrexone"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def registry(demo_topics: list[Any]) -> Any:
+    """About 120 people and 120 dogs, some on LDN (the demo's simulation, smaller)."""
+    from offlabel.outcomes.simulate import simulate_registry, write_csv
+    from offlabel.web.registry.importing import registry_import
+
+    frames = simulate_registry(n_people=160, n_dogs=120, seed=7)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_csv(frames, tmp)
+        return registry_import(tmp, confirm_implausible=True)
+
+
+@pytest.fixture
+def als_topic(demo_topics: list[Any]) -> Any:
+    return demo_topics[0]
+
+
+@pytest.fixture
+def dm_topic(demo_topics: list[Any]) -> Any:
+    return demo_topics[1]
+
+
+@pytest.fixture
+def published_review(als_topic: Any, world: Any) -> Any:
+    from offlabel.web.reviews.models import Review
+
+    return Review.objects.create(
+        topic=als_topic,
+        version=1,
+        status=Review.Status.PUBLISHED,
+        title="Low-dose naltrexone for ALS",
+        cases="Fifteen people rated it.",
+        risks="Vivid dreams were reported.",
+        rubric_version="test",
+        created_by=world.reviewer,
+    )
+
+
+@pytest.fixture
+def patient_record(world: Any, demo_topics: list[Any]) -> Any:
+    from offlabel.web.registry import services
+
+    person = services.subject_create(
+        by=world.patient,
+        kind="person",
+        sex="female",
+        birth_year=1965,
+        onset_date=dt.date(2023, 1, 10),
+    )
+    for when, total in (
+        (dt.date(2023, 6, 1), 44),
+        (dt.date(2023, 10, 1), 41),
+        (dt.date(2024, 2, 1), 39),
+    ):
+        services.score_create(
+            subject=person, by=world.patient, scale="alsfrs_r", date=when, total=total
+        )
+    return person
+
+
+def add_ldn_evaluations(world: Any, n: int, side_effect: str) -> None:
+    """``n`` new people on LDN (owned by the world's clinician as case histories), each rating
+    it ``major`` with one side effect."""
+    from offlabel.web.catalog.models import Therapy
+    from offlabel.web.registry import services
+
+    ldn = Therapy.objects.get(name=LDN)
+    for i in range(n):
+        subject = services.subject_create(
+            by=world.clinician,
+            kind="dog" if i % 2 else "person",
+            origin="case_history",
+            onset_date=dt.date(2024, 1, 1),
+            birth_year=1960,
+        )
+        course = services.course_create(
+            subject=subject,
+            by=world.clinician,
+            therapy=ldn,
+            dose=4.5,
+            dose_unit="mg",
+            start_date=dt.date(2024, 3, 1),
+        )
+        services.evaluation_create(
+            course=course,
+            by=world.clinician,
+            side_effects=[(side_effect, "mild")],
+            date=dt.date(2024, 6, 1),
+            efficacy="major",
+        )
