@@ -146,3 +146,35 @@ def test_vectorised_counts_match_a_plain_reference_on_random_data() -> None:
     result = summarize_evaluations(frames, "LDN")
     expected = _reference(evaluations[evaluations["therapy"] == "LDN"])
     assert {s.label: s.n for s in result.levels if s.n} == expected
+
+
+def test_side_effects_with_a_severity_count_by_name_once_per_person():
+    import pandas as pd
+
+    from offlabel.outcomes.data import RegistryFrames
+    from offlabel.outcomes.evaluations import summarize_evaluations
+
+    frames = RegistryFrames.from_frames(
+        pd.DataFrame(
+            {
+                "subject_id": ["a", "b"],
+                "species": ["human", "human"],
+                "onset_date": ["2020-01-01"] * 2,
+            }
+        ),
+        evaluations=pd.DataFrame(
+            {
+                "subject_id": ["a", "a", "b"],
+                "therapy": ["LDN"] * 3,
+                "date": ["2021-01-01", "2021-02-01", "2021-01-01"],
+                "efficacy": ["none", "slight", "none"],
+                "side_effects": [
+                    "Vivid dreams:mild;nausea",
+                    "vivid dreams: severe",
+                    "Nausea:moderate",
+                ],
+            }
+        ),
+    )
+    result = summarize_evaluations(frames, "ldn")
+    assert dict(result.side_effects) == {"vivid dreams": 1, "nausea": 2}

@@ -93,3 +93,20 @@ def test_sentence_without_registry_data_uses_proact_alone() -> None:
 def test_months_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         NaturalHistory(0)
+
+
+def test_a_registry_without_alsfrs_r_scores_has_no_windows_and_no_crash():
+    import pandas as pd
+
+    from offlabel.outcomes.data import RegistryFrames
+    from offlabel.outcomes.stability import NaturalHistory
+
+    frames = RegistryFrames.from_frames(
+        pd.DataFrame({"subject_id": ["a"], "species": ["human"], "onset_date": ["2020-01-01"]}),
+        treatments=pd.DataFrame(
+            {"subject_id": ["a"], "therapy": ["LDN"], "start_date": ["2020-03-01"]}
+        ),
+    )
+    result = NaturalHistory(months=6).fit(frames).result_
+    assert result.n == 0
+    assert "25%" in result.sentence

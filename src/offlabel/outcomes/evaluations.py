@@ -188,6 +188,9 @@ def _share(label: str, n: int, nobs: int, confidence: float) -> LevelShare:
 _DENSE_PAIRS_LIMIT = 50_000_000
 
 
+_SEVERITY_SUFFIX = r"(?i):\s*(none|mild|moderate|severe)?\s*$"
+
+
 def _side_effects(
     side_effects: pd.Series, subject: npt.NDArray[np.intp], n_subjects: int
 ) -> tuple[tuple[str, int], ...]:
@@ -202,7 +205,11 @@ def _side_effects(
         return ()
     text = side_effects.iloc[present_rows].astype("string")
     pieces = pc.split_pattern(pa.array(text), ";")
-    names = pc.utf8_lower(pc.utf8_trim_whitespace(pc.list_flatten(pieces)))
+    # The CSV layout may carry a severity after the name ("nausea:mild"); count the name only.
+    bare = pc.replace_substring_regex(
+        pc.list_flatten(pieces), pattern=_SEVERITY_SUFFIX, replacement=""
+    )
+    names = pc.utf8_lower(pc.utf8_trim_whitespace(bare))
     owner = subject[present_rows][np.asarray(pc.list_parent_indices(pieces))]
     encoded = pc.dictionary_encode(names)
     codes = np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)

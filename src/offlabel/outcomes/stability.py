@@ -202,17 +202,21 @@ class NaturalHistory:
         starts = scores.groupby("subject_id", sort=False).head(1)
         starts = starts.rename(columns={"date": "start_date", "total": "start_total"})
         starts["target"] = starts["start_date"] + pd.Timedelta(days=self.months * DAYS_PER_MONTH)
-        ends = scores.rename(columns={"date": "end_date", "total": "end_total"})
-        ends["target"] = ends["end_date"]
-        matched = pd.merge_asof(
-            starts.sort_values("target"),
-            ends.sort_values("target"),
-            on="target",
-            by="subject_id",
-            direction="forward",
-        )
-        windows = matched.dropna(subset=["end_total"]).set_index("subject_id")
-        windows = windows[["start_date", "start_total", "end_date", "end_total"]].sort_index()
+        columns = ["start_date", "start_total", "end_date", "end_total"]
+        if scores.empty:  # no untreated ALSFRS-R score at all (a dogs-only registry, say)
+            windows = pd.DataFrame(columns=columns, index=pd.Index([], name="subject_id"))
+        else:
+            ends = scores.rename(columns={"date": "end_date", "total": "end_total"})
+            ends["target"] = ends["end_date"]
+            matched = pd.merge_asof(
+                starts.sort_values("target"),
+                ends.sort_values("target"),
+                on="target",
+                by="subject_id",
+                direction="forward",
+            )
+            windows = matched.dropna(subset=["end_total"]).set_index("subject_id")
+            windows = windows[columns].sort_index()
         windows["stable"] = windows["end_total"] >= windows["start_total"]
 
         n = len(windows)

@@ -8,7 +8,6 @@ figures are drawn from it. No ORM access happens here.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from enum import StrEnum
 from typing import Any
@@ -47,30 +46,6 @@ KIND_LABELS: dict[Kind, str] = {
 
 class AnalysisError(ValueError):
     """The registry holds too little for the analysis; the message says what is missing."""
-
-
-def clean_side_effects(frames: RegistryFrames) -> RegistryFrames:
-    """Side effects as names only: the registry writes ``name:severity``, summaries count names.
-
-    The severity suffix would otherwise split one side effect into one row per severity.
-    """
-    effects = frames.evaluations["side_effects"]
-    if effects.dropna().empty:
-        return frames
-    names = (
-        effects.astype("string")
-        .str.split(";")
-        .map(
-            lambda parts: (
-                ";".join(p.split(":", 1)[0].strip() for p in parts)
-                if isinstance(parts, list)
-                else parts
-            ),
-            na_action="ignore",
-        )
-    )
-    evaluations = frames.evaluations.assign(side_effects=names.astype("string"))
-    return dataclasses.replace(frames, evaluations=evaluations)
 
 
 def _therapy_known(frames: RegistryFrames, therapy: str) -> bool:
@@ -209,10 +184,9 @@ def survival_summary(
 
 
 def stability_sentence(frames: RegistryFrames) -> dict[str, Any] | None:
-    """The natural-history figure for people (6 months) and its sentence (``None``: no data).
+    """The natural-history figure for people (6 months) and its sentence.
 
-    The core's ``NaturalHistory`` fails on a registry without any ALSFRS-R score (pandas'
-    ``merge_asof`` on empty Arrow strings), so that case is answered here.
+    ``None`` when the registry holds no ALSFRS-R score at all: there is nothing to show.
     """
     from offlabel.outcomes.stability import NaturalHistory
 
@@ -227,7 +201,6 @@ def topic_summary(
     """Everything the public topic panel shows, as plain data (see the panel template)."""
     from offlabel.outcomes.evaluations import summarize_evaluations
 
-    frames = clean_side_effects(frames)
     out: dict[str, Any] = {"therapy": therapy, "species": species.value, "known": False}
     if not _therapy_known(frames, therapy):
         return out
@@ -320,7 +293,6 @@ def run(kind: Kind | str, frames: RegistryFrames, therapy: str, params: dict[str
         which).
     """
     chosen = Kind(kind)
-    frames = clean_side_effects(frames)
     try:
         if chosen is Kind.MATCHED:
             out = _matched(frames, therapy, params)

@@ -170,6 +170,13 @@ class TreatmentCourse(models.Model):
 
     class Meta:
         ordering = ["start_date", "id"]
+        constraints = [
+            # A course names its therapy: from the catalogue, or as free text awaiting curation.
+            models.CheckConstraint(
+                condition=models.Q(therapy__isnull=False) | ~models.Q(therapy_text=""),
+                name="course_names_a_therapy",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.therapy_name} from {self.start_date}"
