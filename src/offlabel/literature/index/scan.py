@@ -1,0 +1,365 @@
+"""Scan a directory of PubMed baseline/update files into a partitioned Parquet index.
+
+Each input file becomes one Parquet partition, written by a Dask worker: local processes
+by default (a :class:`distributed.LocalCluster`), or the workers of a running
+``dask.distributed`` scheduler when its address is given (they must see the input and
+index directories at the same paths, e.g. on a shared file system). Scans are
+incremental: a file already in the manifest with the same size and modification time is
+skipped. Update files, deletions and the resolution of PMID versions are described in
+:mod:`offlabel.literature.index.layout`.
+
+A file that cannot be read (truncated gzip, malformed XML) gets no partition at all — the
+other files are still indexed — and is reported in :attr:`ScanSummary.failed`; the next
+scan tries it again. Articles without a usable PMID or title are skipped and counted in
+:attr:`ScanSummary.problems`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from offlabel.literature.errors import LiteratureParseError
+from offlabel.literature.index.layout import (
+    DELETIONS_DIR,
+    OVERRIDES,
+    RECORDS_DIR,
+    TERMS_DIR,
+    FileEntry,
+    Manifest,
+    overrides_sql,
+)
+from offlabel.literature.index.rows import RowBuffer, deletion_table, partition_name
+from offlabel.literature.index.terms import TermBuffer
+from offlabel.literature.parsers.pubmed import iter_pubmed
+from offlabel.literature.records import Deletion
+
+#: Input files: today's baseline/update names end in ``.xml.gz``; plain ``.xml`` also works.
+PATTERNS = ("*.xml.gz", "*.xml")
+#: A scheduler value meaning "no Dask: scan in this process, one file after another".
+SYNCHRONOUS = "synchronous"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one worker did with one input file."""
+
+    name: str
+    size: int
+    mtime_ns: int
+    records: int = 0
+    deletions: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class ScanSummary:
+    """The outcome of :func:`scan`."""
+
+    index_dir: Path
+    files_scanned: int = 0
+    files_skipped: int = 0
+    records: int = 0
+    deletions: int = 0
+    problems: int = 0
+    live_records: int = 0
+    seconds: float = 0.0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        text = (
+            f"{self.files_scanned} file(s) scanned, {self.files_skipped} skipped; "
+            f"{self.records} record(s), {self.deletions} deletion(s)"
+        )
+        if self.problems:
+            text += f", {self.problems} unusable article(s) skipped"
+        text += f"; {self.live_records} live record(s) in {self.index_dir}"
+        if self.failed:
+            text += f"; {len(self.failed)} file(s) FAILED"
+        return f"{text} ({self.seconds:.1f} s)"
+
+
+def input_files(baseline_dir: Path) -> list[Path]:
+    """The input files under ``baseline_dir`` in NCBI's order (file name order).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``baseline_dir`` is not a directory.
+    ValueError
+        Two files would share a partition (``x.xml`` and ``x.xml.gz``).
+    """
+    if not baseline_dir.is_dir():
+        raise FileNotFoundError(f"{baseline_dir}: not a directory")
+    found = {path for pattern in PATTERNS for path in baseline_dir.glob(pattern) if path.is_file()}
+    files = sorted(found, key=lambda path: path.name)
+    partitions: dict[str, Path] = {}
+    for path in files:
+        other = partitions.setdefault(partition_name(path), path)
+        if other != path:
+            raise ValueError(f"{other.name} and {path.name} are the same file twice; keep one")
+    return files
+
+
+def scan_file(path: str, index_dir: str) -> FileResult:
+    """Parse one input file and write its partition (and deletions) under ``index_dir``.
+
+    Runs on a Dask worker, so it takes and returns plain, picklable values and never
+    raises for bad input: a file that cannot be read comes back with ``error`` set and
+    leaves nothing behind.
+    """
+    started = time.perf_counter()
+    source = Path(path)
+    out = Path(index_dir)
+    stat = source.stat()
+    name = source.name
+    rows = RowBuffer(source_file=name)
+    terms = TermBuffer(source_file=name)
+    deleted: list[int] = []
+    problems: list[LiteratureParseError] = []
+    try:
+        for item in iter_pubmed(source, on_problem=problems.append):
+            if isinstance(item, Deletion):
+                if item.pmid.isdigit():
+                    deleted.append(int(item.pmid))
+                else:
+                    problems.append(LiteratureParseError("DeleteCitation with a non-numeric PMID"))
+            elif item.pmid is not None and item.pmid.isdigit():
+                terms.add(len(rows), item)
+                rows.add(item)
+            else:
+                problems.append(LiteratureParseError(f"non-numeric PMID {item.pmid!r}"))
+        table = rows.table()
+        keep = _last_row_per_pmid(table)
+        postings = terms.table(np.asarray(rows.columns["pmid"], dtype=np.int64), keep)
+        table = table.take(pa.array(keep))
+        # sorted by PMID in small row groups: a search reads only the groups it needs
+        _write_parquet(table, out / RECORDS_DIR / partition_name(source), row_group_size=2_000)
+        _write_parquet(postings, out / TERMS_DIR / partition_name(source), row_group_size=20_000)
+        deletions_path = out / DELETIONS_DIR / partition_name(source)
+        if deleted:
+            _write_parquet(deletion_table(deleted, name), deletions_path)
+        else:
+            deletions_path.unlink(missing_ok=True)
+    except (LiteratureParseError, OSError) as error:
+        return FileResult(name, stat.st_size, stat.st_mtime_ns, error=str(error))
+    return FileResult(
+        name,
+        stat.st_size,
+        stat.st_mtime_ns,
+        records=table.num_rows,
+        deletions=len(deleted),
+        problems=len(problems),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _last_row_per_pmid(table: pa.Table) -> np.ndarray:
+    """Row numbers to keep, in PMID order: the last row of a PMID that occurs twice."""
+    pmids = table.column("pmid").to_numpy()
+    _, reversed_first = np.unique(pmids[::-1], return_index=True)
+    return len(pmids) - 1 - reversed_first  # np.unique sorts by PMID
+
+
+def _write_parquet(table: pa.Table, path: Path, row_group_size: int = 50_000) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(table, temporary, compression="zstd", row_group_size=row_group_size)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def rebuild_overrides(index_dir: Path) -> int:
+    """Rewrite ``overrides.parquet``; return the number of live records in the index."""
+    import duckdb
+
+    records_glob = index_dir / RECORDS_DIR
+    if not any(records_glob.glob("*.parquet")):
+        (index_dir / OVERRIDES).unlink(missing_ok=True)
+        return 0
+    target = index_dir / OVERRIDES
+    temporary = index_dir / f".{OVERRIDES}.tmp"
+    with duckdb.connect() as db:
+        quoted = str(temporary).replace("'", "''")
+        db.execute(
+            f"COPY ({overrides_sql(index_dir)}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd)"
+        )
+        os.replace(temporary, target)
+        from offlabel.literature.index.layout import current_rows_sql
+
+        manifest = Manifest.load(index_dir)
+        manifest.overrides_current = True
+        manifest.save(index_dir)
+        row = db.execute(
+            f"SELECT count(*) FROM ({current_rows_sql(index_dir, 'r.pmid')})"  # noqa: S608 - quoted
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def scan(
+    baseline_dir: str | Path,
+    out_dir: str | Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    *,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> ScanSummary:
+    """Index every new or changed PubMed XML file of ``baseline_dir`` into ``out_dir``.
+
+    Parameters
+    ----------
+    baseline_dir
+        Directory of ``*.xml.gz`` / ``*.xml`` files (baseline and update files together).
+    out_dir
+        Index directory; created if missing.
+    workers
+        Worker processes of the local cluster (default: the machine's CPU count, at most
+        one per file to scan). Ignored when ``scheduler`` is an address.
+    scheduler
+        ``None`` for a local cluster of processes; a ``dask.distributed`` scheduler address
+        (``tcp://host:8786``) to use its workers; ``"synchronous"`` to scan in this process.
+    progress
+        Show a progress bar (on stderr) as files complete.
+    on_file
+        Called in this process with each file's :class:`FileResult` as it completes.
+
+    Returns
+    -------
+    ScanSummary
+
+    Examples
+    --------
+    >>> summary = scan("baseline/", "index/", workers=2)  # doctest: +SKIP
+    >>> print(summary.line())  # doctest: +SKIP
+    2 file(s) scanned, 0 skipped; 60000 record(s), 0 deletion(s); 60000 live record(s) ...
+    """
+    started = time.perf_counter()
+    source_dir, index_dir = Path(baseline_dir), Path(out_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest.load(index_dir)
+    summary = ScanSummary(index_dir=index_dir)
+    todo: list[Path] = []
+    for path in input_files(source_dir):
+        entry = manifest.files.get(path.name)
+        partition = index_dir / RECORDS_DIR / partition_name(path)
+        if entry is not None and entry.matches(path) and partition.exists():
+            summary.files_skipped += 1
+        else:
+            todo.append(path)
+
+    if todo:
+        manifest.overrides_current = False
+        manifest.save(index_dir)
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="file", desc="scan", disable=not progress)
+        with bar:
+            for result in _run(todo, index_dir, workers, scheduler):
+                _record(result, manifest, summary, index_dir)
+                bar.update(1)
+                bar.set_postfix(records=summary.records, refresh=False)
+                if on_file is not None:
+                    on_file(result)
+    if todo or not manifest.overrides_current or not (index_dir / OVERRIDES).exists():
+        summary.live_records = rebuild_overrides(index_dir)
+    else:
+        summary.live_records = _count_live(index_dir)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _record(result: FileResult, manifest: Manifest, summary: ScanSummary, index_dir: Path) -> None:
+    if result.error is not None:
+        summary.failed.append((result.name, result.error))
+        return
+    summary.files_scanned += 1
+    summary.records += result.records
+    summary.deletions += result.deletions
+    summary.problems += result.problems
+    manifest.files[result.name] = FileEntry(
+        name=result.name,
+        size=result.size,
+        mtime_ns=result.mtime_ns,
+        records=result.records,
+        deletions=result.deletions,
+        problems=result.problems,
+        partition=f"{RECORDS_DIR}/{partition_name(Path(result.name))}",
+    )
+    # saved after every file, so an interrupted scan resumes where it stopped
+    manifest.save(index_dir)
+
+
+def _count_live(index_dir: Path) -> int:
+    import duckdb
+
+    from offlabel.literature.index.layout import current_rows_sql
+
+    with duckdb.connect() as db:
+        row = db.execute(
+            f"SELECT count(*) FROM ({current_rows_sql(index_dir, 'r.pmid')})"  # noqa: S608 - quoted
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _run(
+    todo: list[Path], index_dir: Path, workers: int | None, scheduler: str | None
+) -> Iterator[FileResult]:
+    if scheduler == SYNCHRONOUS:
+        for path in todo:
+            yield scan_file(str(path), str(index_dir))
+        return
+    from distributed import as_completed
+
+    with _client(len(todo), workers, scheduler) as client:
+        futures = client.map(
+            scan_file,
+            [str(path.resolve()) for path in todo],
+            index_dir=str(index_dir.resolve()),
+            pure=False,
+        )
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            yield future.result()
+
+
+@contextmanager
+def _client(n_files: int, workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers < 1:
+        raise ValueError(f"workers must be at least 1, got {n_workers}")
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=max(1, min(n_workers, n_files)),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client
