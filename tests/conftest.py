@@ -57,6 +57,16 @@ def make_user(email: str, *roles: str, requested: tuple[str, ...] = ()) -> Any:
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: rate limits and cached panels never leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return World(

@@ -12,15 +12,6 @@ import pytest
 LDN = "Low-dose naltrexone"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def registry(demo_topics: list[Any]) -> Any:
     """About 120 people and 120 dogs, some on LDN (the demo's simulation, smaller)."""
@@ -79,35 +70,3 @@ def patient_record(world: Any, demo_topics: list[Any]) -> Any:
             subject=person, by=world.patient, scale="alsfrs_r", date=when, total=total
         )
     return person
-
-
-def add_ldn_evaluations(world: Any, n: int, side_effect: str) -> None:
-    """``n`` new people on LDN (owned by the world's clinician as case histories), each rating
-    it ``major`` with one side effect."""
-    from offlabel.web.catalog.models import Therapy
-    from offlabel.web.registry import services
-
-    ldn = Therapy.objects.get(name=LDN)
-    for i in range(n):
-        subject = services.subject_create(
-            by=world.clinician,
-            kind="dog" if i % 2 else "person",
-            origin="case_history",
-            onset_date=dt.date(2024, 1, 1),
-            birth_year=1960,
-        )
-        course = services.course_create(
-            subject=subject,
-            by=world.clinician,
-            therapy=ldn,
-            dose=4.5,
-            dose_unit="mg",
-            start_date=dt.date(2024, 3, 1),
-        )
-        services.evaluation_create(
-            course=course,
-            by=world.clinician,
-            side_effects=[(side_effect, "mild")],
-            date=dt.date(2024, 6, 1),
-            efficacy="major",
-        )

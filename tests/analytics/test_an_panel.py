@@ -6,8 +6,7 @@ import re
 from typing import Any
 
 import pytest
-
-from conftest import add_ldn_evaluations
+from an_support import add_ldn_evaluations
 
 pytestmark = pytest.mark.django_db
 
@@ -175,14 +174,15 @@ def test_p_values_read_as_written_in_papers(p: float | None, text: str) -> None:
 
 
 def test_an_unreadable_registry_row_does_not_break_the_topic_page(
-    client: Any, registry: Any, als_topic: Any, world: Any
+    client: Any, registry: Any, als_topic: Any, world: Any, monkeypatch: Any
 ) -> None:
-    import datetime as dt
+    from offlabel.outcomes.data import RegistryError
+    from offlabel.web.registry import selectors as registry_selectors
 
-    from offlabel.web.registry.models import Subject, TreatmentCourse
+    def unreadable(**_: Any) -> Any:
+        raise RegistryError("treatments: a course names no therapy")
 
-    subject = Subject.objects.filter(kind="person").first()
-    TreatmentCourse.objects.create(subject=subject, start_date=dt.date(2024, 1, 1))  # no therapy
+    monkeypatch.setattr(registry_selectors, "registry_frames", unreadable)
     response = client.get(als_topic.get_absolute_url())
     assert response.status_code == 200
     assert "registry figures cannot be computed" in response.content.decode()

@@ -6,8 +6,7 @@ import re
 from typing import Any
 
 import pytest
-
-from conftest import add_ldn_evaluations
+from an_support import add_ldn_evaluations
 
 pytestmark = pytest.mark.django_db
 

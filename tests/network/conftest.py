@@ -7,16 +7,6 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
-    """Rate limits live in the cache: every test starts with a clean allowance."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def als(demo_topics: list[Any]) -> Any:
     return demo_topics[0]

@@ -9,7 +9,6 @@ import pytest
 
 D = dt.date
 PASSWORD = "correct horse battery staple 42"
-ALL_FOUR = dict.fromkeys(("1", "2", "3", "4", "5a", "6", "7", "8", "9", "10", "11", "12"), 4)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import re
 import zipfile
 
 from django.urls import reverse
+from reg_support import ALL_FOUR
 
-from conftest import ALL_FOUR  # type: ignore[import-not-found]
 from offlabel.web.accounts.models import User
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.registry import services

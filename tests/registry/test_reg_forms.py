@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from reg_support import ALL_FOUR
 
-from conftest import ALL_FOUR  # type: ignore[import-not-found]
 from offlabel.web.registry import services
 from offlabel.web.registry.forms import (
     AlsfrsForm,

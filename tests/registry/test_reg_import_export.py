@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from reg_support import ALL_FOUR
 
-from conftest import ALL_FOUR  # type: ignore[import-not-found]
 from offlabel.cli import main
 from offlabel.reports.csv_layout import read_registry_dir
 from offlabel.reports.problems import RegistryImportError
