@@ -91,16 +91,31 @@ def lxml_count(path: Path) -> int:
     return count
 
 
+PARSE_ROUNDS = 3
+
+
 def parser_figures() -> None:
+    """The three parsers on the same file, in interleaved rounds; each one's best round counts.
+
+    Taking the best of several interleaved rounds (as ``timeit`` does) keeps a first-run cost
+    (imports, a cold page cache) or a burst of other load from deciding a ratio.
+    """
     path = corpus("corpus30k", 30_000, 30_000) / "pubmed_bench_0001.xml.gz"
-    print(f"[parse] {path.relative_to(ROOT)}")
-    rates = {}
-    for label, function in (
+    print(f"[parse] {path.relative_to(ROOT)}, best of {PARSE_ROUNDS} interleaved rounds")
+    parsers = (
         ("a offlabel iter_pubmed (full Records)", offlabel_parse),
         ("b pubmed_parser.parse_medline_xml", pubmed_parser_parse),
         ("c lxml iterparse count (gzip)", lxml_count),
-    ):
-        count, seconds = timed(function, path)
+    )
+    best: dict[str, tuple[int, float]] = {}
+    for _round in range(PARSE_ROUNDS):
+        for label, function in parsers:
+            count, seconds = timed(function, path)
+            if label not in best or seconds < best[label][1]:
+                best[label] = (count, seconds)
+    rates = {}
+    for label, _function in parsers:
+        count, seconds = best[label]
         rates[label[0]] = count / seconds
         print(f"  {label:42s} {count:6d} records {seconds:7.2f} s {count / seconds:9.0f} rec/s")
     print(f"  ratio a/b = {rates['a'] / rates['b']:.2f}  (target >= 4)")
