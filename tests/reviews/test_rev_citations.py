@@ -1,21 +1,15 @@
-"""Numbered references: the literature core's Vancouver style, with a fallback for group
-authors."""
+"""Numbered references: the literature core's Vancouver style, group authors included."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
+from offlabel.web.literature.models import Reference
 from offlabel.web.reviews.citations import format_references
 
 
-def _reference(**fields: Any) -> Any:
-    base = dict.fromkeys(
-        ("title", "journal", "volume", "issue", "pages", "doi", "url", "pmid", "nct"), ""
-    )
-    base.update(authors=[], year=None)
-    base.update(fields)
-    return SimpleNamespace(**base)
+def _reference(**fields: Any) -> Reference:
+    return Reference(**fields)  # unsaved: formatting needs no database
 
 
 def test_personal_authors_use_the_core_vancouver_style() -> None:
