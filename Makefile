@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Line coverage of src/offlabel below this fails `make test` (93% when it was set).
+MIN_COVERAGE ?= 90
 
 .PHONY: help install demo serve test test-fast lint format typecheck contract pytest bench lock clean
 
@@ -44,7 +46,7 @@ contract: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
-	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup --cov --cov-report= --cov-fail-under=$(MIN_COVERAGE) $(PYTEST_ARGS)
 
 test: lint typecheck contract pytest
 
