@@ -178,3 +178,12 @@ def test_side_effects_with_a_severity_count_by_name_once_per_person():
     )
     result = summarize_evaluations(frames, "ldn")
     assert dict(result.side_effects) == {"vivid dreams": 1, "nausea": 2}
+
+
+def test_wilson_bounds_are_exact_at_zero_and_at_all():
+    from offlabel.outcomes.intervals import wilson_interval
+
+    low, high = wilson_interval([0, 12], [12, 12])
+    assert low[0] == 0.0
+    assert high[1] == 1.0
+    assert 0 < high[0] < 1 and 0 < low[1] < 1

@@ -49,4 +49,8 @@ def wilson_interval(
         lo, hi = proportion_confint(counts[ok], trials[ok], alpha=1 - confidence, method="wilson")
         low[ok] = np.clip(lo, 0.0, 1.0)
         high[ok] = np.clip(hi, 0.0, 1.0)
+    # The exact Wilson bound is 0 when nothing was counted and 1 when everything was; floating
+    # point leaves 1e-15 there, which would print as a (meaningless) tiny positive share.
+    low[ok & (counts == 0)] = 0.0
+    high[ok & (counts == trials)] = 1.0
     return low, high
