@@ -30,9 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "var" / "bench"
-TOOL = ROOT.parent / "shared" / "tools" / "make_pubmed_corpus.py"
-if not TOOL.exists():
-    TOOL = Path("/work/shared/tools/make_pubmed_corpus.py")
+# ../shared lies beside the repository (OFFLABEL_SHARED_DIR points elsewhere)
+SHARED = Path(os.environ.get("OFFLABEL_SHARED_DIR", str(ROOT.parent / "shared")))
+TOOL = SHARED / "tools" / "make_pubmed_corpus.py"
 
 BASELINE_RECORDS = 36_000_000
 BASELINE_FILES = 1_300

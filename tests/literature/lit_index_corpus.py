@@ -13,10 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-TOOL = Path("/work/shared/tools/make_pubmed_corpus.py")
+from shared_paths import CORPUS_TOOL as TOOL
+
 HERE = Path(__file__).resolve().parent
-if not TOOL.exists():  # the tool also ships next to the data in a checkout of shared/
-    TOOL = HERE.parents[2] / "shared" / "tools" / "make_pubmed_corpus.py"
 
 HEADER = '<?xml version="1.0" encoding="utf-8"?>\n<PubmedArticleSet>\n'
 FOOTER = "</PubmedArticleSet>\n"

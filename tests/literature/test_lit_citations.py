@@ -1,13 +1,13 @@
 import re
-from pathlib import Path
 
 import pytest
 
 from offlabel.literature.citations import format_vancouver, minimal_pages
 from offlabel.literature.formats import parse_file
 from offlabel.literature.records import Author, Record
+from shared_paths import PUBMED_DATA, SEEDS
 
-SEED = Path("/work/shared/seeds/002_f9e9496c5060ef12.txt")
+SEED = SEEDS / "002_f9e9496c5060ef12.txt"
 
 
 def _seed_references():
@@ -87,7 +87,7 @@ def test_dict_references_render_like_the_seed_reference_list(number, reference):
 
 
 def test_record_renders_with_journal_abbreviation_and_et_al():
-    (record,) = parse_file("/work/shared/data/pubmed/pubmed-29768149.xml").records
+    (record,) = parse_file(PUBMED_DATA / "pubmed-29768149.xml").records
     (rendered,) = format_vancouver([record])
     assert rendered == (
         "O'Byrne PM, FitzGerald JM, Bateman ED, Barnes PJ, Zhong N, Keen C, et al. Inhaled "

@@ -8,9 +8,10 @@ from offlabel.evidence.vocabulary import Category, Design, Species
 from offlabel.literature.classify import classify, load_rules
 from offlabel.literature.formats import parse_file
 from offlabel.literature.records import MeshHeading, Record
+from shared_paths import PUBMED_DATA
 
 LABELS = Path(offlabel.literature.__file__).parent / "labelled" / "medline16n0902.tsv"
-MEDLINE_2016 = Path("/work/shared/data/pubmed/medline16n0902.xml.gz")
+MEDLINE_2016 = PUBMED_DATA / "medline16n0902.xml.gz"
 
 # Measured on the 100 hand-labelled records when the rules were written: species 83/100,
 # design 72/100. The floors sit just under, so a rule change that loses accuracy fails here.

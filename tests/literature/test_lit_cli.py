@@ -4,9 +4,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from offlabel.cli import main
+from shared_paths import PUBMED_DATA
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EFETCH = "/work/shared/data/pubmed/pubmed-29768149.xml"
+EFETCH = str(PUBMED_DATA / "pubmed-29768149.xml")
 
 
 def _run(*args):

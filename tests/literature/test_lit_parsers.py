@@ -12,8 +12,9 @@ from offlabel.literature.parsers.ctgov import iter_ctgov
 from offlabel.literature.parsers.pubmed import iter_pubmed
 from offlabel.literature.parsers.ris import iter_ris
 from offlabel.literature.records import Deletion, Record
+from shared_paths import PUBMED_DATA
 
-DATA = Path("/work/shared/data/pubmed")
+DATA = PUBMED_DATA
 MEDLINE_2016 = DATA / "medline16n0902.xml.gz"
 CURRENT = DATA / "test_current_medline.xml.gz"
 EFETCH = DATA / "pubmed-29768149.xml"

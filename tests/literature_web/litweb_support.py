@@ -6,10 +6,12 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from shared_paths import PUBMED_DATA
+
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
 RECORDED = HERE.parent / "literature" / "recorded"
-PUBMED = HERE.parents[1].parent / "shared" / "data" / "pubmed"
+PUBMED = PUBMED_DATA
 
 
 def recorded_transport() -> Any:
