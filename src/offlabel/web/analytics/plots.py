@@ -1,11 +1,4 @@
-"""Figures of the registry analyses, drawn on the server as inline SVG.
-
-matplotlib with the Agg backend (no display, no JavaScript on the page). Every figure is
-deterministic (no date in the metadata, element ids salted with the figure's own key, so two
-figures on one page never share an id) and accessible: the ``<svg>`` carries ``role="img"`` and a
-``<title>``/``<desc>`` pair, and every page that shows a figure also shows the numbers behind it
-as a table. Text is written as SVG text (smaller, selectable, read by screen readers); only our
-own labels and catalogue names reach a figure, and matplotlib escapes them.
+"""Figures of the registry analyses, as inline SVG (serialised by ``common.figures``).
 
 The functions take plain numbers (lists and dicts, not ORM objects) so a frozen snapshot can be
 redrawn from its stored figures exactly as it was.
@@ -13,18 +6,13 @@ redrawn from its stored figures exactly as it was.
 
 from __future__ import annotations
 
-import html
-import io
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 from matplotlib.figure import Figure
+
+from offlabel.web.common.figures import Svg, figure_svg, plain
 
 TREATED_COLOUR = "#08519c"
 UNTREATED_COLOUR = "#a63603"
@@ -36,56 +24,6 @@ LEVEL_LABELS = {
     "major": "Major",
     "cant_tell": "Can't tell",
 }
-
-
-@dataclass(frozen=True)
-class Svg:
-    """An inline SVG figure with its accessible name and description."""
-
-    key: str
-    title: str
-    desc: str
-    markup: str
-
-    def __str__(self) -> str:
-        return self.markup
-
-
-def _plain(text: str) -> str:
-    """Text as written: matplotlib would read ``$…$`` as mathematics."""
-    return text.replace("$", r"\$")
-
-
-def _to_svg(fig: Figure, *, key: str, title: str, desc: str, css_class: str) -> Svg:
-    """Serialise ``fig`` deterministically and add role, title and description."""
-    buffer = io.StringIO()
-    with matplotlib.rc_context(
-        {"svg.hashsalt": f"offlabel-{key}", "svg.fonttype": "none", "font.size": 9}
-    ):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    safe_key = re.sub(r"[^a-zA-Z0-9_-]", "-", key)
-    title_id, desc_id = f"fig-{safe_key}-title", f"fig-{safe_key}-desc"
-    svg = re.sub(
-        r'<svg ([^>]*?)width="[^"]*" height="[^"]*"',
-        rf'<svg \1class="plot {css_class}"',
-        svg,
-        count=1,
-    )
-    svg = svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-labelledby="{title_id} {desc_id}" id="fig-{safe_key}" ',
-        1,
-    )
-    opening_end = svg.index(">", svg.index("<svg")) + 1
-    svg = (
-        svg[:opening_end]
-        + f'<title id="{title_id}">{html.escape(title)}</title>'
-        + f'<desc id="{desc_id}">{html.escape(desc)}</desc>'
-        + svg[opening_end:]
-    )
-    return Svg(key=key, title=title, desc=desc, markup=svg)
 
 
 def efficacy_chart(
@@ -112,14 +50,14 @@ def efficacy_chart(
     ax.set_yticks(positions, names)
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"Percent of the {n_evaluating} evaluators (highest rating; 95% Wilson CI)")
-    ax.set_title(_plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     desc = "; ".join(
         f"{name}: {p:.0f}% (95% CI {p - lo:.0f}–{p + hi:.0f}%)"
         for name, p, lo, hi in zip(names, pct, low, high, strict=True)
     )
-    return _to_svg(
+    return figure_svg(
         fig, key=key, title=title, desc=f"Bar chart. {desc}.", css_class="efficacy-chart"
     )
 
@@ -177,7 +115,7 @@ def trajectory_chart(
     if own:
         xs, ys = zip(*own, strict=True)
         (line,) = ax.plot(
-            xs, ys, color="#000000", marker="o", linewidth=2, label=_plain(own_label or "You")
+            xs, ys, color="#000000", marker="o", linewidth=2, label=plain(own_label or "You")
         )
         line.set_gid("own-trajectory")
         described.append(
@@ -187,13 +125,13 @@ def trajectory_chart(
     ax.set_xlim(left=0)
     ax.set_xlabel("Months since onset")
     ax.set_ylabel(y_label)
-    ax.set_title(_plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=10)
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     desc = "Line chart with shaded 10th–90th percentile bands. " + "; ".join(described) + "."
-    return _to_svg(fig, key=key, title=title, desc=desc, css_class="trajectory-chart")
+    return figure_svg(fig, key=key, title=title, desc=desc, css_class="trajectory-chart")
 
 
 def km_chart(
@@ -236,13 +174,13 @@ def km_chart(
     ax.set_xlim(left=0)
     ax.set_xlabel("Months since onset")
     ax.set_ylabel(f"Share not yet {event}")
-    ax.set_title(_plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=10)
     ax.grid(alpha=0.3)
     if described:
         ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
     desc = "Kaplan–Meier curves with 95% bands. " + "; ".join(described) + "."
-    return _to_svg(fig, key=key, title=title, desc=desc, css_class="km-chart")
+    return figure_svg(fig, key=key, title=title, desc=desc, css_class="km-chart")
 
 
 def matched_pair_chart(
@@ -265,7 +203,7 @@ def matched_pair_chart(
     ax.set_ylim(lo, hi)
     ax.set_xlabel("Matched controls' mean slope (points/month)")
     ax.set_ylabel("Treated subject's slope (points/month)")
-    ax.set_title(_plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
@@ -274,4 +212,4 @@ def matched_pair_chart(
         f"Scatter plot of {len(pairs)} matched sets: {above} treated subjects declined more "
         f"slowly than their controls; the average difference is {effect:+.2f} points/month."
     )
-    return _to_svg(fig, key=key, title=title, desc=desc, css_class="pair-chart")
+    return figure_svg(fig, key=key, title=title, desc=desc, css_class="pair-chart")

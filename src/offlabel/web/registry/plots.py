@@ -1,27 +1,22 @@
 """The subject timeline: scores over time with treatment periods shaded, as inline SVG.
 
-Rendered on the server with matplotlib's Agg/SVG backends (no JavaScript). Text is drawn as
-paths, so nothing typed by a user reaches the page as markup; the page shows the same data as a
-table for screen readers.
+Rendered on the server by ``common.figures`` (matplotlib, no JavaScript); the page shows the
+same data as a table for screen readers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
 
 from offlabel.reports.records import ScaleKey
 from offlabel.reports.scales import get_scale
+from offlabel.web.common.figures import figure_svg, plain
 
 SHADE_COLOURS = ("#9ecae1", "#fdd0a2", "#c7e9c0", "#dadaeb")
 LINE_COLOURS = {
@@ -76,7 +71,7 @@ def timeline_svg(
             mdates.date2num(end),
             color=SHADE_COLOURS[i % len(SHADE_COLOURS)],
             alpha=0.55,
-            label=_plain(f"{period.label} ({period.start:%b %Y}–{_month(period.stop)})"),
+            label=plain(f"{period.label} ({period.start:%b %Y}–{_month(period.stop)})"),
             linewidth=0,
         )
         band.set_gid(f"treatment-period-{i}")
@@ -103,7 +98,7 @@ def timeline_svg(
     for mark in marks:
         ax.axvline(mdates.date2num(mark.date), color="#444444", linestyle=":", linewidth=1.2)
         ax.annotate(
-            _plain(mark.label),
+            plain(mark.label),
             (mdates.date2num(mark.date), 1),
             xycoords=("data", "axes fraction"),
             rotation=90,
@@ -117,7 +112,7 @@ def timeline_svg(
         ax.set_xlim(mdates.date2num(first), mdates.date2num(last))
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.set_title(_plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=10)
     ax.grid(axis="y", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
     if secondary is not None:
@@ -127,33 +122,16 @@ def timeline_svg(
         ax.legend(handles, labels, fontsize=7, loc="lower left")
     fig.autofmt_xdate()
     fig.tight_layout()
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "offlabel-timeline", "svg.fonttype": "path"}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(
-        r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1class="timeline-plot"', svg, count=1
-    )
+    svg = figure_svg(
+        fig,
+        key="timeline",
+        title=title,
+        desc="Scores over time; shaded bands are treatment periods.",
+        css_class="timeline-plot",
+    ).markup
     # Mark the bands for tests and style sheets (matplotlib writes gid as the group id).
-    svg = re.sub(r'<g id="(treatment-period-\d+)"', r'<g id="\1" class="treatment-period"', svg)
-    return svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{_attr(title)}: scores over time, treatment periods shaded" ',
-        1,
-    )
-
-
-def _plain(text: str) -> str:
-    """Text as written: matplotlib would read ``$…$`` in user text as maths (and may fail)."""
-    return text.replace("$", r"\$")
+    return re.sub(r'<g id="(treatment-period-\d+)"', r'<g id="\1" class="treatment-period"', svg)
 
 
 def _month(when: dt.date | None) -> str:
     return "now" if when is None else f"{when:%b %Y}"
-
-
-def _attr(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    )
