@@ -147,6 +147,18 @@ _STRING_COLUMNS = {"subject_id", "sex", "breed", "sod1", "dose_unit", "side_effe
 _CATEGORY_COLUMNS = {"therapy"}
 
 
+def arrow_strings(column: pd.Series) -> pa.Array:
+    """A string column as one contiguous Arrow array.
+
+    pandas keeps Arrow-backed strings in several chunks after a concat; Arrow's compute
+    functions then return chunked results, which lack ``.indices`` and friends.
+    """
+    values = pa.array(column.astype("string"))
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values
+
+
 def ids_in(column: pd.Series, ids: pd.Index | pd.Series) -> pd.Series:
     """Boolean mask: which values of a subject-id column are in ``ids``.
 
@@ -155,8 +167,8 @@ def ids_in(column: pd.Series, ids: pd.Index | pd.Series) -> pd.Series:
     """
     if len(column) == 0:
         return pd.Series(np.zeros(0, dtype=bool), index=column.index)
-    values = pa.array(column.astype("string"))
-    value_set = pa.array(pd.Series(ids, dtype="string"))
+    values = arrow_strings(column)
+    value_set = arrow_strings(pd.Series(ids, dtype="string"))
     mask = pc.fill_null(pc.is_in(values, value_set=value_set), False)
     return pd.Series(np.asarray(mask, dtype=bool), index=column.index)
 
@@ -170,7 +182,7 @@ def factorize_ids(column: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
     """
     if len(column) == 0:
         return np.zeros(0, dtype=np.intp), pd.Index([], dtype="string")
-    encoded = pc.dictionary_encode(pa.array(column.astype("string")))
+    encoded = pc.dictionary_encode(arrow_strings(column))
     codes = np.asarray(encoded.indices.fill_null(-1), dtype=np.intp)
     return codes, pd.Index(pd.Series(encoded.dictionary, dtype="string"))
 

@@ -22,14 +22,13 @@ from typing import Any, Self
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
 from offlabel.outcomes.caveats import CaveatKind, caveat
-from offlabel.outcomes.data import EFFICACY_ORDER, RegistryFrames, factorize_ids
+from offlabel.outcomes.data import EFFICACY_ORDER, RegistryFrames, arrow_strings, factorize_ids
 from offlabel.outcomes.intervals import wilson_interval
-from offlabel.outcomes.results import json_object, number
+from offlabel.outcomes.results import Fitted, json_object, number
 
 __all__ = [
     "DoseRange",
@@ -204,7 +203,7 @@ def _side_effects(
     if not len(present_rows):
         return ()
     text = side_effects.iloc[present_rows].astype("string")
-    pieces = pc.split_pattern(pa.array(text), ";")
+    pieces = pc.split_pattern(arrow_strings(text), ";")
     # The CSV layout may carry a severity after the name ("nausea:mild"); count the name only.
     bare = pc.replace_substring_regex(
         pc.list_flatten(pieces), pattern=_SEVERITY_SUFFIX, replacement=""
@@ -372,7 +371,7 @@ def _with_caveats(result: EvaluationResult) -> EvaluationResult:
     return EvaluationResult(**{**result.__dict__, "caveats": tuple(sentences)})
 
 
-class EvaluationSummary:
+class EvaluationSummary(Fitted[EvaluationResult]):
     """Estimator wrapper (lifelines style) around :func:`summarize_evaluations`.
 
     Parameters
@@ -416,13 +415,3 @@ class EvaluationSummary:
                 by_species[species] = result
         self.by_species_: dict[TargetSpecies, EvaluationResult] = by_species
         return self
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The fitted result's level table."""
-        return self.result_.summary
-
-    @property
-    def caveats(self) -> tuple[str, ...]:
-        """The fitted result's caveats."""
-        return self.result_.caveats

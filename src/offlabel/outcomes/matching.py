@@ -32,6 +32,7 @@ from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.balance import balance_table
 from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryFrames, Scale
 from offlabel.outcomes.matching_result import MatchedControlsResult, matching_caveats
+from offlabel.outcomes.results import Fitted
 from offlabel.outcomes.trajectories import ScoreTable, score_table
 
 __all__ = ["MatchedControls", "MatchedControlsResult", "MatchingError"]
@@ -60,7 +61,7 @@ class _States:
     outcome: np.ndarray  # least-squares slope over the follow-up window
 
 
-class MatchedControls:
+class MatchedControls(Fitted[MatchedControlsResult]):
     r"""Risk-set matched controls for the effect of starting a therapy on ALSFRS-R decline.
 
     **Estimand.** Among people who started the therapy and had an evaluable follow-up, the
@@ -244,11 +245,6 @@ class MatchedControls:
             frames, name, table, treated, controls, neighbours, matched, n_candidates, rng
         )
         return self
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """:attr:`MatchedControlsResult.summary` of the fitted result."""
-        return self.result_.summary
 
     # -- states -----------------------------------------------------------------------------
 

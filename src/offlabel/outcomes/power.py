@@ -32,7 +32,7 @@ from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.caveats import CaveatKind, caveat
 from offlabel.outcomes.data import RegistryFrames
 from offlabel.outcomes.progression import alsfrs_slopes
-from offlabel.outcomes.results import json_object
+from offlabel.outcomes.results import Fitted, json_object
 from offlabel.outcomes.survival import Endpoint, survival_table
 
 __all__ = [
@@ -139,7 +139,7 @@ def _check(alpha: float, power: float | None, n_per_arm: int | None) -> None:
         raise ValueError(f"n per arm must be at least 2, got {n_per_arm}")
 
 
-class SlopeTrialPlanner:
+class SlopeTrialPlanner(Fitted[TrialPlan]):
     """Plan a trial on ALSFRS-R slope.
 
     Parameters
@@ -256,7 +256,7 @@ class SlopeTrialPlanner:
         return self
 
 
-class SurvivalTrialPlanner:
+class SurvivalTrialPlanner(Fitted[TrialPlan]):
     """Plan a trial on time to an event (Schoenfeld), with the event probability from data.
 
     Parameters

@@ -29,7 +29,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from offlabel.outcomes.caveats import CaveatKind, caveat
 from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryFrames, Scale, factorize_ids
-from offlabel.outcomes.results import json_object, number
+from offlabel.outcomes.results import Fitted, json_object, number
 
 __all__ = [
     "ALSFRS_R_MAX",
@@ -228,7 +228,7 @@ class SlopeChangeResult:
         )
 
 
-class SlopeChange:
+class SlopeChange(Fitted[SlopeChangeResult]):
     """Estimate the change in ALSFRS-R slope after the first course of a therapy starts.
 
     Parameters
@@ -391,13 +391,3 @@ class SlopeChange:
             confidence=self.confidence,
         )
         return self
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The fitted result's table."""
-        return self.result_.summary
-
-    @property
-    def caveats(self) -> tuple[str, ...]:
-        """The fitted result's caveats."""
-        return self.result_.caveats

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["json_object", "jsonable", "number"]
 
@@ -44,3 +45,33 @@ def jsonable(value: Any) -> Any:
 def json_object(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`jsonable` for a mapping, typed as the JSON object it returns."""
     return {str(k): jsonable(v) for k, v in mapping.items()}
+
+
+class _Result(Protocol):
+    @property
+    def summary(self) -> pd.DataFrame: ...
+
+    @property
+    def caveats(self) -> tuple[str, ...]: ...
+
+
+ResultT = TypeVar("ResultT", bound=_Result)
+
+
+class Fitted(Generic[ResultT]):
+    """What every estimator shares once fitted: ``result_`` and its summary and caveats.
+
+    Subclasses configure in ``__init__`` and set ``result_`` in ``fit`` (lifelines style).
+    """
+
+    result_: ResultT
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The fitted result's table (``result_.summary``)."""
+        return self.result_.summary
+
+    @property
+    def caveats(self) -> tuple[str, ...]:
+        """The fitted result's caveats in plain words (``result_.caveats``)."""
+        return self.result_.caveats

@@ -24,7 +24,7 @@ import pandas as pd
 from offlabel.outcomes.caveats import CaveatKind, caveat
 from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryFrames, Scale
 from offlabel.outcomes.intervals import wilson_interval
-from offlabel.outcomes.results import json_object
+from offlabel.outcomes.results import Fitted, json_object
 
 __all__ = [
     "PROACT_REFERENCE",
@@ -166,7 +166,7 @@ def stabilisation_sentence(months: int = 6, result: StabilityResult | None = Non
     )
 
 
-class NaturalHistory:
+class NaturalHistory(Fitted[StabilityResult]):
     """Measure the share of untreated subjects with no ALSFRS-R decline.
 
     Parameters
@@ -257,13 +257,3 @@ class NaturalHistory:
             confidence=self.confidence,
         )
         return self
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The fitted result's table."""
-        return self.result_.summary
-
-    @property
-    def caveats(self) -> tuple[str, ...]:
-        """The fitted result's caveats."""
-        return self.result_.caveats

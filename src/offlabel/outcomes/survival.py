@@ -33,7 +33,7 @@ import pandas as pd
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.caveats import CaveatKind, caveat
 from offlabel.outcomes.data import RegistryEvent, RegistryFrames
-from offlabel.outcomes.results import json_object
+from offlabel.outcomes.results import Fitted, json_object
 
 __all__ = [
     "CoxEffect",
@@ -275,7 +275,7 @@ def _design(
     return design, notes
 
 
-class SurvivalAnalysis:
+class SurvivalAnalysis(Fitted[SurvivalResult]):
     """Kaplan–Meier, log-rank and Cox for treated vs untreated subjects.
 
     Parameters
