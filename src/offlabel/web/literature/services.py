@@ -231,18 +231,20 @@ def _flags_mark_imported(*, topic: Topic, references: list[Reference], actor: An
         status=WatchFlag.Status.IMPORTED
     )
     for flag in flags:
-        before = snapshot(flag)
-        flag.status = WatchFlag.Status.IMPORTED
-        flag.decided_by = actor
-        flag.decided_at = timezone.now()
-        flag.save(update_fields=["status", "decided_by", "decided_at"])
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            instance=flag,
-            before=before,
-            after=snapshot(flag),
-        )
+        _flag_decide(flag=flag, status=WatchFlag.Status.IMPORTED, actor=actor)
+
+
+def _flag_decide(*, flag: WatchFlag, status: str, actor: Any) -> WatchFlag:
+    """Record a reviewer's decision on a flag (imported or dismissed), with its audit row."""
+    before = snapshot(flag)
+    flag.status = status
+    flag.decided_by = actor
+    flag.decided_at = timezone.now()
+    flag.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor, action=Action.UPDATE, instance=flag, before=before, after=snapshot(flag)
+    )
+    return flag
 
 
 @transaction.atomic
@@ -290,16 +292,4 @@ def saved_search_delete(*, search: SavedSearch, actor: Any) -> None:
 
 @transaction.atomic
 def watch_flag_dismiss(*, flag: WatchFlag, actor: Any) -> WatchFlag:
-    before = snapshot(flag)
-    flag.status = WatchFlag.Status.DISMISSED
-    flag.decided_by = actor
-    flag.decided_at = timezone.now()
-    flag.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        instance=flag,
-        before=before,
-        after=snapshot(flag),
-    )
-    return flag
+    return _flag_decide(flag=flag, status=WatchFlag.Status.DISMISSED, actor=actor)
