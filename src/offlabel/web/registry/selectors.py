@@ -84,6 +84,18 @@ def subjects_contributable_by(user: Any) -> QuerySet[Subject]:
     return Subject.objects.filter(Q(owner=user) | Q(pk__in=shared))
 
 
+def subjects_owned_by(user: Any) -> QuerySet[Subject]:
+    """The records this account owns (its own person record, its dogs, its case histories)."""
+    return Subject.objects.filter(owner=user)
+
+
+def own_person_record(user: Any) -> Subject | None:
+    """A patient's record of themselves, if they have made it (there is at most one)."""
+    return Subject.objects.filter(
+        owner=user, kind=Subject.Kind.PERSON, origin=Subject.Origin.SELF
+    ).first()
+
+
 def subject_for(user: Any, public_id: str, *, contribute: bool = False) -> Subject:
     """One subject through the gate, or 404."""
     gate = subjects_contributable_by(user) if contribute else subjects_visible_to(user)

@@ -71,12 +71,10 @@ def _subject_form_class(user: Any, kind: str, case_history: bool) -> type[forms.
 def subject_new(request: HttpRequest, kind: str) -> HttpResponse:
     user = signed_in_user(request)
     form_class = _subject_form_class(user, kind, case_history=False)
-    own_person = Subject.objects.filter(
-        owner=user, kind=Subject.Kind.PERSON, origin=Subject.Origin.SELF
-    )
-    if kind == Subject.Kind.PERSON and own_person.exists():
+    own_person = selectors.own_person_record(user) if kind == Subject.Kind.PERSON else None
+    if own_person is not None:
         messages.info(request, "You already have your record.")
-        return redirect(own_person.get())
+        return redirect(own_person)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         subject = services.subject_create(by=user, kind=kind, **_model_fields(form))
@@ -342,14 +340,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 # -- own data ------------------------------------------------------------------------------------
 
 
-def _own(user: Any) -> Any:
-    return Subject.objects.filter(owner=user)
-
-
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    bundle = selectors.registry_bundle(_own(user))
+    bundle = selectors.registry_bundle(selectors.subjects_owned_by(user))
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
         write_registry_dir(bundle, tmp)
@@ -382,7 +376,9 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         )
         return redirect("catalog:home")
     return render(
-        request, "registry/account_delete.html", {"form": form, "count": _own(user).count()}
+        request,
+        "registry/account_delete.html",
+        {"form": form, "count": selectors.subjects_owned_by(user).count()},
     )
 
 
