@@ -135,7 +135,8 @@ def scan_file(path: str, index_dir: str) -> FileResult:
     deleted: list[int] = []
     problems: list[LiteratureParseError] = []
     try:
-        for item in iter_pubmed(source, on_problem=problems.append):
+        # one thread per file: the scan's parallelism is its worker processes
+        for item in iter_pubmed(source, on_problem=problems.append, parse_ahead=False):
             if isinstance(item, Deletion):
                 if item.pmid.isdigit():
                     deleted.append(int(item.pmid))
