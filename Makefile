@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Line coverage of src/offlabel below this fails `make test` (93% when it was set).
 MIN_COVERAGE ?= 90
 
-.PHONY: help install demo serve test test-fast lint format typecheck contract pytest bench lock clean
+.PHONY: help install chromium demo serve test test-fast lint format typecheck contract pytest bench lock clean
 
 help:
 	@echo "make demo   install, migrate, load the demo and serve http://127.0.0.1:8000"
@@ -45,7 +45,11 @@ typecheck: $(STAMP)
 contract: $(STAMP)
 	$(VENV)/bin/lint-imports
 
-pytest: $(STAMP)
+# Debian's Chromium for the browser tests, installed once when missing.
+chromium:
+	@.ci/install-chromium
+
+pytest: $(STAMP) chromium
 	$(VENV)/bin/pytest -n 2 --dist loadgroup --cov --cov-report= --cov-fail-under=$(MIN_COVERAGE) $(PYTEST_ARGS)
 
 test: lint typecheck contract pytest
