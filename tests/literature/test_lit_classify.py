@@ -5,7 +5,7 @@ import pytest
 
 import offlabel.literature
 from offlabel.evidence.vocabulary import Category, Design, Species
-from offlabel.literature.classify import classify, load_rules
+from offlabel.literature.classify import classify, compile_text_rule, load_rules
 from offlabel.literature.formats import parse_file
 from offlabel.literature.records import MeshHeading, Record
 from shared_paths import PUBMED_DATA
@@ -26,6 +26,14 @@ def _mesh(*names):
 def test_rules_file_uses_only_vocabulary_values():
     rules = load_rules()  # raises ValueError on an unknown species/design/category
     assert rules.species_mesh["Dogs"] is Species.DOG
+
+
+def test_text_rules_match_case_insensitively_and_refuse_what_re2_cannot_run():
+    rule = compile_text_rule(r"\b(dogs?|beagles?)\b")
+    assert len(rule.findall("Two Beagles and a DOG; hotdogs do not count")) == 2
+    # a back-reference (or look-around) could take exponential time: RE2 refuses it
+    with pytest.raises(ValueError, match=r"\[\[species.text\]\]: cannot compile"):
+        compile_text_rule(r"(a+)\1", "[[species.text]]")
 
 
 def test_randomised_trial_in_people_feeds_trials():
