@@ -14,6 +14,8 @@ All figures are measured in this run, side by side with their references:
    measured rate.
 3. ``search`` over a 1,020,000-record index made from the scanned 30,000-record partition
    by rewriting its rows with shifted PMIDs (34 copies). Target: < 1 s.
+4. ``search`` over an index of as many partitions as the baseline has files (1,300 of 1,000
+   records each), before and after its term postings are compacted into segments.
 
 Generated corpora and indexes are cached under ``var/bench/``.
 """
@@ -201,23 +203,19 @@ def index_1m() -> Path:
     return target
 
 
-def search_figures() -> None:
+QUERIES = (
+    ("LDN", "ALS"),
+    ("naltrexone", "degenerative myelopathy"),
+    ("crizotinib", "lung neoplasms"),
+    ("erlotinib", "non-small-cell lung cancer"),
+    ("protein", "humans"),
+)
+
+
+def search_medians(index: Path) -> None:
     from offlabel.literature.index.search import search
 
-    started = time.perf_counter()
-    index = index_1m()
-    print(
-        f"[search] {index.relative_to(ROOT)} (built/checked in "
-        f"{time.perf_counter() - started:.1f} s)"
-    )
-    queries = (
-        ("LDN", "ALS"),
-        ("naltrexone", "degenerative myelopathy"),
-        ("crizotinib", "lung neoplasms"),
-        ("erlotinib", "non-small-cell lung cancer"),
-        ("protein", "humans"),
-    )
-    for therapy, condition in queries:
+    for therapy, condition in QUERIES:
         search(index, therapy, condition)  # warm the file system cache
         times = []
         for _ in range(3):
@@ -227,6 +225,79 @@ def search_figures() -> None:
             f"  {therapy!r:14s} x {condition!r:30s} {len(hits):4d} hits  "
             f"median {statistics.median(times):.3f} s  (target < 1 s)"
         )
+
+
+def search_figures() -> None:
+    started = time.perf_counter()
+    index = index_1m()
+    print(
+        f"[search] {index.relative_to(ROOT)} (built/checked in "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
+    search_medians(index)
+
+
+def index_many_files() -> Path:
+    """An index of BASELINE_FILES partitions of 1,000 records (slices of the 30,000-record
+    partition with shifted PMIDs), its term postings one file per partition, as a scan
+    leaves them before compaction."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from offlabel.literature.index.layout import Manifest
+    from offlabel.literature.index.scan import rebuild_overrides
+
+    target = BENCH / f"index{BASELINE_FILES}files"
+    if (target / "overrides.parquet").exists() and Manifest.load(target).overrides_current:
+        return target
+    index_1m()  # makes sure the 30,000-record partition exists
+    base = BENCH / "index30k"
+    shutil.rmtree(target, ignore_errors=True)
+    records = pq.read_table(base / "records" / "pubmed_bench_0001.parquet")  # sorted by PMID
+    terms = pq.read_table(base / "terms" / "pubmed_bench_0001.parquet").sort_by("pmid")
+    term_pmids = terms["pmid"].to_numpy()
+    for sub in ("records", "terms"):
+        (target / sub).mkdir(parents=True)
+    for copy in range(BASELINE_FILES):
+        name = f"pubmed_many_{copy:04d}.xml.gz"
+        start = (copy * 1_000) % (records.num_rows - 1_000)
+        part = records.slice(start, 1_000)
+        low, high = np.searchsorted(term_pmids, [part["pmid"][0].as_py(), part["pmid"][-1].as_py()])
+        posts = terms.slice(low, np.searchsorted(term_pmids, term_pmids[high - 1], "right") - low)
+        shift = copy * 10_000_000_000
+        for table, sub in ((part, "records"), (posts.sort_by("term"), "terms")):
+            table = table.set_column(
+                table.schema.get_field_index("pmid"), "pmid", pc.add(table["pmid"], shift)
+            ).set_column(
+                table.schema.get_field_index("source_file"),
+                "source_file",
+                pa.repeat(pa.scalar(name), table.num_rows),
+            )
+            pq.write_table(table, target / sub / f"pubmed_many_{copy:04d}.parquet")
+    Manifest().save(target)
+    rebuild_overrides(target)
+    return target
+
+
+def compaction_figures() -> None:
+    from offlabel.literature.index.compact import compact
+
+    started = time.perf_counter()
+    index = index_many_files()
+    print(
+        f"[search, {BASELINE_FILES} partitions as in the baseline] {index.relative_to(ROOT)} "
+        f"(built/checked in {time.perf_counter() - started:.1f} s); postings one file each:"
+    )
+    search_medians(index)
+    compacted = BENCH / f"index{BASELINE_FILES}files-compacted"
+    if not (compacted / "segments").is_dir():
+        shutil.rmtree(compacted, ignore_errors=True)
+        shutil.copytree(index, compacted)
+        print(f"  compact: {compact(compacted).line()}")
+    print("  after compaction (offlabel literature compact; a scan does it by itself):")
+    search_medians(compacted)
 
 
 def load() -> str:
@@ -241,6 +312,7 @@ def main() -> None:
     parser_figures()
     scan_figures()
     search_figures()
+    compaction_figures()
     print(f"[machine] {load()} at end")
 
 

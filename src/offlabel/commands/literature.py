@@ -144,6 +144,25 @@ def scan_command(
         sys.exit(1)
 
 
+@command.command(name="compact")
+@click.argument("index_dir", type=click.Path(file_okay=False, exists=True, path_type=str))
+def compact_command(index_dir: str) -> None:
+    """Merge the per-file term postings of INDEX_DIR into segments sorted by term.
+
+    A scan does this by itself once many files await it; run it after a scan of a few
+    update files when searches should stay fast.
+    """
+    from offlabel.literature.index.compact import compact
+    from offlabel.literature.index.layout import IndexFormatError
+
+    try:
+        summary = compact(index_dir)
+    except (IndexFormatError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(summary.line())
+
+
 @command.command(name="search")
 @click.argument("index_dir", type=click.Path(file_okay=False, exists=True, path_type=str))
 @click.option("--therapy", required=True, help='Therapy as typed ("LDN", "naltrexone").')

@@ -5,6 +5,8 @@ An index directory holds::
     manifest.json          what was scanned: per input file its size, mtime, counts
     records/<file>.parquet one partition per input file (RECORD_SCHEMA), never edited
     terms/<file>.parquet   the partition's term postings (see offlabel.literature.index.terms)
+    segments/<n>.parquet   the postings of many partitions merged, sorted by term (see
+                           offlabel.literature.index.compact); the manifest says which
     deletions/<file>.parquet  PMIDs withdrawn by that file's DeleteCitation (if any)
     overrides.parquet      (pmid, keep_file) for every PMID with more than one version or
                            a deletion: the partition whose row is current, NULL if deleted
@@ -30,6 +32,7 @@ from typing import Any
 MANIFEST = "manifest.json"
 RECORDS_DIR = "records"
 TERMS_DIR = "terms"
+SEGMENTS_DIR = "segments"
 DELETIONS_DIR = "deletions"
 OVERRIDES = "overrides.parquet"
 MANIFEST_FORMAT = 1
@@ -46,6 +49,8 @@ class FileEntry:
     deletions: int
     problems: int
     partition: str
+    #: the file holding its term postings when merged into a segment ("" = terms/<file>)
+    segment: str = ""
 
     def matches(self, path: Path) -> bool:
         """``path`` looks unchanged since it was scanned (same size and modification time)."""
@@ -102,6 +107,27 @@ def write_atomically(path: Path, payload: bytes) -> None:
 
 def _glob(index_dir: Path, sub: str) -> str:
     return str(index_dir / sub / "*.parquet").replace("'", "''")
+
+
+def connect() -> Any:
+    """A DuckDB connection for reading or writing an index (no progress bar on stderr)."""
+    import duckdb
+
+    db = duckdb.connect()
+    db.execute("SET enable_progress_bar = false")
+    return db
+
+
+def postings_sql(index_dir: Path) -> str:
+    """``read_parquet`` of every term posting: the per-file postings and the segments."""
+    globs = [
+        f"'{_glob(index_dir, sub)}'"
+        for sub in (TERMS_DIR, SEGMENTS_DIR)
+        if any((index_dir / sub).glob("*.parquet"))
+    ]
+    if not globs:
+        raise IndexFormatError(f"{index_dir}: no term postings ({TERMS_DIR}/, {SEGMENTS_DIR}/)")
+    return f"read_parquet([{', '.join(globs)}])"
 
 
 def has_deletions(index_dir: Path) -> bool:

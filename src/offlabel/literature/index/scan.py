@@ -5,7 +5,8 @@ by default (a :class:`distributed.LocalCluster`), or the workers of a running
 ``dask.distributed`` scheduler when its address is given (they must see the input and
 index directories at the same paths, e.g. on a shared file system). Scans are
 incremental: a file already in the manifest with the same size and modification time is
-skipped. Update files, deletions and the resolution of PMID versions are described in
+skipped. Once many files' term postings have accumulated, the scan merges them into segments
+(:mod:`offlabel.literature.index.compact`). Update files, deletions and the resolution of PMID versions are described in
 :mod:`offlabel.literature.index.layout`.
 
 A file that cannot be read (truncated gzip, malformed XML) gets no partition at all — the
@@ -30,6 +31,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from offlabel.literature.errors import LiteratureParseError
+from offlabel.literature.index.compact import (
+    COMPACT_AT,
+    compact,
+    drop_from_segment,
+    pending_files,
+)
 from offlabel.literature.index.layout import (
     DELETIONS_DIR,
     OVERRIDES,
@@ -37,6 +44,7 @@ from offlabel.literature.index.layout import (
     TERMS_DIR,
     FileEntry,
     Manifest,
+    connect,
     overrides_sql,
 )
 from offlabel.literature.index.rows import RowBuffer, deletion_table, partition_name
@@ -75,6 +83,7 @@ class ScanSummary:
     deletions: int = 0
     problems: int = 0
     live_records: int = 0
+    segments_written: int = 0
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)
 
@@ -91,6 +100,8 @@ class ScanSummary:
         if self.problems:
             text += f", {self.problems} unusable article(s) skipped"
         text += f"; {self.live_records} live record(s) in {self.index_dir}"
+        if self.segments_written:
+            text += f"; postings merged into {self.segments_written} new segment(s)"
         if self.failed:
             text += f"; {len(self.failed)} file(s) FAILED"
         return f"{text} ({self.seconds:.1f} s)"
@@ -191,15 +202,13 @@ def _write_parquet(table: pa.Table, path: Path, row_group_size: int = 50_000) ->
 
 def rebuild_overrides(index_dir: Path) -> int:
     """Rewrite ``overrides.parquet``; return the number of live records in the index."""
-    import duckdb
-
     records_glob = index_dir / RECORDS_DIR
     if not any(records_glob.glob("*.parquet")):
         (index_dir / OVERRIDES).unlink(missing_ok=True)
         return 0
     target = index_dir / OVERRIDES
     temporary = index_dir / f".{OVERRIDES}.tmp"
-    with duckdb.connect() as db:
+    with connect() as db:
         quoted = str(temporary).replace("'", "''")
         db.execute(
             f"COPY ({overrides_sql(index_dir)}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd)"
@@ -224,6 +233,7 @@ def scan(
     progress: bool = True,
     *,
     on_file: Callable[[FileResult], None] | None = None,
+    compact_at: int = COMPACT_AT,
 ) -> ScanSummary:
     """Index every new or changed PubMed XML file of ``baseline_dir`` into ``out_dir``.
 
@@ -243,6 +253,9 @@ def scan(
         Show a progress bar (on stderr) as files complete.
     on_file
         Called in this process with each file's :class:`FileResult` as it completes.
+    compact_at
+        Merge the per-file term postings into segments
+        (:func:`~offlabel.literature.index.compact.compact`) once this many await it.
 
     Returns
     -------
@@ -285,6 +298,8 @@ def scan(
         summary.live_records = rebuild_overrides(index_dir)
     else:
         summary.live_records = _count_live(index_dir)
+    if len(pending_files(index_dir)) >= compact_at:
+        summary.segments_written = compact(index_dir).segments_written
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -293,6 +308,9 @@ def _record(result: FileResult, manifest: Manifest, summary: ScanSummary, index_
     if result.error is not None:
         summary.failed.append((result.name, result.error))
         return
+    previous = manifest.files.get(result.name)
+    if previous is not None:
+        drop_from_segment(index_dir, previous)  # its new postings replace the merged ones
     summary.files_scanned += 1
     summary.records += result.records
     summary.deletions += result.deletions
@@ -311,11 +329,9 @@ def _record(result: FileResult, manifest: Manifest, summary: ScanSummary, index_
 
 
 def _count_live(index_dir: Path) -> int:
-    import duckdb
-
     from offlabel.literature.index.layout import current_rows_sql
 
-    with duckdb.connect() as db:
+    with connect() as db:
         row = db.execute(
             f"SELECT count(*) FROM ({current_rows_sql(index_dir, 'r.pmid')})"  # noqa: S608 - quoted
         ).fetchone()

@@ -21,10 +21,11 @@ from offlabel.evidence.vocabulary import Species
 from offlabel.literature.index.layout import (
     OVERRIDES,
     RECORDS_DIR,
-    TERMS_DIR,
     IndexFormatError,
     Manifest,
+    connect,
     overrides_sql,
+    postings_sql,
 )
 from offlabel.literature.index.synonyms import SynonymTable, Terms
 from offlabel.literature.index.terms import MESH_PREFIX, words
@@ -154,8 +155,6 @@ def search(
     >>> hits[0].design  # doctest: +SKIP
     'case_series'
     """
-    import duckdb
-
     directory = Path(index_dir)
     if not any((directory / RECORDS_DIR).glob("*.parquet")):
         raise IndexFormatError(f"{directory}: not a literature index (no {RECORDS_DIR}/*.parquet)")
@@ -187,7 +186,7 @@ def search(
     needed = list(dict.fromkeys(therapy_needed + condition_needed))
     sql = f"""
         WITH p AS (
-            SELECT term, pmid, source_file FROM read_parquet({files(TERMS_DIR)})
+            SELECT term, pmid, source_file FROM {postings_sql(directory)}
             WHERE term IN {_in_list(needed)}
         ),
         therapy AS ({therapy_sql}),
@@ -216,7 +215,7 @@ def search(
         ORDER BY r.year DESC NULLS LAST, r.pmid DESC
         LIMIT {int(limit)}
     """  # noqa: S608 - every interpolated value is an escaped literal, a path or an int
-    with duckdb.connect() as db:
+    with connect() as db:
         # two passes: rank on narrow columns first, then read the wide columns (lists,
         # titles) of the few winners only; partitions are sorted by PMID in small row
         # groups, so the second pass reads only the row groups holding them
