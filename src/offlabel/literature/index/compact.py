@@ -17,6 +17,7 @@ per-file file), which a search counts once.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -92,7 +93,9 @@ def compact(index_dir: str | Path, *, files_per_segment: int = FILES_PER_SEGMENT
     number = 1 + max(
         (int(p.stem) for p in segments.glob("*.parquet") if p.stem.isdigit()), default=0
     )
+    spill = directory / ".compact-tmp"  # a sort larger than memory spills beside the index
     with connect() as db:
+        db.execute(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
         for start in range(0, len(pending), files_per_segment):
             batch = pending[start : start + files_per_segment]
             target = segments / f"{number:06d}.parquet"
@@ -122,6 +125,7 @@ def compact(index_dir: str | Path, *, files_per_segment: int = FILES_PER_SEGMENT
             summary.files_merged += len(batch)
             summary.segments_written += 1
             number += 1
+    shutil.rmtree(spill, ignore_errors=True)
     summary.seconds = time.perf_counter() - started
     return summary
 

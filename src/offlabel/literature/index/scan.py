@@ -6,8 +6,8 @@ by default (a :class:`distributed.LocalCluster`), or the workers of a running
 index directories at the same paths, e.g. on a shared file system). Scans are
 incremental: a file already in the manifest with the same size and modification time is
 skipped. Once many files' term postings have accumulated, the scan merges them into segments
-(:mod:`offlabel.literature.index.compact`). Update files, deletions and the resolution of PMID versions are described in
-:mod:`offlabel.literature.index.layout`.
+(:mod:`offlabel.literature.index.compact`). Update files, deletions and the resolution of
+PMID versions are described in :mod:`offlabel.literature.index.layout`.
 
 A file that cannot be read (truncated gzip, malformed XML) gets no partition at all — the
 other files are still indexed — and is reported in :attr:`ScanSummary.failed`; the next
