@@ -138,23 +138,40 @@ def parser_figures() -> None:
     )
 
 
+SCAN_ROUNDS = 2
+
+
 def scan_figures() -> float:
+    """Scans with 1 and 2 workers in interleaved rounds; each one's best round counts.
+
+    With every core busy, the 2-worker scan has no spare core to absorb the machine's other
+    work, so one disturbed round would decide the ratio; the best round (as for the parsers)
+    estimates the undisturbed time.
+    """
     from offlabel.literature.index.scan import scan
 
     source = corpus("corpus4x30k", 120_000, 30_000)
-    print(f"[scan] {source.relative_to(ROOT)} (4 files x 30,000 records, as in the baseline)")
-    rates = {}
-    for workers in (1, 2):
-        with tempfile.TemporaryDirectory(dir=BENCH) as out:
-            summary = scan(source, out, workers=workers, progress=False)
-        assert summary.ok, summary.failed
-        rates[workers] = summary.records / summary.seconds
-        print(
-            f"  {workers} worker(s): {summary.records} records in {summary.seconds:6.1f} s "
-            f"= {rates[workers]:7.0f} rec/s"
-        )
+    print(
+        f"[scan] {source.relative_to(ROOT)} (4 files x 30,000 records, as in the baseline), "
+        f"best of {SCAN_ROUNDS} interleaved rounds"
+    )
+    rates: dict[int, float] = {}
+    for _round in range(SCAN_ROUNDS):
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory(dir=BENCH) as out:
+                summary = scan(source, out, workers=workers, progress=False)
+            assert summary.ok, summary.failed
+            rate = summary.records / summary.seconds
+            rates[workers] = max(rate, rates.get(workers, 0.0))
+            print(
+                f"  {workers} worker(s): {summary.records} records in {summary.seconds:6.1f} s "
+                f"= {rate:7.0f} rec/s"
+            )
     speedup = rates[2] / rates[1]
-    print(f"  ratio 2 workers / 1 worker = {speedup:.2f}  (target >= 1.7)")
+    print(
+        f"  best: {rates[1]:.0f} vs {rates[2]:.0f} rec/s; "
+        f"ratio 2 workers / 1 worker = {speedup:.2f}  (target >= 1.7)"
+    )
     per_worker = rates[1]
     hours = BASELINE_RECORDS / per_worker / 3600
     print(
