@@ -76,6 +76,16 @@ def test_a_foreign_root_gives_only_what_was_read_to_find_it():
     assert (chunk.document, chunk.root) == (data[:100], "Other")
 
 
+@pytest.mark.parametrize(
+    "head",
+    [b" " * 100_000, b"<?a?>" * 20_000, b"<!-- - -->" * 10_000, b"<!DOCTYPE x [" + b"][" * 30_000],
+)
+def test_a_prolog_that_never_ends_is_given_back_at_once(head):
+    # each of these took exponential time with nested repeats in the prolog pattern
+    (chunk,) = _chunks(head + b"!", len(head) + 1)
+    assert (chunk.root, len(chunk.document)) == ("", len(head) + 1)
+
+
 def test_empty_root_and_missing_root_give_the_input_itself():
     assert [c.document for c in _chunks(b"<Set/>", 100)] == [b"<Set/>"]
     (chunk,) = _chunks(b"not xml at all", 100)
