@@ -137,3 +137,10 @@ def test_cli_compact(scanned, tmp_path):
     assert "4 postings file(s) merged into 1 segment(s)" in result.output
     again = CliRunner().invoke(main, ["literature", "compact", str(index)])
     assert "0 postings file(s) merged into 0 segment(s)" in again.output
+
+
+def test_compact_refuses_a_folder_that_is_not_an_index_and_leaves_it_alone(tmp_path):
+    result = CliRunner().invoke(main, ["literature", "compact", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not a literature index" in result.output
+    assert list(tmp_path.iterdir()) == []

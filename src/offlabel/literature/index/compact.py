@@ -23,9 +23,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from offlabel.literature.index.layout import (
+    MANIFEST,
     SEGMENTS_DIR,
     TERMS_DIR,
     FileEntry,
+    IndexFormatError,
     Manifest,
     connect,
 )
@@ -79,11 +81,18 @@ def compact(index_dir: str | Path, *, files_per_segment: int = FILES_PER_SEGMENT
     Returns
     -------
     CompactSummary
+
+    Raises
+    ------
+    IndexFormatError
+        ``index_dir`` is not an index (nothing in it is touched).
     """
     if files_per_segment < 1:
         raise ValueError(f"files_per_segment must be at least 1, got {files_per_segment}")
     started = time.perf_counter()
     directory = Path(index_dir)
+    if not (directory / MANIFEST).exists():
+        raise IndexFormatError(f"{directory}: not a literature index (no {MANIFEST})")
     manifest = Manifest.load(directory)
     by_partition = {partition_name(Path(name)): name for name in manifest.files}
     summary = CompactSummary()
