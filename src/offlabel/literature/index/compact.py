@@ -30,6 +30,7 @@ from offlabel.literature.index.layout import (
     IndexFormatError,
     Manifest,
     connect,
+    sql_literal,
 )
 from offlabel.literature.index.rows import partition_name
 
@@ -104,21 +105,20 @@ def compact(index_dir: str | Path, *, files_per_segment: int = FILES_PER_SEGMENT
     )
     spill = directory / ".compact-tmp"  # a sort larger than memory spills beside the index
     with connect() as db:
-        db.execute(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
+        db.execute(f"SET temp_directory = {sql_literal(spill)}")
         for start in range(0, len(pending), files_per_segment):
             batch = pending[start : start + files_per_segment]
             target = segments / f"{number:06d}.parquet"
             temporary = segments / f".{target.name}.tmp"
-            sources = ", ".join("'" + str(p).replace("'", "''") + "'" for p in batch)
-            quoted = str(temporary).replace("'", "''")
+            sources = ", ".join(sql_literal(path) for path in batch)
             db.execute(
                 f"COPY (SELECT term, pmid, source_file FROM read_parquet([{sources}]) "  # noqa: S608 - quoted paths
-                f"ORDER BY term, pmid) TO '{quoted}' "
+                f"ORDER BY term, pmid) TO {sql_literal(temporary)} "
                 f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})"
             )
             os.replace(temporary, target)
             row = db.execute(
-                f"SELECT count(*) FROM read_parquet('{str(target).replace(chr(39), chr(39) * 2)}')"  # noqa: S608
+                f"SELECT count(*) FROM read_parquet({sql_literal(target)})"  # noqa: S608 - quoted
             ).fetchone()
             summary.postings += int(row[0]) if row else 0
             # the manifest first, then the merged files: a crash in between only duplicates
@@ -148,11 +148,10 @@ def drop_from_segment(index_dir: Path, entry: FileEntry) -> None:
         return
     temporary = segment.with_name(f".{segment.name}.tmp")
     with connect() as db:
-        source = str(segment).replace("'", "''")
-        name = entry.name.replace("'", "''")
         db.execute(
-            f"COPY (SELECT * FROM read_parquet('{source}') WHERE source_file <> '{name}' "  # noqa: S608 - quoted
-            f"ORDER BY term, pmid) TO '{str(temporary).replace(chr(39), chr(39) * 2)}' "
+            f"COPY (SELECT * FROM read_parquet({sql_literal(segment)}) "  # noqa: S608 - quoted
+            f"WHERE source_file <> {sql_literal(entry.name)} ORDER BY term, pmid) "
+            f"TO {sql_literal(temporary)} "
             f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})"
         )
     os.replace(temporary, segment)

@@ -109,6 +109,11 @@ def _glob(index_dir: Path, sub: str) -> str:
     return str(index_dir / sub / "*.parquet").replace("'", "''")
 
 
+def sql_literal(value: str | Path) -> str:
+    """``value`` as a quoted SQL string literal (a path, a term), quotes doubled."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def connect() -> Any:
     """A DuckDB connection for reading or writing an index (no progress bar on stderr)."""
     import duckdb
@@ -162,7 +167,7 @@ def current_rows_sql(index_dir: Path, columns: str = "r.*") -> str:
     manifest = Manifest.load(index_dir)
     overrides_path = index_dir / OVERRIDES
     if manifest.overrides_current and overrides_path.exists():
-        overrides = f"read_parquet('{str(overrides_path).replace(chr(39), chr(39) * 2)}')"
+        overrides = f"read_parquet({sql_literal(overrides_path)})"
     else:
         overrides = f"({overrides_sql(index_dir)})"
     return (

@@ -46,6 +46,7 @@ from offlabel.literature.index.layout import (
     Manifest,
     connect,
     overrides_sql,
+    sql_literal,
 )
 from offlabel.literature.index.rows import RowBuffer, deletion_table, partition_name
 from offlabel.literature.index.terms import TermBuffer
@@ -209,9 +210,9 @@ def rebuild_overrides(index_dir: Path) -> int:
     target = index_dir / OVERRIDES
     temporary = index_dir / f".{OVERRIDES}.tmp"
     with connect() as db:
-        quoted = str(temporary).replace("'", "''")
         db.execute(
-            f"COPY ({overrides_sql(index_dir)}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd)"
+            f"COPY ({overrides_sql(index_dir)}) TO {sql_literal(temporary)} "
+            "(FORMAT parquet, COMPRESSION zstd)"
         )
         os.replace(temporary, target)
         from offlabel.literature.index.layout import current_rows_sql

@@ -26,6 +26,7 @@ from offlabel.literature.index.layout import (
     connect,
     overrides_sql,
     postings_sql,
+    sql_literal,
 )
 from offlabel.literature.index.synonyms import SynonymTable, Terms
 from offlabel.literature.index.terms import MESH_PREFIX, words
@@ -74,12 +75,8 @@ class Hit:
         }
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _in_list(values: Sequence[str]) -> str:
-    return "(" + ", ".join(_literal(v) for v in values) + ")"
+    return "(" + ", ".join(sql_literal(v) for v in values) + ")"
 
 
 def _concept_sql(terms: Terms) -> tuple[str, list[str]]:
@@ -100,7 +97,7 @@ def _concept_sql(terms: Terms) -> tuple[str, list[str]]:
     if singles:
         parts.append(
             "SELECT pmid, source_file, "  # noqa: S608 - quoted
-            f"CASE WHEN starts_with(term, {_literal(MESH_PREFIX)}) THEN 'mesh' ELSE 'text' END "
+            f"CASE WHEN starts_with(term, {sql_literal(MESH_PREFIX)}) THEN 'mesh' ELSE 'text' END "
             f"AS kind FROM p WHERE term IN {_in_list(singles)}"
         )
     for phrase_words in phrases:
@@ -173,16 +170,16 @@ def search(
         raise ValueError(f"condition {condition!r} has no searchable word")
 
     def files(sub: str) -> str:
-        return _literal(str(directory / sub / "*.parquet"))
+        return sql_literal(str(directory / sub / "*.parquet"))
 
     overrides_path = directory / OVERRIDES
     if Manifest.load(directory).overrides_current and overrides_path.exists():
-        overrides = f"read_parquet({_literal(str(overrides_path))})"
+        overrides = f"read_parquet({sql_literal(str(overrides_path))})"
     else:
         overrides = f"({overrides_sql(directory)})"
     species_sql = ""
     if wanted_species is not None:
-        species_sql = f"AND list_contains(r.species, {_literal(wanted_species.value)})"
+        species_sql = f"AND list_contains(r.species, {sql_literal(wanted_species.value)})"
     needed = list(dict.fromkeys(therapy_needed + condition_needed))
     sql = f"""
         WITH p AS (
