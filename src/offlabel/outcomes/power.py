@@ -98,10 +98,9 @@ class TrialPlan:
     inputs: dict[str, float | int | None] = field(default_factory=dict)
     caveats: tuple[str, ...] = ()
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The plan as a one-column table."""
-        rows: dict[str, Any] = {
+    def _figures(self) -> dict[str, Any]:
+        """The plan's own figures, in the order both the table and the JSON show them."""
+        return {
             "outcome": self.outcome,
             "effect": self.effect,
             "alpha": self.alpha,
@@ -109,24 +108,18 @@ class TrialPlan:
             "n_per_arm": self.n_per_arm,
             "n_total": self.n_total,
             "events": self.events,
-            **self.inputs,
         }
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The plan as a one-column table (its figures, then the registry inputs)."""
+        rows = {**self._figures(), **self.inputs}
         return pd.DataFrame({"value": pd.Series(rows, dtype=object)}).rename_axis("item")
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI/API JSON shape."""
         return json_object(
-            {
-                "outcome": self.outcome,
-                "effect": self.effect,
-                "alpha": self.alpha,
-                "power": self.power,
-                "n_per_arm": self.n_per_arm,
-                "n_total": self.n_total,
-                "events": self.events,
-                "inputs": self.inputs,
-                "caveats": list(self.caveats),
-            }
+            {**self._figures(), "inputs": self.inputs, "caveats": list(self.caveats)}
         )
 
 
