@@ -199,3 +199,16 @@ def test_scan_with_default_local_processes(corpus, tmp_path):
     baseline, _ = corpus
     summary = scan(baseline, tmp_path / "index", workers=2, progress=False)
     assert summary.ok and summary.live_records == 2001
+
+
+@pytest.mark.slow
+def test_the_scan_s_own_workers_run_without_the_statistical_profiler():
+    from offlabel.literature.index.scan import _client
+
+    def profiling() -> bool:
+        import dask
+
+        return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+    with _client(n_files=2, workers=2, scheduler=None) as client:
+        assert set(client.run(profiling).values()) == {False}
