@@ -1,0 +1,79 @@
+"""Trial planning: textbook values, statsmodels, and the registry's observed variability."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from statsmodels.stats.power import TTestIndPower
+
+from offlabel.outcomes.data import RegistryFrames
+from offlabel.outcomes.power import (
+    SlopeTrialPlanner,
+    SurvivalTrialPlanner,
+    schoenfeld_events,
+    schoenfeld_power,
+)
+from offlabel.outcomes.progression import alsfrs_slopes
+from tests.outcomes.builders import alsfrs_frames, survival_frames
+
+pytestmark = pytest.mark.filterwarnings("ignore:Starting with pandas version 4.0")
+
+
+def test_schoenfeld_gives_the_textbook_66_events_for_hr_half() -> None:
+    # (1.96 + 0.8416)^2 * 4 / ln(0.5)^2 = 65.3
+    assert schoenfeld_events(0.5) == pytest.approx(65.3, abs=0.1)
+    assert schoenfeld_power(schoenfeld_events(0.7), 0.7) == pytest.approx(0.8)
+
+
+def test_slope_plan_with_given_sd_matches_the_classic_64_per_arm() -> None:
+    frames = RegistryFrames.from_frames(**alsfrs_frames(5, seed=1))
+    plan = SlopeTrialPlanner(effect=0.25, sd=0.5).fit(frames).result_
+    assert plan.n_per_arm == 64  # d = 0.5, alpha 0.05, power 0.8
+    assert plan.n_total == 128
+    assert plan.power >= 0.8
+
+
+def test_slope_plan_uses_the_registry_between_subject_sd() -> None:
+    frames = RegistryFrames.from_frames(**alsfrs_frames(40, seed=3, slope_sd=0.4))
+    slopes = alsfrs_slopes(frames, 3)["slope"]
+    plan = SlopeTrialPlanner(relative_effect=0.25).fit(frames).result_
+    assert plan.inputs["sd"] == pytest.approx(slopes.std(ddof=1))
+    assert plan.effect == pytest.approx(0.25 * abs(slopes.mean()))
+    expected = TTestIndPower().solve_power(
+        effect_size=plan.effect / slopes.std(ddof=1), alpha=0.05, power=0.8
+    )
+    assert plan.n_per_arm == math.ceil(expected)
+    assert "40 subjects" in plan.caveats[0]
+
+
+def test_slope_power_for_a_given_size() -> None:
+    frames = RegistryFrames.from_frames(**alsfrs_frames(5, seed=1))
+    plan = SlopeTrialPlanner(effect=0.25, sd=0.5, n_per_arm=30).fit(frames).result_
+    assert plan.power == pytest.approx(TTestIndPower().power(effect_size=0.5, nobs1=30, alpha=0.05))
+
+
+def test_slope_plan_needs_exactly_one_effect() -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        SlopeTrialPlanner(effect=0.2, relative_effect=0.2)
+
+
+def test_survival_plan_with_given_event_probability() -> None:
+    plan = SurvivalTrialPlanner(hazard_ratio=0.5, event_probability=0.5).fit().result_
+    assert plan.events == 66
+    assert plan.n_per_arm == 66
+    assert plan.power >= 0.8
+
+
+def test_survival_plan_reads_event_probability_from_kaplan_meier() -> None:
+    rng = np.random.default_rng(2)
+    durations = rng.integers(30, 1000, 200)
+    observed = rng.random(200) < 0.8
+    frames = RegistryFrames.from_frames(**survival_frames(durations, observed, np.zeros(200, bool)))
+    from lifelines import KaplanMeierFitter
+
+    expected = 1 - KaplanMeierFitter().fit(durations, observed).predict(365)
+    plan = SurvivalTrialPlanner(hazard_ratio=0.7, followup_days=365).fit(frames).result_
+    assert plan.inputs["event_probability"] == pytest.approx(expected)
+    assert plan.n_per_arm == math.ceil(math.ceil(schoenfeld_events(0.7)) / expected / 2)

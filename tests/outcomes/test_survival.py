@@ -1,0 +1,203 @@
+"""Time to event: checked against lifelines and against published R output (Rossi data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifelines import CoxPHFitter, KaplanMeierFitter
+from lifelines.datasets import load_rossi, load_waltons
+from lifelines.statistics import logrank_test
+from lifelines.utils import median_survival_times
+
+from offlabel.outcomes.data import RegistryFrames
+from offlabel.outcomes.survival import SurvivalAnalysis, survival_table
+from tests.outcomes.builders import survival_frames
+
+# lifelines, called directly below as the reference, uses pandas APIs pandas 3 flags
+pytestmark = pytest.mark.filterwarnings("ignore:Starting with pandas version 4.0")
+
+
+@pytest.fixture(scope="module")
+def waltons() -> pd.DataFrame:
+    return load_waltons()
+
+
+@pytest.fixture(scope="module")
+def waltons_result(waltons: pd.DataFrame):  # type: ignore[no-untyped-def]
+    frames = RegistryFrames.from_frames(
+        **survival_frames(waltons["T"], waltons["E"], waltons["group"] == "miR-137")
+    )
+    return SurvivalAnalysis("LDN").fit(frames).result_
+
+
+def test_kaplan_meier_medians_and_intervals_match_lifelines(waltons, waltons_result) -> None:  # type: ignore[no-untyped-def]
+    for group, name in (("miR-137", "treated"), ("control", "untreated")):
+        chosen = waltons[waltons["group"] == group]
+        kmf = KaplanMeierFitter().fit(chosen["T"], chosen["E"])
+        ours = waltons_result.groups[name]
+        assert ours.n == len(chosen)
+        assert ours.events == int(chosen["E"].sum())
+        assert ours.median_days == kmf.median_survival_time_
+        low, high = np.asarray(median_survival_times(kmf.confidence_interval_)).ravel()
+        assert ours.median_ci == (low, high)
+        assert np.allclose(ours.curve["survival"], kmf.survival_function_.iloc[:, 0])
+
+
+def test_logrank_p_matches_lifelines(waltons, waltons_result) -> None:  # type: ignore[no-untyped-def]
+    treated = waltons[waltons["group"] == "miR-137"]
+    control = waltons[waltons["group"] == "control"]
+    expected = logrank_test(treated["T"], control["T"], treated["E"], control["E"]).p_value
+    assert waltons_result.logrank_p == pytest.approx(expected)
+
+
+def _rossi_frames() -> RegistryFrames:
+    rossi = load_rossi()
+    extra = rossi[["race", "wexp", "mar", "paro", "prio"]].copy()
+    extra["birth_year"] = 2015 - rossi["age"]  # onset in 2015, so age_at_onset = age
+    return RegistryFrames.from_frames(
+        **survival_frames(
+            rossi["week"], rossi["arrest"], rossi["fin"] == 1, extra=extra, days_per_unit=7
+        )
+    )
+
+
+def test_cox_reproduces_published_r_output_on_rossi() -> None:
+    """R: coxph(Surv(week, arrest) ~ fin + age + race + wexp + mar + paro + prio, data=Rossi)
+    gives fin coef -0.3794 (se 0.1914, p 0.047), age -0.0574, prio 0.0915 (Fox & Weisberg,
+    "Cox proportional-hazards regression for survival data in R", appendix to An R Companion
+    to Applied Regression)."""
+    analysis = SurvivalAnalysis(
+        "ldn", covariates=["age_at_onset", "race", "wexp", "mar", "paro", "prio"]
+    ).fit(_rossi_frames())
+    cox = analysis.result_.cox
+    assert cox is not None
+    table = cox.table
+    assert table.loc["treated", "coef"] == pytest.approx(-0.3794, abs=5e-4)
+    assert table.loc["treated", "se(coef)"] == pytest.approx(0.1914, abs=5e-4)
+    assert cox.p == pytest.approx(0.047, abs=1e-3)
+    assert table.loc["age_at_onset", "coef"] == pytest.approx(-0.0574, abs=5e-4)
+    assert table.loc["prio", "coef"] == pytest.approx(0.0915, abs=5e-4)
+    assert cox.hr == pytest.approx(np.exp(-0.3794), abs=1e-3)
+
+
+def test_cox_matches_lifelines_coxph_on_rossi() -> None:
+    rossi = load_rossi()
+    reference = CoxPHFitter().fit(rossi, "week", "arrest").summary
+    ours = (
+        SurvivalAnalysis("ldn", covariates=["age_at_onset", "race", "wexp", "mar", "paro", "prio"])
+        .fit(_rossi_frames())
+        .result_.cox
+    )
+    assert ours is not None
+    assert ours.ci_low == pytest.approx(reference.loc["fin", "exp(coef) lower 95%"], rel=1e-6)
+    assert ours.ci_high == pytest.approx(reference.loc["fin", "exp(coef) upper 95%"], rel=1e-6)
+
+
+def _late_starters(seed: int, n: int = 600) -> dict[str, pd.DataFrame]:
+    """A therapy with no effect that people start late: the classic immortal-time trap."""
+    rng = np.random.default_rng(seed)
+    event = rng.exponential(300, n)
+    censor = rng.uniform(200, 900, n)
+    start = rng.uniform(30, 400, n)
+    wants = rng.random(n) < 0.5
+    return survival_frames(
+        np.minimum(event, censor).round() + 1,
+        event <= censor,
+        wants,
+        start_days=start,
+    )
+
+
+def test_time_varying_cox_avoids_immortal_time_bias() -> None:
+    analysis = SurvivalAnalysis("LDN").fit(RegistryFrames.from_frames(**_late_starters(3)))
+    result = analysis.result_
+    naive = result.groups
+    assert naive["treated"].median_days > naive["untreated"].median_days  # the naive bias
+    assert result.cox is not None
+    assert result.cox.ci_low < 1 < result.cox.ci_high
+    assert "time-varying" in result.cox.model
+    assert any(c.startswith("Immortal time") for c in result.caveats)
+
+
+def test_landmark_groups_by_treatment_started_by_the_landmark() -> None:
+    frames = RegistryFrames.from_frames(**_late_starters(4))
+    table = SurvivalAnalysis("LDN").fit(frames).table_
+    result = SurvivalAnalysis("LDN", landmark_days=180).fit(frames).result_
+    at_risk = table[table["duration_days"] > 180]
+    n_treated = int((at_risk["start_days"] <= 180).sum())
+    assert result.groups["treated"].n == n_treated
+    assert result.groups["untreated"].n == len(at_risk) - n_treated
+    assert result.cox is not None and "landmark at 180 days" in result.cox.model
+    assert result.cox.ci_low < 1 < result.cox.ci_high
+
+
+def test_follow_up_ends_at_event_competing_death_or_last_contact() -> None:
+    frames = RegistryFrames.from_frames(
+        pd.DataFrame(
+            {
+                "subject_id": ["a", "b", "c", "d"],
+                "species": "dog",
+                "onset_date": ["2020-01-01", "2020-01-01", "2020-01-01", ""],
+                "birth_year": [2012, 2010, 2011, 2012],
+            }
+        ),
+        events=pd.DataFrame(
+            {
+                "subject_id": ["a", "b", "b"],
+                "event": ["non_ambulatory", "euthanasia", "non_ambulatory"],
+                "date": ["2020-07-01", "2020-03-01", "2020-05-01"],
+            }
+        ),
+        scores=pd.DataFrame(
+            {
+                "subject_id": ["c", "c", "a"],
+                "date": ["2020-02-01", "2020-10-01", "2020-12-01"],
+                "scale": "dm_stage",
+                "total": [1, 2, 3],
+            }
+        ),
+    )
+    table, excluded = survival_table(frames, None)
+    assert table.loc["a", "observed"] and table.loc["a", "duration_days"] == 182
+    assert not table.loc["b", "observed"] and table.loc["b", "duration_days"] == 60
+    assert not table.loc["c", "observed"] and table.loc["c", "duration_days"] == 274
+    assert table.loc["a", "age_at_onset"] == 8
+    assert excluded == {"no onset date": 1}
+
+
+def test_rare_breeds_are_pooled_and_unknown_covariates_refused() -> None:
+    rng = np.random.default_rng(0)
+    n = 120
+    extra = pd.DataFrame(
+        {
+            "breed": rng.choice(["Boxer", "Corgi"], n).astype(object),
+            "sod1": rng.choice(["A/A", "A/G"], n),
+            "birth_year": rng.integers(2003, 2010, n),
+        }
+    )
+    extra.loc[:2, "breed"] = ["Chesapeake", "Pug", "Husky"]
+    frames = RegistryFrames.from_frames(
+        **survival_frames(
+            rng.integers(30, 900, n), rng.random(n) < 0.7, rng.random(n) < 0.5, extra=extra
+        )
+    )
+    result = SurvivalAnalysis("LDN", covariates=["age_at_onset", "breed", "sod1"])
+    cox = result.fit(frames).result_.cox
+    assert cox is not None
+    breeds = {c for c in cox.covariates if c.startswith("breed[")}
+    # the commoner of Boxer/Corgi is the reference; the three one-off breeds became "other"
+    assert len(breeds) == 2 and "breed[other]" in breeds
+    assert {"age_at_onset", "sod1[A/G]"} <= set(cox.covariates) or "sod1[A/A]" in cox.covariates
+    result = result.result_
+    assert any("3 rare breed level(s) pooled" in c for c in result.caveats)
+    with pytest.raises(ValueError, match="unknown covariate 'weight'"):
+        SurvivalAnalysis("LDN", covariates=["weight"]).fit(frames)
+
+
+def test_json_shape_is_the_cli_contract(waltons_result) -> None:  # type: ignore[no-untyped-def]
+    payload = waltons_result.to_dict()
+    assert set(payload["groups"]) == {"treated", "untreated"}
+    assert set(payload["groups"]["treated"]) == {"n", "events", "median_days", "median_ci"}
+    assert {"hr", "ci_low", "ci_high", "p"} <= set(payload["cox"])
+    assert isinstance(payload["logrank_p"], float)
