@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from offlabel.outcomes.data import RegistryFrames, load_registry
 from offlabel.outcomes.evaluations import summarize_evaluations
+from offlabel.registry.frames import RegistryFrames, load_registry
 
 N_EVALUATIONS = 1_000_000
 N_SUBJECTS = 200_000

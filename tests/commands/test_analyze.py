@@ -53,7 +53,7 @@ def test_evaluations_json_follows_the_contract(seed_dir: Path) -> None:
     assert round(payload["levels"]["moderate"]["pct"]) == 27
     assert set(payload["levels"]["none"]) == {"n", "pct", "ci_low", "ci_high"}
     assert {"name": "nausea", "n": 1} in payload["side_effects"]
-    assert payload["cost_per_month"] == {"min": 25.0, "median": 37.0, "max": 49.0}
+    assert payload["cost_per_month"] == {"min": 25.0, "median": 37.0, "max": 49.0, "n": 31}
     assert payload["dose"][0]["unit"] == "mg"
     assert payload["caveats"]
 
@@ -132,7 +132,7 @@ def test_bad_row_exits_2_naming_file_line_and_field(tmp_path: Path) -> None:
     directory = write_registry(tmp_path / "bad", frames)
     code, out = _run("evaluations", directory, "--therapy", "LDN")
     assert code == 2
-    assert "evaluations.csv line 5, field 'efficacy': 'wonderful'" in out
+    assert "evaluations.csv:5 [efficacy]: 'wonderful' is not one of" in out
     assert "Traceback" not in out
 
 

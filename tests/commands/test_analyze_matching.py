@@ -8,15 +8,17 @@ import pytest
 from click.testing import CliRunner
 
 from offlabel.cli import main
-from offlabel.outcomes.simulate import simulate_registry, write_csv
+from offlabel.outcomes.simulate import simulate_registry
+from offlabel.registry.csv_write import write_registry_dir
 
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
-    return write_csv(
-        simulate_registry(n_people=1500, n_dogs=50, true_effect=0.6, seed=8),
-        tmp_path_factory.mktemp("registry"),
+    directory = tmp_path_factory.mktemp("registry")
+    write_registry_dir(
+        simulate_registry(n_people=1500, n_dogs=50, true_effect=0.6, seed=8).bundle, directory
     )
+    return directory
 
 
 def test_json_output_follows_the_contract(registry):
@@ -48,6 +50,13 @@ def test_json_output_follows_the_contract(registry):
         "p_value",
         "balance",
         "caveats",
+        # what the web's figures need too: one runner serves both
+        "se",
+        "k",
+        "followup_months",
+        "n_candidates",
+        "ci_method",
+        "pairs",
     }
     assert payload["ci_low"] < 0.6 < payload["ci_high"] and payload["ci_low"] > 0
     assert payload["n_treated"] > 50 and payload["n_controls"] > payload["n_treated"]

@@ -16,6 +16,33 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.layout import COLUMNS, SUBJECTS
+from offlabel.registry.tables import bundle_from_tables
+
+
+def frames_of(
+    subjects: pd.DataFrame,
+    treatments: pd.DataFrame | None = None,
+    evaluations: pd.DataFrame | None = None,
+    scores: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+) -> RegistryFrames:
+    """Validated frames from hand-built tables, through the same rules as every other path.
+
+    Subject columns outside the CSV layout are attached as covariates.
+    """
+    layout = set(COLUMNS[SUBJECTS])
+    extra = [c for c in subjects.columns if c not in layout]
+    bundle = bundle_from_tables(
+        subjects.drop(columns=extra), treatments, evaluations, scores, events
+    )
+    frames = RegistryFrames.from_bundle(bundle)
+    if extra:
+        frames = frames.with_covariates(subjects[["subject_id", *extra]])
+    return frames
+
+
 # Evaluations of LDN by people: (subject, date, efficacy, side effects). Highest per person:
 # h01 moderate, h02 slight, h03 slight, h04 none, h05 none, h06 none, h07 none, h08 cant_tell,
 # h09 cant_tell, h10 slight, h11 moderate, h12 moderate, h13 moderate, h14 major, h15 none.
@@ -52,9 +79,9 @@ def seed_frames() -> dict[str, pd.DataFrame]:
             "species": ["human"] * 31 + ["dog"] * 3 + ["human"],
             "onset_date": ["2008-06-01"] * 31 + ["2012-01-01"] * 3 + ["2009-01-01"],
             "birth_year": [1955] * 31 + [2004] * 3 + [1950],
-            "sex": ["f", "m"] * 17 + ["f"],
+            "sex": ["female", "male"] * 17 + ["female"],
             "breed": [""] * 31 + ["Boxer", "Pembroke Welsh Corgi", "Boxer"] + [""],
-            "sod1": [""] * 31 + ["A/A", "A/A", "A/G"] + [""],
+            "sod1": [""] * 31 + ["A/A", "A/A", "N/A"] + [""],
         }
     )
     costs = np.linspace(25, 49, 31).round()
@@ -86,6 +113,12 @@ def seed_frames() -> dict[str, pd.DataFrame]:
     }
 
 
+def courses_for(evaluations: pd.DataFrame, start: str = "2019-06-01") -> pd.DataFrame:
+    """One course, from ``start``, of every therapy that someone evaluates (the rules want one)."""
+    pairs = evaluations[["subject_id", "therapy"]].drop_duplicates()
+    return pairs.assign(start_date=start).reset_index(drop=True)
+
+
 def write_registry(directory: Path, frames: dict[str, pd.DataFrame]) -> Path:
     """Write frames as a registry CSV directory and return it."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -115,7 +148,9 @@ def survival_frames(
     n = len(durations)
     onset = pd.Timestamp("2015-01-01")
     ids = [f"dog{i:04d}" for i in range(n)]
-    subjects = pd.DataFrame({"subject_id": ids, "species": "dog", "onset_date": onset})
+    subjects = pd.DataFrame(
+        {"subject_id": ids, "species": "dog", "onset_date": onset, "sod1": "unknown"}
+    )
     if extra is not None:
         for column in extra.columns:
             subjects[column] = extra[column].to_numpy()
@@ -168,7 +203,7 @@ def alsfrs_frames(
             after = max(0.0, (date - start).days / 30.44)
             total = 42 + slope * months + change_after_start * after + rng.normal(0, noise)
             scores.append(
-                {"subject_id": sid, "date": date, "scale": "alsfrs_r", "total": float(total)}
+                {"subject_id": sid, "date": date, "scale": "alsfrs_r", "total": round(total)}
             )
     return {
         "subjects": pd.DataFrame(subjects),

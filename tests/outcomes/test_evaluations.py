@@ -10,14 +10,15 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
-from offlabel.outcomes.data import RegistryError, RegistryFrames
 from offlabel.outcomes.evaluations import EvaluationSummary, summarize_evaluations
-from tests.outcomes.builders import seed_frames
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.problems import RegistryError
+from tests.outcomes.builders import courses_for, frames_of, seed_frames
 
 
 @pytest.fixture(scope="module")
 def seed() -> RegistryFrames:
-    return RegistryFrames.from_frames(**seed_frames())
+    return frames_of(**seed_frames())
 
 
 def test_seed_figures_are_reproduced(seed: RegistryFrames) -> None:
@@ -39,23 +40,25 @@ def test_intervals_are_wilson_intervals_from_statsmodels(seed: RegistryFrames) -
 
 
 def test_each_person_counts_once_at_their_highest_rating() -> None:
-    frames = RegistryFrames.from_frames(
+    evaluations = pd.DataFrame(
+        {
+            "subject_id": ["a", "a", "b", "b", "c"],
+            "therapy": "LDN",
+            "date": ["2021-01-01", "2021-02-01", "2021-01-01", "2021-02-01", "2021-01-01"],
+            "efficacy": ["major", "none", "cant_tell", "none", "cant_tell"],
+        }
+    )
+    frames = frames_of(
         pd.DataFrame(
             {"subject_id": ["a", "b", "c"], "species": "human", "onset_date": "2020-01-01"}
         ),
-        evaluations=pd.DataFrame(
-            {
-                "subject_id": ["a", "a", "b", "b", "c"],
-                "therapy": "LDN",
-                "date": "2021-01-01",
-                "efficacy": ["major", "none", "cant_tell", "none", "cant_tell"],
-            }
-        ),
+        courses_for(evaluations, start="2020-06-01"),
+        evaluations,
     )
     result = summarize_evaluations(frames, "ldn")
     assert [result.level(level).n for level in ("major", "none", "cant_tell")] == [1, 1, 1]
     assert result.n_multiple == 2
-    assert result.n_reporting == 3  # an evaluator has taken the therapy even without a course row
+    assert result.n_reporting == 3
 
 
 def test_side_effects_are_counted_once_per_person(seed: RegistryFrames) -> None:
@@ -135,13 +138,15 @@ def test_vectorised_counts_match_a_plain_reference_on_random_data() -> None:
         {
             "subject_id": rng.choice(ids, 2000),
             "therapy": rng.choice(["LDN", "Other"], 2000),
-            "date": "2020-01-01",
+            # every rating on its own day: the rules refuse two of one therapy on one day
+            "date": pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(2000), unit="D"),
             "efficacy": rng.choice(["none", "slight", "moderate", "major", "cant_tell"], 2000),
         }
     )
-    frames = RegistryFrames.from_frames(
+    frames = frames_of(
         pd.DataFrame({"subject_id": ids, "species": "human", "onset_date": "2019-01-01"}),
-        evaluations=evaluations,
+        courses_for(evaluations),
+        evaluations,
     )
     result = summarize_evaluations(frames, "LDN")
     expected = _reference(evaluations[evaluations["therapy"] == "LDN"])
@@ -151,10 +156,22 @@ def test_vectorised_counts_match_a_plain_reference_on_random_data() -> None:
 def test_side_effects_with_a_severity_count_by_name_once_per_person():
     import pandas as pd
 
-    from offlabel.outcomes.data import RegistryFrames
     from offlabel.outcomes.evaluations import summarize_evaluations
 
-    frames = RegistryFrames.from_frames(
+    evaluations = pd.DataFrame(
+        {
+            "subject_id": ["a", "a", "b"],
+            "therapy": ["LDN"] * 3,
+            "date": ["2021-01-01", "2021-02-01", "2021-01-01"],
+            "efficacy": ["none", "slight", "none"],
+            "side_effects": [
+                "Vivid dreams:mild;nausea",
+                "vivid dreams: severe",
+                "Nausea:moderate",
+            ],
+        }
+    )
+    frames = frames_of(
         pd.DataFrame(
             {
                 "subject_id": ["a", "b"],
@@ -162,19 +179,8 @@ def test_side_effects_with_a_severity_count_by_name_once_per_person():
                 "onset_date": ["2020-01-01"] * 2,
             }
         ),
-        evaluations=pd.DataFrame(
-            {
-                "subject_id": ["a", "a", "b"],
-                "therapy": ["LDN"] * 3,
-                "date": ["2021-01-01", "2021-02-01", "2021-01-01"],
-                "efficacy": ["none", "slight", "none"],
-                "side_effects": [
-                    "Vivid dreams:mild;nausea",
-                    "vivid dreams: severe",
-                    "Nausea:moderate",
-                ],
-            }
-        ),
+        courses_for(evaluations),
+        evaluations,
     )
     result = summarize_evaluations(frames, "ldn")
     assert dict(result.side_effects) == {"vivid dreams": 1, "nausea": 2}

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from statsmodels.stats.power import TTestIndPower
 
-from offlabel.outcomes.data import RegistryFrames
 from offlabel.outcomes.power import (
     SlopeTrialPlanner,
     SurvivalTrialPlanner,
@@ -16,7 +15,7 @@ from offlabel.outcomes.power import (
     schoenfeld_power,
 )
 from offlabel.outcomes.progression import alsfrs_slopes
-from tests.outcomes.builders import alsfrs_frames, survival_frames
+from tests.outcomes.builders import alsfrs_frames, frames_of, survival_frames
 
 pytestmark = pytest.mark.filterwarnings("ignore:Starting with pandas version 4.0")
 
@@ -28,7 +27,7 @@ def test_schoenfeld_gives_the_textbook_66_events_for_hr_half() -> None:
 
 
 def test_slope_plan_with_given_sd_matches_the_classic_64_per_arm() -> None:
-    frames = RegistryFrames.from_frames(**alsfrs_frames(5, seed=1))
+    frames = frames_of(**alsfrs_frames(5, seed=1))
     plan = SlopeTrialPlanner(effect=0.25, sd=0.5).fit(frames).result_
     assert plan.n_per_arm == 64  # d = 0.5, alpha 0.05, power 0.8
     assert plan.n_total == 128
@@ -36,7 +35,7 @@ def test_slope_plan_with_given_sd_matches_the_classic_64_per_arm() -> None:
 
 
 def test_slope_plan_uses_the_registry_between_subject_sd() -> None:
-    frames = RegistryFrames.from_frames(**alsfrs_frames(40, seed=3, slope_sd=0.4))
+    frames = frames_of(**alsfrs_frames(40, seed=3, slope_sd=0.4))
     slopes = alsfrs_slopes(frames, 3)["slope"]
     plan = SlopeTrialPlanner(relative_effect=0.25).fit(frames).result_
     assert plan.inputs["sd"] == pytest.approx(slopes.std(ddof=1))
@@ -49,7 +48,7 @@ def test_slope_plan_uses_the_registry_between_subject_sd() -> None:
 
 
 def test_slope_power_for_a_given_size() -> None:
-    frames = RegistryFrames.from_frames(**alsfrs_frames(5, seed=1))
+    frames = frames_of(**alsfrs_frames(5, seed=1))
     plan = SlopeTrialPlanner(effect=0.25, sd=0.5, n_per_arm=30).fit(frames).result_
     assert plan.power == pytest.approx(TTestIndPower().power(effect_size=0.5, nobs1=30, alpha=0.05))
 
@@ -70,7 +69,7 @@ def test_survival_plan_reads_event_probability_from_kaplan_meier() -> None:
     rng = np.random.default_rng(2)
     durations = rng.integers(30, 1000, 200)
     observed = rng.random(200) < 0.8
-    frames = RegistryFrames.from_frames(**survival_frames(durations, observed, np.zeros(200, bool)))
+    frames = frames_of(**survival_frames(durations, observed, np.zeros(200, bool)))
     from lifelines import KaplanMeierFitter
 
     expected = 1 - KaplanMeierFitter().fit(durations, observed).predict(365)

@@ -6,19 +6,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from offlabel.outcomes.data import RegistryFrames
 from offlabel.outcomes.progression import (
     SlopeChange,
     alsfrs_slopes,
     delta_fs,
     per_subject_slopes,
 )
-from tests.outcomes.builders import alsfrs_frames
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.problems import RegistryImportError
+from tests.outcomes.builders import alsfrs_frames, frames_of
 
 
 def _frames(scores: list[tuple[str, str, float]], onset: str = "2020-01-01") -> RegistryFrames:
     ids = sorted({s for s, _, _ in scores})
-    return RegistryFrames.from_frames(
+    return frames_of(
         pd.DataFrame({"subject_id": ids, "species": "human", "onset_date": onset}),
         scores=pd.DataFrame(
             [(s, d, "alsfrs_r", t) for s, d, t in scores],
@@ -60,13 +61,16 @@ def test_delta_fs_from_onset_to_first_score() -> None:
     assert delta_fs(frames)["p"] == pytest.approx(6 / months)
 
 
-def test_delta_fs_is_missing_when_the_first_score_precedes_onset() -> None:
-    frames = _frames([("p", "2019-07-01", 42)], onset="2020-01-01")
-    assert np.isnan(delta_fs(frames)["p"])
+def test_a_score_before_onset_never_reaches_delta_fs() -> None:
+    # ΔFS counts months since onset: the registry's rules refuse a score dated before it.
+    with pytest.raises(
+        RegistryImportError, match=r"scores.csv:2 \[date\]: 2019-07-01 is before onset"
+    ):
+        _frames([("p", "2019-07-01", 42)], onset="2020-01-01")
 
 
 def test_mixed_model_recovers_a_known_change_in_slope() -> None:
-    frames = RegistryFrames.from_frames(**alsfrs_frames(60, seed=11, change_after_start=0.4))
+    frames = frames_of(**alsfrs_frames(60, seed=11, change_after_start=0.4))
     result = SlopeChange("ldn").fit(frames).result_
     assert result.ci_low < 0.4 < result.ci_high
     assert result.change == pytest.approx(0.4, abs=0.15)
@@ -76,7 +80,7 @@ def test_mixed_model_recovers_a_known_change_in_slope() -> None:
 
 
 def test_no_change_gives_an_interval_around_zero() -> None:
-    frames = RegistryFrames.from_frames(**alsfrs_frames(60, seed=5, change_after_start=0.0))
+    frames = frames_of(**alsfrs_frames(60, seed=5, change_after_start=0.0))
     result = SlopeChange("LDN").fit(frames).result_
     assert result.ci_low < 0 < result.ci_high
     assert list(result.summary.index) == ["slope_before", "change_in_slope"]
@@ -89,13 +93,13 @@ def test_subjects_without_scores_on_both_sides_are_left_out_and_said_so() -> Non
     start = data["treatments"].set_index("subject_id")["start_date"]["p000"]
     # p000 keeps only the scores from its start on
     data["scores"] = scores[~((scores["subject_id"] == "p000") & (scores["date"] < start))]
-    result = SlopeChange("LDN").fit(RegistryFrames.from_frames(**data)).result_
+    result = SlopeChange("LDN").fit(frames_of(**data)).result_
     assert result.n_subjects == 9
     assert "p000" not in result.per_subject.index
     assert any("1 of 10 subjects were left out" in c for c in result.caveats)
 
 
 def test_too_few_subjects_is_a_clear_error() -> None:
-    frames = RegistryFrames.from_frames(**alsfrs_frames(2, seed=1))
+    frames = frames_of(**alsfrs_frames(2, seed=1))
     with pytest.raises(ValueError, match="too few subjects"):
         SlopeChange("LDN").fit(frames)

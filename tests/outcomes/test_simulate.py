@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 
 from offlabel.evidence.vocabulary import Efficacy
-from offlabel.outcomes.data import load_registry
 from offlabel.outcomes.simulate import (
     DEFAULT_THERAPY,
     simulate_demo_registry,
     simulate_registry,
     simulate_registry_with_truth,
-    write_csv,
 )
-from offlabel.reports.csv_layout import read_registry_dir
+from offlabel.registry.csv_read import read_registry_dir
+from offlabel.registry.csv_write import write_registry_dir
+from offlabel.registry.frames import load_registry
 
 SEED_SIDE_EFFECTS = {
     "vivid dreams",
@@ -132,7 +132,7 @@ def test_evaluations_follow_the_patient_community_figures(large):
 def test_the_demo_registry_passes_the_import_rules_and_round_trips(tmp_path):
     frames = simulate_demo_registry()
     assert frames.subjects["species"].value_counts().to_dict() == {"human": 300, "dog": 200}
-    write_csv(frames, tmp_path)
+    write_registry_dir(frames.bundle, tmp_path)
     bundle = read_registry_dir(tmp_path, today=dt.date(2026, 7, 1))
     assert len(bundle.subjects) == 500 and len(bundle.scores) == len(frames.scores)
     again = load_registry(tmp_path)
@@ -146,7 +146,7 @@ def test_the_demo_registry_passes_the_import_rules_and_round_trips(tmp_path):
 def test_subjects_round_trip_including_the_sod1_genotype_n_a(tmp_path):
     frames = simulate_demo_registry()
     assert (frames.subjects["sod1"] == "N/A").any()
-    write_csv(frames, tmp_path)
+    write_registry_dir(frames.bundle, tmp_path)
     again = load_registry(tmp_path)
     pd.testing.assert_frame_equal(
         frames.subjects.reset_index(drop=True),

@@ -6,12 +6,13 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from offlabel.outcomes.data import RegistryFrames
 from offlabel.outcomes.stability import (
     PROACT_REFERENCE,
     NaturalHistory,
     stabilisation_sentence,
 )
+from offlabel.registry.frames import RegistryFrames
+from tests.outcomes.builders import frames_of
 
 
 def _registry() -> RegistryFrames:
@@ -33,6 +34,7 @@ def _registry() -> RegistryFrames:
             "subject_id": list("abcdef"),
             "species": ["human"] * 5 + ["dog"],
             "onset_date": "2019-06-01",
+            "sod1": [""] * 5 + ["unknown"],
         }
     )
     treatments = pd.DataFrame(
@@ -42,7 +44,7 @@ def _registry() -> RegistryFrames:
             "start_date": ["2020-03-01", "2021-01-01"],
         }
     )
-    return RegistryFrames.from_frames(
+    return frames_of(
         subjects,
         treatments,
         scores=pd.DataFrame(
@@ -98,10 +100,9 @@ def test_months_must_be_positive() -> None:
 def test_a_registry_without_alsfrs_r_scores_has_no_windows_and_no_crash():
     import pandas as pd
 
-    from offlabel.outcomes.data import RegistryFrames
     from offlabel.outcomes.stability import NaturalHistory
 
-    frames = RegistryFrames.from_frames(
+    frames = frames_of(
         pd.DataFrame({"subject_id": ["a"], "species": ["human"], "onset_date": ["2020-01-01"]}),
         treatments=pd.DataFrame(
             {"subject_id": ["a"], "therapy": ["LDN"], "start_date": ["2020-03-01"]}

@@ -10,22 +10,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
-from offlabel.reports.csv_layout import COLUMNS, read_registry_dir, write_registry_dir
-from offlabel.reports.problems import ProblemCode, RegistryImportError
-from offlabel.reports.records import (
-    DoseUnit,
+from offlabel.registry.csv_read import read_registry_dir
+from offlabel.registry.csv_write import write_registry_dir
+from offlabel.registry.layout import COLUMNS
+from offlabel.registry.problems import ProblemCode, RegistryImportError
+from offlabel.registry.records import (
     EvaluationRow,
-    EventKind,
     EventRow,
     RegistryBundle,
-    ScaleKey,
     ScoreRow,
-    Sex,
     SideEffect,
-    Sod1Genotype,
     SubjectRow,
     TreatmentRow,
 )
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -393,7 +391,7 @@ def test_garbage_files_raise_only_registry_import_error(files):
 
 
 def test_example_in_csv_layout_md_reads_without_problems(tmp_path):
-    doc = Path(__file__).resolve().parents[2] / "src/offlabel/reports/CSV_LAYOUT.md"
+    doc = Path(__file__).resolve().parents[2] / "src/offlabel/registry/CSV_LAYOUT.md"
     text = doc.read_text(encoding="utf-8").split("## Example", 1)[1]
     files = dict(re.findall(r"^`(\w+\.csv)`\n\n```csv\n(.*?)```", text, re.M | re.S))
     assert set(files) == set(COLUMNS)

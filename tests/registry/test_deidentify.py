@@ -8,25 +8,18 @@ import hmac
 import pytest
 
 from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
-from offlabel.reports.deidentify import (
-    DEIDENTIFIED_COLUMNS,
-    deidentify,
-    pseudonym,
-    write_deidentified_dir,
-)
-from offlabel.reports.records import (
-    DoseUnit,
+from offlabel.registry.csv_write import write_deidentified_dir
+from offlabel.registry.deidentify import deidentify, pseudonym
+from offlabel.registry.layout import DEIDENTIFIED_COLUMNS
+from offlabel.registry.records import (
     EvaluationRow,
-    EventKind,
     EventRow,
     RegistryBundle,
-    ScaleKey,
     ScoreRow,
-    Sex,
-    Sod1Genotype,
     SubjectRow,
     TreatmentRow,
 )
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 
 SALT = "a-secret-salt-of-32-characters!!"
 ONSET = dt.date(2023, 1, 10)

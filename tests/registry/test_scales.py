@@ -5,9 +5,8 @@ from pathlib import Path
 import pytest
 
 from offlabel.evidence.vocabulary import TargetSpecies
-from offlabel.reports.problems import ProblemCode, ScaleDefinitionError
-from offlabel.reports.records import EventKind, ScaleKey
-from offlabel.reports.scales import (
+from offlabel.registry.problems import ProblemCode, ScaleDefinitionError
+from offlabel.registry.scales import (
     AlsfrsResult,
     ScaleKind,
     ScoreError,
@@ -19,8 +18,9 @@ from offlabel.reports.scales import (
     scales_for_species,
     score_alsfrs_r,
 )
+from offlabel.registry.vocabulary import EventKind, ScaleKey
 
-SCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "offlabel" / "reports" / "scales"
+SCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "offlabel" / "registry" / "definitions"
 
 
 def items(default: int = 4, *, gastrostomy: bool = False, **overrides: int) -> dict[str, int]:

@@ -3,21 +3,16 @@
 import datetime as dt
 
 from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
-from offlabel.reports.problems import ProblemCode
-from offlabel.reports.records import (
-    DoseUnit,
+from offlabel.registry.problems import ProblemCode
+from offlabel.registry.records import (
     EvaluationRow,
-    EventKind,
     EventRow,
-    ScaleKey,
     ScoreRow,
-    Sex,
     SideEffect,
-    Sod1Genotype,
     SubjectRow,
     TreatmentRow,
 )
-from offlabel.reports.validation import (
+from offlabel.registry.validation import (
     check_alsfrs_r,
     check_dose,
     check_efficacy,
@@ -29,6 +24,7 @@ from offlabel.reports.validation import (
     validate_subject,
     validate_treatment,
 )
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 
 TODAY = dt.date(2025, 6, 1)
 PERSON = SubjectRow("H1", TargetSpecies.HUMAN, dt.date(2022, 3, 1), 1960, Sex.FEMALE)

@@ -1,10 +1,13 @@
 """``offlabel analyze …``: outcome analytics on a registry CSV directory.
 
 Every sub-command reads a registry export (``subjects.csv``, ``treatments.csv``,
-``evaluations.csv``, ``scores.csv``, ``events.csv``), runs one analysis from
-:mod:`offlabel.outcomes` and prints readable text, or JSON with ``--json``. Bad input (a missing
-directory or file, a malformed row, an unknown therapy) ends with a clear message and exit code 2.
-Heavy imports stay inside the functions so ``offlabel --help`` stays fast.
+``evaluations.csv``, ``scores.csv``, ``events.csv``; identifiable or de-identified) through the
+registry's validated reader, runs one analysis through :func:`offlabel.outcomes.runner.run` —
+the same runner, with the same defaults, as the web pages — and prints readable text, or the
+runner's JSON with ``--json``. Bad input (a missing directory or file, a malformed row, an unknown
+therapy) ends with a clear message and exit code 2. Heavy imports stay inside the functions so
+``offlabel --help`` stays fast; :mod:`offlabel.outcomes.runner` itself imports no estimator until
+an analysis runs.
 """
 
 from __future__ import annotations
@@ -16,33 +19,39 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from offlabel.outcomes.runner import DEFAULTS, Analysis
+
 if TYPE_CHECKING:
-    from offlabel.outcomes.data import RegistryFrames
+    from offlabel.registry.frames import RegistryFrames
 
 
-class AnalysisError(click.ClickException):
+class InputError(click.ClickException):
     """A problem with the input: printed as ``Error: …``, exit code 2."""
 
     exit_code = 2
 
 
 def _load(directory: str) -> RegistryFrames:
-    from offlabel.outcomes.data import RegistryError, load_registry
+    from offlabel.registry.frames import load_registry
+    from offlabel.registry.problems import RegistryError
 
     try:
         return load_registry(Path(directory))
     except RegistryError as error:
-        raise AnalysisError(str(error)) from error
+        raise InputError(str(error)) from error
 
 
-def _run(action: Callable[[], Any]) -> Any:
-    """Run one analysis, turning input problems into a clear exit-2 message."""
-    from offlabel.outcomes.data import RegistryError
+def _run(
+    kind: Analysis, directory: str, therapy: str | None = None, **params: Any
+) -> dict[str, Any]:
+    """Load the registry and run one analysis; input problems become a clear exit-2 message."""
+    from offlabel.outcomes.runner import AnalysisError, run
 
+    frames = _load(directory)
     try:
-        return action()
-    except (RegistryError, ValueError, KeyError) as error:
-        raise AnalysisError(str(error).strip("'\"")) from error
+        return run(kind, frames, therapy=therapy, params=params)
+    except AnalysisError as error:
+        raise InputError(str(error)) from error
 
 
 def _emit(payload: dict[str, Any], as_json: bool, text: Callable[[], list[str]]) -> None:
@@ -80,11 +89,7 @@ def command() -> None:
 @AS_JSON
 def evaluations(directory: str, therapy: str, species: str | None, as_json: bool) -> None:
     """How subjects rated a therapy: highest rating per subject, with Wilson 95% CIs."""
-    from offlabel.outcomes.evaluations import summarize_evaluations
-
-    frames = _load(directory)
-    result = _run(lambda: summarize_evaluations(frames, therapy, species))
-    payload = result.to_dict()
+    payload = _run(Analysis.EVALUATIONS, directory, therapy, species=species)
 
     def text() -> list[str]:
         lines = [
@@ -123,7 +128,7 @@ def evaluations(directory: str, therapy: str, species: str | None, as_json: bool
     type=click.Choice(
         ["non_ambulatory", "thoracic_limbs", "euthanasia", "death", "euthanasia_or_death"]
     ),
-    default="non_ambulatory",
+    default=DEFAULTS[Analysis.SURVIVAL]["endpoint"],
     show_default=True,
 )
 @click.option(
@@ -131,7 +136,12 @@ def evaluations(directory: str, therapy: str, species: str | None, as_json: bool
     default="",
     help="Comma-separated Cox covariates: age_at_onset, breed, sod1 or any subjects column.",
 )
-@click.option("--species", type=click.Choice(["human", "dog"]), default="dog", show_default=True)
+@click.option(
+    "--species",
+    type=click.Choice(["human", "dog"]),
+    default=DEFAULTS[Analysis.SURVIVAL]["species"],
+    show_default=True,
+)
 @click.option(
     "--landmark-days",
     type=click.IntRange(min=0),
@@ -149,15 +159,16 @@ def survival(
     as_json: bool,
 ) -> None:
     """Time from onset to an event: Kaplan–Meier by treatment, log-rank test and Cox model."""
-    from offlabel.outcomes.survival import SurvivalAnalysis
-
-    frames = _load(directory)
     names = [c.strip() for c in covariates.split(",") if c.strip()]
-    analysis = SurvivalAnalysis(
-        therapy, endpoint, covariates=names, species=species, landmark_days=landmark_days
+    payload = _run(
+        Analysis.SURVIVAL,
+        directory,
+        therapy,
+        endpoint=endpoint,
+        covariates=names,
+        species=species,
+        landmark_days=landmark_days,
     )
-    result = _run(lambda: analysis.fit(frames).result_)
-    payload = result.to_dict()
 
     def text() -> list[str]:
         lines = [f"{therapy}: onset → {endpoint} ({species})"]
@@ -184,15 +195,16 @@ def survival(
 
 @command.command("stability")
 @DIRECTORY
-@click.option("--months", type=click.Choice(["6", "12"]), default="6", show_default=True)
+@click.option(
+    "--months",
+    type=click.Choice(["6", "12"]),
+    default=str(DEFAULTS[Analysis.STABILITY]["months"]),
+    show_default=True,
+)
 @AS_JSON
 def stability(directory: str, months: str, as_json: bool) -> None:
     """Share of untreated subjects with no ALSFRS-R decline, beside the PRO-ACT figure."""
-    from offlabel.outcomes.stability import NaturalHistory
-
-    frames = _load(directory)
-    result = _run(lambda: NaturalHistory(int(months)).fit(frames).result_)
-    payload = result.to_dict()
+    payload = _run(Analysis.STABILITY, directory, months=int(months))
 
     def text() -> list[str]:
         lines = [
@@ -226,19 +238,31 @@ def stability(directory: str, months: str, as_json: bool) -> None:
 @click.option("--sd", type=float, default=None, help="Slope SD (default: the registry's).")
 @click.option("--hazard-ratio", type=float, default=None, help="Survival: hazard ratio.")
 @click.option("--event-probability", type=float, default=None)
-@click.option("--followup-days", type=click.IntRange(min=1), default=365, show_default=True)
+@click.option(
+    "--followup-days",
+    type=click.IntRange(min=1),
+    default=DEFAULTS[Analysis.POWER]["followup_days"],
+    show_default=True,
+)
 @click.option(
     "--event",
     "endpoint",
     type=click.Choice(
         ["non_ambulatory", "thoracic_limbs", "euthanasia", "death", "euthanasia_or_death"]
     ),
-    default="non_ambulatory",
+    default=DEFAULTS[Analysis.POWER]["endpoint"],
     show_default=True,
 )
-@click.option("--species", type=click.Choice(["human", "dog"]), default="dog", show_default=True)
-@click.option("--alpha", type=float, default=0.05, show_default=True)
-@click.option("--power", "power_", type=float, default=0.8, show_default=True)
+@click.option(
+    "--species",
+    type=click.Choice(["human", "dog"]),
+    default=DEFAULTS[Analysis.POWER]["species"],
+    show_default=True,
+)
+@click.option("--alpha", type=float, default=DEFAULTS[Analysis.POWER]["alpha"], show_default=True)
+@click.option(
+    "--power", "power_", type=float, default=DEFAULTS[Analysis.POWER]["power"], show_default=True
+)
 @click.option("--n-per-arm", type=click.IntRange(min=2), default=None, help="Solve for power.")
 @AS_JSON
 def power(
@@ -258,45 +282,26 @@ def power(
     as_json: bool,
 ) -> None:
     """Sample size (or power) for a two-arm trial, from the registry's variability."""
-    from offlabel.outcomes.power import SlopeTrialPlanner, SurvivalTrialPlanner
-
-    frames = _load(directory)
-
-    def plan() -> Any:
-        if outcome == "slope":
-            if effect is None and relative_effect is None:
-                raise ValueError("--outcome slope needs --effect or --relative-effect")
-            return (
-                SlopeTrialPlanner(
-                    effect=effect,
-                    relative_effect=relative_effect,
-                    sd=sd,
-                    alpha=alpha,
-                    power=power_,
-                    n_per_arm=n_per_arm,
-                )
-                .fit(frames)
-                .result_
-            )
-        if hazard_ratio is None:
-            raise ValueError("--outcome survival needs --hazard-ratio")
-        return (
-            SurvivalTrialPlanner(
-                hazard_ratio=hazard_ratio,
-                alpha=alpha,
-                power=power_,
-                n_per_arm=n_per_arm,
-                event_probability=event_probability,
-                followup_days=followup_days,
-                endpoint=endpoint,
-                species=species,
-            )
-            .fit(frames)
-            .result_
-        )
-
-    result = _run(plan)
-    payload = result.to_dict()
+    if outcome == "slope" and effect is None and relative_effect is None:
+        raise InputError("--outcome slope needs --effect or --relative-effect")
+    if outcome == "survival" and hazard_ratio is None:
+        raise InputError("--outcome survival needs --hazard-ratio")
+    payload = _run(
+        Analysis.POWER,
+        directory,
+        outcome=outcome,
+        effect=effect,
+        relative_effect=relative_effect,
+        sd=sd,
+        hazard_ratio=hazard_ratio,
+        event_probability=event_probability,
+        followup_days=followup_days,
+        endpoint=endpoint,
+        species=species,
+        alpha=alpha,
+        power=power_,
+        n_per_arm=n_per_arm,
+    )
 
     def text() -> list[str]:
         unit = "points/month" if outcome == "slope" else "hazard ratio"
@@ -317,11 +322,7 @@ def power(
 @AS_JSON
 def progression(directory: str, therapy: str, as_json: bool) -> None:
     """Change in ALSFRS-R slope after a therapy starts (uncontrolled, mixed model)."""
-    from offlabel.outcomes.progression import SlopeChange
-
-    frames = _load(directory)
-    result = _run(lambda: SlopeChange(therapy).fit(frames).result_)
-    payload = result.to_dict()
+    payload = _run(Analysis.SLOPE_CHANGE, directory, therapy)
 
     def text() -> list[str]:
         lines = [
@@ -342,21 +343,21 @@ def progression(directory: str, therapy: str, as_json: bool) -> None:
     "--k",
     "k",
     type=click.IntRange(min=1),
-    default=3,
+    default=DEFAULTS[Analysis.MATCHED]["k"],
     show_default=True,
     help="Controls per treated person.",
 )
 @click.option(
     "--followup-months",
     type=click.FloatRange(min=0, min_open=True),
-    default=12.0,
+    default=DEFAULTS[Analysis.MATCHED]["followup_months"],
     show_default=True,
     help="Follow-up window after the baseline visit.",
 )
 @click.option(
     "--seed",
     type=int,
-    default=0,
+    default=DEFAULTS[Analysis.MATCHED]["seed"],
     show_default=True,
     help="Breaks ties between equally close controls.",
 )
@@ -370,21 +371,13 @@ def matched_controls(
     slope and time since onset were closest at the treated person's baseline visit; the effect
     is the difference in slope over the follow-up, points/month (positive = slower decline).
     """
-    from offlabel.outcomes.matching import MatchedControls
-
-    frames = _load(directory)
-    result = _run(
-        lambda: (
-            MatchedControls(k=k, followup_months=followup_months, seed=seed)
-            .fit(frames, therapy)
-            .result_
-        )
+    payload = _run(
+        Analysis.MATCHED, directory, therapy, k=k, followup_months=followup_months, seed=seed
     )
-    payload = result.to_dict()
 
     def text() -> list[str]:
         lines = [
-            f"{result.therapy}: {payload['n_treated']} treated people matched to "
+            f"{therapy}: {payload['n_treated']} treated people matched to "
             f"{payload['n_controls']} controls (k = {k}, {followup_months:g}-month follow-up)",
             f"  slope difference {payload['effect']:+.3f} points/month "
             f"(95% CI {payload['ci_low']:+.3f} to {payload['ci_high']:+.3f}, "

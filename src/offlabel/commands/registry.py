@@ -1,7 +1,7 @@
 """``offlabel registry import DIR`` and ``offlabel registry export DIR``: the bulk CSV layout.
 
 The layout (five CSV files, the same both ways) is documented in
-``src/offlabel/reports/CSV_LAYOUT.md``. An import validates every file first and prints each
+``src/offlabel/registry/CSV_LAYOUT.md``. An import validates every file first and prints each
 problem with its file and line; nothing is saved unless everything is valid (one transaction).
 Imported subjects belong to the non-login "registry import" account unless ``--owner`` names
 an existing account.
@@ -38,9 +38,9 @@ def command() -> None:
 def import_(directory: Path, confirm_implausible: bool, owner_email: str | None) -> None:
     """Validate DIRECTORY completely, then import all of it, or nothing."""
     setup_django()
-    from offlabel.reports.problems import RegistryImportError
+    from offlabel.registry.problems import RegistryImportError
     from offlabel.web.accounts.models import User
-    from offlabel.web.registry.importing import registry_import
+    from offlabel.web.registry.services import registry_import
 
     owner = None
     if owner_email:
@@ -48,7 +48,9 @@ def import_(directory: Path, confirm_implausible: bool, owner_email: str | None)
         if owner is None:
             raise click.BadParameter(f"no account with e-mail {owner_email}", param_hint="--owner")
     try:
-        summary = registry_import(directory, owner=owner, confirm_implausible=confirm_implausible)
+        summary = registry_import(
+            directory=directory, by=None, owner=owner, confirm_implausible=confirm_implausible
+        )
     except RegistryImportError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -74,7 +76,7 @@ def import_(directory: Path, confirm_implausible: bool, owner_email: str | None)
 def export(directory: Path, deidentified: bool) -> None:
     """Write the whole registry into DIRECTORY (created if needed)."""
     setup_django()
-    from offlabel.web.registry.importing import registry_export
+    from offlabel.web.registry.export import registry_export
 
     count = registry_export(directory, deidentified=deidentified)
     kind = "de-identified " if deidentified else ""

@@ -26,9 +26,10 @@ import pyarrow.compute as pc
 
 from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
 from offlabel.outcomes.caveats import CaveatKind, caveat
-from offlabel.outcomes.data import EFFICACY_ORDER, RegistryFrames, arrow_strings, factorize_ids
 from offlabel.outcomes.intervals import wilson_interval
 from offlabel.outcomes.results import Fitted, json_object, number
+from offlabel.registry.frames import RegistryFrames, arrow_strings, factorize_ids
+from offlabel.registry.vocabulary import EFFICACY_ORDER
 
 __all__ = [
     "DoseRange",
@@ -275,7 +276,7 @@ def summarize_evaluations(
 
     Raises
     ------
-    offlabel.outcomes.data.RegistryError
+    offlabel.registry.problems.RegistryError
         The therapy appears nowhere in the registry.
     """
     frames.resolve_therapy(therapy)

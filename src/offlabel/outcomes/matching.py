@@ -30,10 +30,11 @@ from scipy.spatial import cKDTree
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.balance import balance_table
-from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryFrames, Scale
 from offlabel.outcomes.matching_result import MatchedControlsResult, matching_caveats
 from offlabel.outcomes.results import Fitted
 from offlabel.outcomes.trajectories import ScoreTable, score_table
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.vocabulary import DAYS_PER_MONTH, ScaleKey
 
 __all__ = ["MatchedControls", "MatchedControlsResult", "MatchingError"]
 
@@ -212,7 +213,7 @@ class MatchedControls(Fitted[MatchedControlsResult]):
         """
         name = frames.resolve_therapy(therapy)[0]
         people = frames.subjects_of_species(TargetSpecies.HUMAN)
-        table = score_table(frames, Scale.ALSFRS_R, people)
+        table = score_table(frames, ScaleKey.ALSFRS_R, people)
         if len(table) == 0:
             raise MatchingError(f"{frames.source}: no ALSFRS-R scores with an onset date")
         starts = self._starts(frames, therapy, table)

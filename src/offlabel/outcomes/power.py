@@ -30,10 +30,10 @@ from statsmodels.stats.power import TTestIndPower
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.caveats import CaveatKind, caveat
-from offlabel.outcomes.data import RegistryFrames
 from offlabel.outcomes.progression import alsfrs_slopes
 from offlabel.outcomes.results import Fitted, json_object
 from offlabel.outcomes.survival import Endpoint, survival_table
+from offlabel.registry.frames import RegistryFrames
 
 __all__ = [
     "SlopeTrialPlanner",

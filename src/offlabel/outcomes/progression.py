@@ -1,6 +1,6 @@
 """Progression: ALSFRS-R slopes, ΔFS, and the change in slope after a treatment starts.
 
-Time is in months of :data:`~offlabel.outcomes.data.DAYS_PER_MONTH` days. A slope is in
+Time is in months of :data:`~offlabel.registry.vocabulary.DAYS_PER_MONTH` days. A slope is in
 ALSFRS-R points per month (negative = decline), fitted by ordinary least squares over one
 subject's scores. ΔFS (Kimura et al., Neurology 2006) is ``(48 − first total) / months from
 onset to the first score`` in points lost per month (positive = decline).
@@ -28,8 +28,9 @@ from statsmodels.regression.mixed_linear_model import MixedLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from offlabel.outcomes.caveats import CaveatKind, caveat
-from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryFrames, Scale, factorize_ids
 from offlabel.outcomes.results import Fitted, json_object, number
+from offlabel.registry.frames import RegistryFrames, factorize_ids
+from offlabel.registry.vocabulary import DAYS_PER_MONTH, ScaleKey
 
 __all__ = [
     "ALSFRS_R_MAX",
@@ -102,7 +103,7 @@ def per_subject_slopes(
 
 def _alsfrs(frames: RegistryFrames) -> pd.DataFrame:
     scores = frames.scores
-    return scores.loc[scores["scale"] == Scale.ALSFRS_R.value, ["subject_id", "date", "total"]]
+    return scores.loc[scores["scale"] == ScaleKey.ALSFRS_R.value, ["subject_id", "date", "total"]]
 
 
 def alsfrs_slopes(frames: RegistryFrames, min_scores: int = 2) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Synthetic registries: people with ALS and dogs with degenerative myelopathy.
 
 A simulated registry has the shape of a real export (the five CSV tables of
-:mod:`offlabel.outcomes.data`) and a *known* truth, so the analyses can be checked against it:
+:mod:`offlabel.registry.layout`) and a *known* truth, so the analyses can be checked against it:
 the demo site loads one, and the simulation studies of :mod:`offlabel.outcomes.matching` draw
 hundreds. Everything is vectorised with numpy (100,000 people with about 12 scores each take a
 few seconds) and the same ``seed`` gives the same registry.
@@ -43,13 +43,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from offlabel.evidence.vocabulary import TargetSpecies
-from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryEvent, RegistryFrames, Scale
 from offlabel.outcomes.simulate_courses import (
     PEOPLE_SIDE_EFFECTS,
     SimulatedPart,
@@ -57,6 +55,9 @@ from offlabel.outcomes.simulate_courses import (
     course_rows,
 )
 from offlabel.outcomes.simulate_dogs import simulate_dogs
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.tables import bundle_from_tables
+from offlabel.registry.vocabulary import DAYS_PER_MONTH, EventKind, ScaleKey
 
 __all__ = [
     "DEFAULT_THERAPY",
@@ -64,7 +65,6 @@ __all__ = [
     "simulate_demo_registry",
     "simulate_registry",
     "simulate_registry_with_truth",
-    "write_csv",
 ]
 
 DEFAULT_THERAPY = "Low-dose naltrexone"
@@ -170,14 +170,14 @@ def _people(
         {
             "subject_id": ids[rows],
             "date": add_months(onset[rows], t[rows, cols]),
-            "scale": Scale.ALSFRS_R.value,
+            "scale": ScaleKey.ALSFRS_R.value,
             "total": y[rows, cols],
         }
     )
     events = pd.DataFrame(
         {
             "subject_id": ids,
-            "event": np.where(died, RegistryEvent.DEATH.value, RegistryEvent.CENSORED.value),
+            "event": np.where(died, EventKind.DEATH.value, EventKind.CENSORED.value),
             "date": add_months(onset, end_day),
         }
     )
@@ -328,9 +328,10 @@ def simulate_registry_with_truth(
     evaluations["side_effects"] = evaluations["side_effects"].replace("", pd.NA)
     scores = join("scores")
     scores["total"] = scores["total"].astype(float)
-    frames = RegistryFrames.from_frames(
-        subjects, join("treatments"), evaluations, scores, join("events"), source="<simulated>"
-    )
+    bundle = bundle_from_tables(
+        subjects, join("treatments"), evaluations, scores, join("events")
+    ).canonical()
+    frames = RegistryFrames.from_bundle(bundle, source="<simulated>", today=snapshot)
     truth = SimulationTruth(
         therapy=therapy,
         true_effect=true_effect,
@@ -353,60 +354,3 @@ def simulate_demo_registry(seed: int = 2011) -> RegistryFrames:
     RegistryFrames
     """
     return simulate_registry(n_people=300, n_dogs=200, seed=seed)
-
-
-_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "subjects": ("subject_id", "species", "onset_date", "birth_year", "sex", "breed", "sod1"),
-    "treatments": (
-        "subject_id",
-        "therapy",
-        "start_date",
-        "stop_date",
-        "dose",
-        "dose_unit",
-        "cost_per_month",
-    ),
-    "evaluations": ("subject_id", "therapy", "date", "efficacy", "side_effects"),
-    "scores": ("subject_id", "date", "scale", "total"),
-    "events": ("subject_id", "event", "date"),
-}
-
-
-def _csv_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    out = pd.DataFrame(index=frame.index)
-    for column in columns:
-        values = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            out[column] = values.dt.strftime("%Y-%m-%d")
-        elif column in ("birth_year", "total"):
-            out[column] = values.astype("Int64")
-        elif column in ("dose", "cost_per_month"):
-            out[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
-        else:
-            out[column] = values
-    return out
-
-
-def write_csv(frames: RegistryFrames, directory: str | Path) -> Path:
-    """Write ``frames`` as a registry CSV directory (the import/export layout, ISO dates).
-
-    Parameters
-    ----------
-    frames : RegistryFrames
-        The registry.
-    directory : str or pathlib.Path
-        Created if missing; the five files in it are replaced.
-
-    Returns
-    -------
-    pathlib.Path
-        The directory.
-    """
-    root = Path(directory)
-    root.mkdir(parents=True, exist_ok=True)
-    for name, columns in _CSV_COLUMNS.items():
-        table = _csv_frame(getattr(frames, name), columns)
-        tmp = root / f".{name}.csv.partial"
-        table.to_csv(tmp, index=False)
-        tmp.replace(root / f"{name}.csv")
-    return root

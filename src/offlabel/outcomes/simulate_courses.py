@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from offlabel.evidence.vocabulary import Efficacy
-from offlabel.outcomes.data import DAYS_PER_MONTH
+from offlabel.registry.vocabulary import DAYS_PER_MONTH
 
 __all__ = [
     "DOG_SIDE_EFFECTS",

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from offlabel.evidence.vocabulary import TargetSpecies
-from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryEvent, Scale
 from offlabel.outcomes.simulate_courses import (
     DOG_SIDE_EFFECTS,
     SimulatedPart,
@@ -16,6 +15,7 @@ from offlabel.outcomes.simulate_courses import (
     choice,
     course_rows,
 )
+from offlabel.registry.vocabulary import DAYS_PER_MONTH, EventKind, ScaleKey
 
 __all__ = ["simulate_dogs"]
 
@@ -92,8 +92,8 @@ def simulate_dogs(
     end_day = np.where(ended, end_event, last_visit)
     kind = np.where(
         ended,
-        np.where(t_euth <= t_death, RegistryEvent.EUTHANASIA.value, RegistryEvent.DEATH.value),
-        RegistryEvent.CENSORED.value,
+        np.where(t_euth <= t_death, EventKind.EUTHANASIA.value, EventKind.DEATH.value),
+        EventKind.CENSORED.value,
     )
 
     walking = t < t_na[:, None]
@@ -113,7 +113,7 @@ def simulate_dogs(
                 {
                     "subject_id": ids[rows],
                     "date": dates,
-                    "scale": Scale.DM_GAIT.value,
+                    "scale": ScaleKey.DM_GAIT.value,
                     "total": gait[rows, cols],
                 }
             ),
@@ -121,7 +121,7 @@ def simulate_dogs(
                 {
                     "subject_id": ids[rows],
                     "date": dates,
-                    "scale": Scale.DM_STAGE.value,
+                    "scale": ScaleKey.DM_STAGE.value,
                     "total": stage[rows, cols],
                 }
             ),
@@ -130,8 +130,8 @@ def simulate_dogs(
     )
     milestones = []
     for name, when in (
-        (RegistryEvent.NON_AMBULATORY.value, t_na),
-        (RegistryEvent.THORACIC_LIMBS.value, t_front),
+        (EventKind.NON_AMBULATORY.value, t_na),
+        (EventKind.THORACIC_LIMBS.value, t_front),
     ):
         hit = np.flatnonzero(when <= end_day)
         milestones.append(

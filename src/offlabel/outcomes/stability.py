@@ -7,7 +7,7 @@ share in the registry and writes the sentence shown next to any uncontrolled cla
 
 Definition (per subject, counted once): the window starts at the subject's first ALSFRS-R score
 in untreated time and ends at the first later score at least ``months`` later (months of
-:data:`~offlabel.outcomes.data.DAYS_PER_MONTH` days). Untreated time is everything before the
+:data:`~offlabel.registry.vocabulary.DAYS_PER_MONTH` days). Untreated time is everything before the
 subject's first course of *any* therapy, so never-treated subjects contribute their whole
 record and treated subjects their pre-treatment record. **No decline** means the later total is
 at least the earlier one. Subjects without such a window are not counted.
@@ -22,9 +22,10 @@ from typing import Any, Self
 import pandas as pd
 
 from offlabel.outcomes.caveats import CaveatKind, caveat
-from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryFrames, Scale
 from offlabel.outcomes.intervals import wilson_interval
 from offlabel.outcomes.results import Fitted, json_object
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.vocabulary import DAYS_PER_MONTH, ScaleKey
 
 __all__ = [
     "PROACT_REFERENCE",
@@ -190,7 +191,7 @@ class NaturalHistory(Fitted[StabilityResult]):
         """Find each subject's window and count the stable ones; returns ``self``."""
         scores = frames.scores
         scores = scores.loc[
-            scores["scale"] == Scale.ALSFRS_R.value, ["subject_id", "date", "total"]
+            scores["scale"] == ScaleKey.ALSFRS_R.value, ["subject_id", "date", "total"]
         ].copy()
         first_course = frames.treatments.groupby("subject_id")["start_date"].min()
         treated_from = first_course.reindex(scores["subject_id"]).to_numpy()

@@ -32,8 +32,9 @@ import pandas as pd
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.caveats import CaveatKind, caveat
-from offlabel.outcomes.data import RegistryEvent, RegistryFrames
 from offlabel.outcomes.results import Fitted, json_object
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.vocabulary import EventKind
 
 __all__ = [
     "CoxEffect",
@@ -60,14 +61,14 @@ class Endpoint(StrEnum):
     EUTHANASIA_OR_DEATH = "euthanasia_or_death"
 
     @property
-    def events(self) -> tuple[RegistryEvent, ...]:
+    def events(self) -> tuple[EventKind, ...]:
         """The registry events that count as this endpoint."""
         if self is Endpoint.EUTHANASIA_OR_DEATH:
-            return (RegistryEvent.EUTHANASIA, RegistryEvent.DEATH)
-        return (RegistryEvent(self.value),)
+            return (EventKind.EUTHANASIA, EventKind.DEATH)
+        return (EventKind(self.value),)
 
 
-_TERMINAL = (RegistryEvent.EUTHANASIA, RegistryEvent.DEATH)
+_TERMINAL = (EventKind.EUTHANASIA, EventKind.DEATH)
 
 
 def survival_table(
@@ -331,7 +332,7 @@ class SurvivalAnalysis(Fitted[SurvivalResult]):
 
         Raises
         ------
-        offlabel.outcomes.data.RegistryError
+        offlabel.registry.problems.RegistryError
             Unknown therapy.
         ValueError
             No subject with follow-up, or an unknown covariate.

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryFrames, Scale
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.vocabulary import DAYS_PER_MONTH, ScaleKey
 
 __all__ = ["LineFit", "ScoreTable", "score_table"]
 
@@ -98,7 +99,7 @@ class ScoreTable:
 
 
 def score_table(
-    frames: RegistryFrames, scale: Scale = Scale.ALSFRS_R, subject_ids: pd.Index | None = None
+    frames: RegistryFrames, scale: ScaleKey = ScaleKey.ALSFRS_R, subject_ids: pd.Index | None = None
 ) -> ScoreTable:
     """Gather one scale's scores with months since onset, sorted by subject and time.
 
@@ -106,7 +107,7 @@ def score_table(
     ----------
     frames : RegistryFrames
         The registry.
-    scale : Scale
+    scale : ScaleKey
         Which scores.
     subject_ids : pandas.Index, optional
         Keep only these subjects.

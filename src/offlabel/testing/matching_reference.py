@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from offlabel.outcomes.data import DAYS_PER_MONTH, RegistryFrames
+from offlabel.registry.frames import RegistryFrames
+from offlabel.registry.vocabulary import DAYS_PER_MONTH
 
 __all__ = ["ReferenceResult", "reference_matched_controls"]
 
@@ -54,23 +55,19 @@ def reference_matched_controls(
 ) -> ReferenceResult:
     """The matched-controls analysis of :class:`MatchedControls` (defaults, analytic CI),
     one subject, one visit and one candidate at a time."""
-    subjects = frames.subjects
-    onset = {
-        row.subject_id: row.onset_date
-        for row in subjects.itertuples()
-        if row.species == "human" and row.onset_date == row.onset_date
-    }
+    records = frames.bundle  # plain records: nothing shared with the vectorised code's frames
+    onset = {s.subject_id: s.onset_date for s in records.subjects if s.species.value == "human"}
     wanted = therapy.strip().casefold()
     start: dict[str, float] = {}
-    for row in frames.treatments.itertuples():
-        if str(row.therapy).strip().casefold() == wanted and row.subject_id in onset:
-            months = (row.start_date - onset[row.subject_id]).days / DAYS_PER_MONTH
-            start[row.subject_id] = min(start.get(row.subject_id, math.inf), months)
+    for course in records.treatments:
+        if course.therapy.strip().casefold() == wanted and course.subject_id in onset:
+            months = (course.start_date - onset[course.subject_id]).days / DAYS_PER_MONTH
+            start[course.subject_id] = min(start.get(course.subject_id, math.inf), months)
     visits: dict[str, list[tuple[float, float]]] = {}
-    for row in frames.scores.itertuples():
-        if row.scale == "alsfrs_r" and row.subject_id in onset and row.total == row.total:
-            t = (row.date - onset[row.subject_id]).days / DAYS_PER_MONTH
-            visits.setdefault(row.subject_id, []).append((t, float(row.total)))
+    for score in records.scores:
+        if score.scale.value == "alsfrs_r" and score.subject_id in onset:
+            t = (score.date - onset[score.subject_id]).days / DAYS_PER_MONTH
+            visits.setdefault(score.subject_id, []).append((t, float(score.total)))
 
     def window(points: list[tuple[float, float]], after: float, until: float) -> float:
         inside = [(t, y) for t, y in points if after < t <= until]

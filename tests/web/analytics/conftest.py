@@ -15,13 +15,14 @@ LDN = "Low-dose naltrexone"
 @pytest.fixture
 def registry(demo_topics: list[Any]) -> Any:
     """About 120 people and 120 dogs, some on LDN (the demo's simulation, smaller)."""
-    from offlabel.outcomes.simulate import simulate_registry, write_csv
-    from offlabel.web.registry.importing import registry_import
+    from offlabel.outcomes.simulate import simulate_registry
+    from offlabel.registry.csv_write import write_registry_dir
+    from offlabel.web.registry.services import registry_import
 
     frames = simulate_registry(n_people=160, n_dogs=120, seed=7)
     with tempfile.TemporaryDirectory() as tmp:
-        write_csv(frames, tmp)
-        return registry_import(tmp, confirm_implausible=True)
+        write_registry_dir(frames.bundle, tmp)
+        return registry_import(directory=tmp, by=None, confirm_implausible=True)
 
 
 @pytest.fixture

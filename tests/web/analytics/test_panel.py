@@ -177,7 +177,7 @@ def test_p_values_read_as_written_in_papers(p: float | None, text: str) -> None:
 def test_an_unreadable_registry_row_does_not_break_the_topic_page(
     client: Any, registry: Any, als_topic: Any, world: Any, monkeypatch: Any
 ) -> None:
-    from offlabel.outcomes.data import RegistryError
+    from offlabel.registry.problems import RegistryError
     from offlabel.web.registry import selectors as registry_selectors
 
     def unreadable(**_: Any) -> Any:

@@ -9,12 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from offlabel.cli import main
-from offlabel.reports.csv_layout import read_registry_dir
-from offlabel.reports.problems import RegistryImportError
+from offlabel.registry.csv_read import read_registry_dir
+from offlabel.registry.deidentify import DEIDENTIFIED_EPOCH
+from offlabel.registry.problems import RegistryImportError
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.registry import selectors, services
-from offlabel.web.registry.importing import IMPORTER_EMAIL, registry_export, registry_import
+from offlabel.web.registry.export import registry_export
 from offlabel.web.registry.models import Evaluation, ScoreRecord, SideEffect, Subject
+from offlabel.web.registry.services import IMPORTER_EMAIL, registry_import
 from tests.web.registry.support import ALL_FOUR
 
 FILES = {
@@ -41,7 +43,7 @@ def registry_dir(tmp_path):
 
 
 def test_import_saves_everything_and_owns_it_by_the_import_account(db, demo_topics, registry_dir):
-    summary = registry_import(registry_dir)
+    summary = registry_import(directory=registry_dir, by=None)
     assert (summary.subjects, summary.treatments, summary.evaluations) == (2, 2, 1)
     assert (summary.scores, summary.events) == (4, 1)
     p1 = Subject.objects.get(public_id="p1")
@@ -62,7 +64,7 @@ def test_one_bad_line_is_reported_with_file_and_line_and_nothing_is_saved(db, re
     text = FILES["scores.csv"] + "p1,2022-10-01,alsfrs_r,52\n"
     (registry_dir / "scores.csv").write_text(text)
     with pytest.raises(RegistryImportError) as caught:
-        registry_import(registry_dir)
+        registry_import(directory=registry_dir, by=None)
     [problem] = caught.value.problems
     assert (problem.file, problem.line, problem.column) == ("scores.csv", 6, "total")
     assert not Subject.objects.exists() and not ScoreRecord.objects.exists()
@@ -98,9 +100,9 @@ def test_cli_owner_option_and_unknown_owner(world, registry_dir):
 
 
 def test_importing_twice_reports_existing_subjects(db, registry_dir):
-    registry_import(registry_dir)
+    registry_import(directory=registry_dir, by=None)
     with pytest.raises(RegistryImportError) as caught:
-        registry_import(registry_dir)
+        registry_import(directory=registry_dir, by=None)
     assert {(p.file, p.line) for p in caught.value.problems} == {
         ("subjects.csv", 2),
         ("subjects.csv", 3),
@@ -109,7 +111,7 @@ def test_importing_twice_reports_existing_subjects(db, registry_dir):
 
 
 def test_export_then_import_round_trips(db, registry_dir, tmp_path_factory, django_db_blocker):
-    registry_import(registry_dir)
+    registry_import(directory=registry_dir, by=None)
     out = tmp_path_factory.mktemp("export")
     result = CliRunner().invoke(main, ["registry", "export", str(out)])
     assert result.exit_code == 0, result.output
@@ -117,7 +119,7 @@ def test_export_then_import_round_trips(db, registry_dir, tmp_path_factory, djan
     assert exported == read_registry_dir(registry_dir)
     # into an empty registry, the export imports back unchanged
     Subject.objects.all().delete()
-    registry_import(out)
+    registry_import(directory=out, by=None)
     again = tmp_path_factory.mktemp("again")
     registry_export(again)
     for name in FILES:
@@ -142,12 +144,12 @@ def test_form_entered_records_export_and_round_trip(world, person, dog, tmp_path
     assert "Rex" not in (tmp_path / "subjects.csv").read_text()  # names never leave the account
     Subject.objects.all().delete()
     shutil.copytree(tmp_path, tmp_path.parent / "copy")
-    registry_import(tmp_path.parent / "copy")
+    registry_import(directory=tmp_path.parent / "copy", by=None)
     assert Subject.objects.count() == 2
 
 
 def test_cli_deidentified_export(db, registry_dir, tmp_path_factory):
-    registry_import(registry_dir)
+    registry_import(directory=registry_dir, by=None)
     out = tmp_path_factory.mktemp("deid")
     result = CliRunner().invoke(main, ["registry", "export", str(out), "--deidentified"])
     assert result.exit_code == 0
@@ -156,7 +158,7 @@ def test_cli_deidentified_export(db, registry_dir, tmp_path_factory):
 
 
 def test_registry_frames_one_query_per_table(db, registry_dir, django_assert_max_num_queries):
-    registry_import(registry_dir)
+    registry_import(directory=registry_dir, by=None)
     with django_assert_max_num_queries(6):
         frames = selectors.registry_frames(deidentified=False)
     assert len(frames.subjects) == 2 and len(frames.scores) == 4
@@ -165,16 +167,16 @@ def test_registry_frames_one_query_per_table(db, registry_dir, django_assert_max
 
 
 def test_registry_frames_deidentified_and_by_species(db, demo_topics, registry_dir):
-    registry_import(registry_dir)
+    registry_import(directory=registry_dir, by=None)
     frames = selectors.registry_frames(species="dog")
     assert list(frames.subjects["species"].astype(str)) == ["dog"]
     assert "d1" not in set(frames.subjects["subject_id"])
     onset = frames.subjects["onset_date"].iloc[0]
-    assert onset == __import__("pandas").Timestamp(selectors.DEIDENTIFIED_EPOCH)
+    assert onset == __import__("pandas").Timestamp(DEIDENTIFIED_EPOCH)
     # intervals kept: gait score 61 days after onset, LDN pooled under the catalogue name
     assert (frames.scores["date"] - onset).dt.days.tolist() == [61, 61]
     assert set(frames.treatments["therapy"].astype(str)) == {"Low-dose naltrexone"}
-    assert frames.subjects["birth_year"].iloc[0] == selectors.DEIDENTIFIED_EPOCH.year - 9
+    assert frames.subjects["birth_year"].iloc[0] == DEIDENTIFIED_EPOCH.year - 9
 
 
 def test_registry_frames_of_an_empty_registry(db):
@@ -182,13 +184,13 @@ def test_registry_frames_of_an_empty_registry(db):
     assert len(frames.subjects) == 0 and len(frames.scores) == 0
 
 
-def test_registry_csv_dir_writes_the_deidentified_layout(db, registry_dir, tmp_path_factory):
-    registry_import(registry_dir)
+def test_registry_export_writes_the_deidentified_layout(db, registry_dir, tmp_path_factory):
+    registry_import(directory=registry_dir, by=None)
     out = tmp_path_factory.mktemp("csvdir")
-    selectors.registry_csv_dir(out)
+    registry_export(out, deidentified=True)
     assert (out / "scores.csv").read_text().startswith("subject_id,day,scale,total")
     plain = tmp_path_factory.mktemp("plain")
-    selectors.registry_csv_dir(plain, deidentified=False)
+    registry_export(plain)
     assert read_registry_dir(plain) == read_registry_dir(registry_dir)
 
 

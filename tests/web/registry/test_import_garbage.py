@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offlabel.reports.problems import RegistryImportError
-from offlabel.web.registry.importing import registry_import
+from offlabel.registry.problems import RegistryImportError
 from offlabel.web.registry.models import ScoreRecord, Subject
+from offlabel.web.registry.services import registry_import
 
 SUBJECTS = "subject_id,species,onset_date,birth_year,sex,breed,sod1\np1,human,2022-01-01,1960,,,\n"
 CELLS = st.sampled_from(
@@ -35,7 +35,7 @@ def test_garbage_scores_file_gives_located_problems_and_saves_nothing(db, lines,
         body = "subject_id,date,scale,total\n" + "\n".join(lines) + "\n"
         (directory / "scores.csv").write_bytes(body.encode() + raw)
         try:
-            registry_import(directory)
+            registry_import(directory=directory, by=None)
         except RegistryImportError as error:
             assert error.problems
             for problem in error.problems:

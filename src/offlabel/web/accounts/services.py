@@ -42,7 +42,7 @@ def user_sign_up(
             decided_at=now if self_service else None,
         )
     audit_record(
-        actor=user, action=AuditEvent.Action.CREATE, instance=user, after={"roles": sorted(roles)}
+        by=user, action=AuditEvent.Action.CREATE, instance=user, after={"roles": sorted(roles)}
     )
     return user
 
@@ -72,7 +72,7 @@ def role_decide(*, grant: RoleGrant, by: User, grant_it: bool) -> RoleGrant:
     grant.decided_by = by
     grant.save()
     audit_record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.ACCESS,
         instance=grant,
         before=before,

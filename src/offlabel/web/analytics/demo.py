@@ -3,8 +3,8 @@ review (and the DM review), made by reviewer@ through the same services as the s
 
 from __future__ import annotations
 
-from offlabel.web.analytics import services
-from offlabel.web.analytics.analyses import Kind
+from offlabel.outcomes.runner import Analysis
+from offlabel.web.analytics import services, tasks
 
 
 def load() -> str:
@@ -20,16 +20,16 @@ def load() -> str:
         if topic is None:
             continue
         if slug == LDN_ALS_SLUG:
-            run = services.analysis_run_start(
+            run = tasks.analysis_run_start(
                 topic=topic,
-                kind=Kind.MATCHED,
+                kind=Analysis.MATCHED,
                 params={"k": 3, "followup_months": 12.0, "seed": 2011},
                 by=reviewer,
             )
         else:
-            run = services.analysis_run_start(
+            run = tasks.analysis_run_start(
                 topic=topic,
-                kind=Kind.SURVIVAL,
+                kind=Analysis.SURVIVAL,
                 params={"endpoint": "non_ambulatory", "covariates": [], "landmark_days": None},
                 by=reviewer,
             )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from offlabel.web.analytics.analyses import Kind
+from offlabel.outcomes.runner import DEFAULTS, Analysis
 
 ENDPOINTS = [
     ("non_ambulatory", "Onset → non-ambulatory"),
@@ -21,18 +21,24 @@ COVARIATES = [
 
 
 class MatchedControlsForm(forms.Form):
-    kind = Kind.MATCHED
+    kind = Analysis.MATCHED
     k = forms.IntegerField(
-        label="Controls per treated person (k)", min_value=1, max_value=10, initial=3
+        label="Controls per treated person (k)",
+        min_value=1,
+        max_value=10,
+        initial=DEFAULTS[Analysis.MATCHED]["k"],
     )
     followup_months = forms.FloatField(
-        label="Follow-up window (months)", min_value=3, max_value=36, initial=12
+        label="Follow-up window (months)",
+        min_value=3,
+        max_value=36,
+        initial=DEFAULTS[Analysis.MATCHED]["followup_months"],
     )
     seed = forms.IntegerField(
         label="Seed",
         min_value=0,
         max_value=2**31 - 1,
-        initial=2011,
+        initial=DEFAULTS[Analysis.MATCHED]["seed"],
         help_text="The same seed on the same registry gives the same result.",
     )
 
@@ -45,8 +51,8 @@ class MatchedControlsForm(forms.Form):
 
 
 class SurvivalForm(forms.Form):
-    kind = Kind.SURVIVAL
-    endpoint = forms.ChoiceField(choices=ENDPOINTS, initial="non_ambulatory")
+    kind = Analysis.SURVIVAL
+    endpoint = forms.ChoiceField(choices=ENDPOINTS, initial=DEFAULTS[Analysis.SURVIVAL]["endpoint"])
     covariates = forms.MultipleChoiceField(
         label="Adjust the Cox model for",
         choices=COVARIATES,
@@ -70,12 +76,18 @@ class SurvivalForm(forms.Form):
 
 
 class SlopeChangeForm(forms.Form):
-    kind = Kind.SLOPE_CHANGE
+    kind = Analysis.SLOPE_CHANGE
     min_before = forms.IntegerField(
-        label="ALSFRS-R scores needed before the start", min_value=2, max_value=10, initial=2
+        label="ALSFRS-R scores needed before the start",
+        min_value=2,
+        max_value=10,
+        initial=DEFAULTS[Analysis.SLOPE_CHANGE]["min_before"],
     )
     min_after = forms.IntegerField(
-        label="ALSFRS-R scores needed after the start", min_value=2, max_value=10, initial=2
+        label="ALSFRS-R scores needed after the start",
+        min_value=2,
+        max_value=10,
+        initial=DEFAULTS[Analysis.SLOPE_CHANGE]["min_after"],
     )
 
     def params(self) -> dict[str, Any]:
@@ -86,7 +98,7 @@ class SlopeChangeForm(forms.Form):
 
 
 class PowerForm(forms.Form):
-    kind = Kind.POWER
+    kind = Analysis.POWER
     outcome = forms.ChoiceField(
         choices=[("slope", "ALSFRS-R slope"), ("survival", "Time to event")], initial="slope"
     )
@@ -100,8 +112,10 @@ class PowerForm(forms.Form):
     hazard_ratio = forms.FloatField(
         label="Hazard ratio to detect", min_value=0.05, max_value=20, required=False, initial=0.7
     )
-    alpha = forms.FloatField(label="Significance level (two-sided)", initial=0.05)
-    power = forms.FloatField(label="Power", initial=0.8)
+    alpha = forms.FloatField(
+        label="Significance level (two-sided)", initial=DEFAULTS[Analysis.POWER]["alpha"]
+    )
+    power = forms.FloatField(label="Power", initial=DEFAULTS[Analysis.POWER]["power"])
 
     def clean_alpha(self) -> float:
         alpha = float(self.cleaned_data["alpha"])
@@ -141,11 +155,11 @@ class PowerForm(forms.Form):
         return out
 
 
-FORMS: dict[Kind, type[forms.Form]] = {
-    Kind.MATCHED: MatchedControlsForm,
-    Kind.SURVIVAL: SurvivalForm,
-    Kind.SLOPE_CHANGE: SlopeChangeForm,
-    Kind.POWER: PowerForm,
+FORMS: dict[Analysis, type[forms.Form]] = {
+    Analysis.MATCHED: MatchedControlsForm,
+    Analysis.SURVIVAL: SurvivalForm,
+    Analysis.SLOPE_CHANGE: SlopeChangeForm,
+    Analysis.POWER: PowerForm,
 }
 
 

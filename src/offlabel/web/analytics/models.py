@@ -6,7 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from offlabel.web.analytics.analyses import KIND_LABELS, Kind
+from offlabel.outcomes.runner import LABELS, Analysis
+
+#: The analyses reviewers run from the analysis page (the others appear on topic pages).
+REVIEWER_ANALYSES = (Analysis.MATCHED, Analysis.SURVIVAL, Analysis.SLOPE_CHANGE, Analysis.POWER)
 
 
 class AnalysisRun(models.Model):
@@ -22,7 +25,9 @@ class AnalysisRun(models.Model):
         FAILED = "failed", "Could not run"
 
     topic = models.ForeignKey("catalog.Topic", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=[(k.value, KIND_LABELS[k]) for k in Kind])
+    kind = models.CharField(
+        max_length=20, choices=[(k.value, LABELS[k]) for k in REVIEWER_ANALYSES]
+    )
     params = models.JSONField(default=dict)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)

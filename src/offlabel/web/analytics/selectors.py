@@ -19,8 +19,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from offlabel.evidence.vocabulary import TargetSpecies
-from offlabel.outcomes.data import RegistryError
-from offlabel.web.analytics import analyses
+from offlabel.outcomes import bands, runner
+from offlabel.registry.problems import RegistryError
 from offlabel.web.analytics.models import AnalysisRun, RegistrySnapshot
 
 logger = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def topic_summary(topic: Any, fingerprint: str | None = None) -> dict[str, Any]:
             # (it names the table, row and field) and the panel says the figures are missing.
             logger.error("registry frames for %s: %s", topic.slug, error)
             return {"therapy": therapy, "species": species.value, "known": False, "error": True}
-        return analyses.topic_summary(frames, therapy, species, min_cell())
+        return runner.topic_summary(frames, therapy, species, min_cell())
 
     data: dict[str, Any] = cached(f"summary:{topic.pk}:{version}:{min_cell()}", compute)
     return data
@@ -117,14 +117,14 @@ def population_band(species: TargetSpecies, fingerprint: str) -> dict[str, Any]:
     """10th–90th percentile band of the species' trajectory scale (cached)."""
 
     def compute() -> dict[str, Any]:
-        label, y_max = analyses.scale_info(species)
+        label, y_max = bands.trajectory_scale(species)
         try:
-            points = analyses.score_months(registry_frames(species), species)
+            points = bands.score_months(registry_frames(species), species)
         except RegistryError as error:
             logger.error("registry frames for the %s band: %s", species.value, error)
-            points = analyses.score_months_empty()
+            points = bands.score_months_empty()
         return {
-            "band": analyses.percentile_band(points, min_cell()),
+            "band": bands.percentile_band(points, min_cell()),
             "scale_label": label,
             "y_max": y_max,
             "n_subjects": int(points["subject_id"].nunique()),

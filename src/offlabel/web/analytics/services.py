@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from offlabel.outcomes.data import RegistryError
-from offlabel.web.analytics import analyses, presentation, selectors
+from offlabel.outcomes import runner
+from offlabel.outcomes.runner import Analysis
+from offlabel.registry.problems import RegistryError
+from offlabel.web.analytics import presentation, selectors
 from offlabel.web.analytics.models import AnalysisRun, RegistrySnapshot
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.common.services import audit_record, snapshot
@@ -24,18 +26,18 @@ def _check_analyst(by: Any) -> None:
 
 @transaction.atomic
 def analysis_run_create(
-    *, topic: Any, kind: analyses.Kind | str, params: dict[str, Any], by: Any
+    *, topic: Any, kind: Analysis | str, params: dict[str, Any], by: Any
 ) -> AnalysisRun:
     """Record a pending run (the task fills in the result)."""
     _check_analyst(by)
     run = AnalysisRun.objects.create(
         topic=topic,
-        kind=analyses.Kind(kind).value,
+        kind=Analysis(kind).value,
         params=params,
         created_by=by,
         registry_version=selectors.registry_fingerprint(),
     )
-    audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=run, after=snapshot(run))
+    audit_record(by=by, action=AuditEvent.Action.CREATE, instance=run, after=snapshot(run))
     return run
 
 
@@ -46,14 +48,14 @@ def analysis_run_execute(*, run: AnalysisRun) -> AnalysisRun:
     result.
     """
     species = selectors.topic_species(run.topic)
-    kind = analyses.Kind(run.kind)
+    kind = Analysis(run.kind)
     # Matched controls and slope change concern people's ALSFRS-R, survival dogs; trial
     # planning reads the topic's own species.
     fingerprint = selectors.registry_fingerprint()
     try:
         frames = selectors.registry_frames(species)
-        result = analyses.run(kind, frames, run.topic.therapy.name, dict(run.params))
-    except (analyses.AnalysisError, RegistryError) as error:
+        result = runner.run(kind, frames, therapy=run.topic.therapy.name, params=dict(run.params))
+    except (runner.AnalysisError, RegistryError) as error:
         AnalysisRun.objects.filter(pk=run.pk).update(
             status=AnalysisRun.Status.FAILED,
             error=str(error),
@@ -68,18 +70,6 @@ def analysis_run_execute(*, run: AnalysisRun) -> AnalysisRun:
             registry_version=fingerprint,
             finished_at=timezone.now(),
         )
-    run.refresh_from_db()
-    return run
-
-
-def analysis_run_start(
-    *, topic: Any, kind: analyses.Kind | str, params: dict[str, Any], by: Any
-) -> AnalysisRun:
-    """Record a run and hand it to the task queue (in-process and immediate by default)."""
-    from offlabel.web.analytics.tasks import run_analysis
-
-    run = analysis_run_create(topic=topic, kind=kind, params=params, by=by)
-    run_analysis(run.pk)
     run.refresh_from_db()
     return run
 
@@ -147,7 +137,7 @@ def snapshot_freeze(*, review: Any, section: str, by: Any) -> RegistrySnapshot:
         created_by=by,
     )
     audit_record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.CREATE,
         instance=frozen,
         after={"review": review.pk, "section": section, "n": frozen.n},

@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.outcomes.runner import LABELS, Analysis
 from offlabel.web.accounts.permissions import role_required, signed_in_user
-from offlabel.web.analytics import analyses, plots, presentation, selectors, services
+from offlabel.web.analytics import plots, presentation, selectors, services, tasks
 from offlabel.web.analytics.forms import FORMS, FreezeForm
 from offlabel.web.analytics.models import AnalysisRun
 
@@ -30,10 +31,10 @@ def _topic(slug: str) -> Any:
         raise Http404("No such topic.") from None
 
 
-def _kinds_for(topic: Any) -> list[analyses.Kind]:
+def _kinds_for(topic: Any) -> list[Analysis]:
     if selectors.topic_species(topic) is TargetSpecies.DOG:
-        return [analyses.Kind.SURVIVAL, analyses.Kind.POWER]
-    return [analyses.Kind.MATCHED, analyses.Kind.SLOPE_CHANGE, analyses.Kind.POWER]
+        return [Analysis.SURVIVAL, Analysis.POWER]
+    return [Analysis.MATCHED, Analysis.SLOPE_CHANGE, Analysis.POWER]
 
 
 def _initial_power(topic: Any) -> dict[str, Any]:
@@ -55,15 +56,15 @@ def analysis_page(request: HttpRequest, topic_slug: str) -> HttpResponse:
 
 
 def _render_analysis(
-    request: HttpRequest, topic: Any, bound: dict[analyses.Kind, Any], status: int = 200
+    request: HttpRequest, topic: Any, bound: dict[Analysis, Any], status: int = 200
 ) -> HttpResponse:
     forms = []
     for kind in _kinds_for(topic):
         form = bound.get(kind) or FORMS[kind](
-            initial=_initial_power(topic) if kind is analyses.Kind.POWER else None,
+            initial=_initial_power(topic) if kind is Analysis.POWER else None,
             prefix=kind.value,
         )
-        forms.append({"kind": kind.value, "label": analyses.KIND_LABELS[kind], "form": form})
+        forms.append({"kind": kind.value, "label": LABELS[kind], "form": form})
     context = {
         "topic": topic,
         "forms": forms,
@@ -79,7 +80,7 @@ def _render_analysis(
 def run_start(request: HttpRequest, topic_slug: str, kind: str) -> HttpResponse:
     topic = _topic(topic_slug)
     try:
-        chosen = analyses.Kind(kind)
+        chosen = Analysis(kind)
     except ValueError:
         raise Http404("No such analysis.") from None
     if chosen not in _kinds_for(topic):
@@ -87,7 +88,7 @@ def run_start(request: HttpRequest, topic_slug: str, kind: str) -> HttpResponse:
     form = FORMS[chosen](request.POST, prefix=chosen.value)
     if not form.is_valid():
         return _render_analysis(request, topic, {chosen: form}, status=400)
-    run = services.analysis_run_start(
+    run = tasks.analysis_run_start(
         topic=topic,
         kind=chosen,
         params=form.params(),  # type: ignore[attr-defined]
@@ -107,14 +108,14 @@ def run_detail(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
     result = run.result or {}
     key = f"run-{run.pk}"
     if run.status == AnalysisRun.Status.DONE:
-        if run.kind == analyses.Kind.MATCHED and result.get("pairs"):
+        if run.kind == Analysis.MATCHED and result.get("pairs"):
             context["pair_svg"] = plots.matched_pair_chart(
                 [tuple(p) for p in result["pairs"]],
                 key=key,
                 title="Treated vs matched controls: ALSFRS-R slope",
                 effect=float(result["effect"]),
             )
-        if run.kind == analyses.Kind.SURVIVAL:
+        if run.kind == Analysis.SURVIVAL:
             context.update(
                 presentation.survival_context(result, key=key, therapy=topic.therapy.name)
             )

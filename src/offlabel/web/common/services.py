@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.forms.models import model_to_dict
 
 from offlabel.web.common.models import AuditEvent
+
+if TYPE_CHECKING:
+    from offlabel.web.accounts.models import User
 
 
 def _json_safe(value: Any) -> Any:
@@ -39,7 +42,7 @@ def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[s
 
 def audit_record(
     *,
-    actor: Any,
+    by: User | None,
     action: str,
     instance: models.Model,
     before: dict[str, Any] | None = None,
@@ -49,7 +52,7 @@ def audit_record(
 ) -> AuditEvent:
     """Record one change. Call it inside the same transaction as the change itself."""
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=by if by is not None and by.is_authenticated else None,
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
         object_id=str(instance.pk),

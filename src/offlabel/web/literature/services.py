@@ -138,7 +138,7 @@ def _library_add_all(
         )
         in_library.add(reference.pk)
         audit_record(
-            actor=actor, action=Action.CREATE, instance=entry, after=snapshot(entry), note=note
+            by=actor, action=Action.CREATE, instance=entry, after=snapshot(entry), note=note
         )
         added.append(reference)
     _flags_mark_imported(topic=topic, references=touched, actor=actor)
@@ -193,7 +193,7 @@ class _ReferenceIndex:
             existing.save(update_fields=changed)
             self._remember(existing)
             audit_record(
-                actor=actor,
+                by=actor,
                 action=Action.UPDATE,
                 instance=existing,
                 before=before,
@@ -216,9 +216,7 @@ class _ReferenceIndex:
             raise ValueError(f"“{reference.title[:80]}” cannot be stored: {problems}") from None
         reference.save()
         self._remember(reference)
-        audit_record(
-            actor=actor, action=Action.CREATE, instance=reference, after=snapshot(reference)
-        )
+        audit_record(by=actor, action=Action.CREATE, instance=reference, after=snapshot(reference))
         return reference
 
 
@@ -241,9 +239,7 @@ def _flag_decide(*, flag: WatchFlag, status: str, actor: Any) -> WatchFlag:
     flag.decided_by = actor
     flag.decided_at = timezone.now()
     flag.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor, action=Action.UPDATE, instance=flag, before=before, after=snapshot(flag)
-    )
+    audit_record(by=actor, action=Action.UPDATE, instance=flag, before=before, after=snapshot(flag))
     return flag
 
 
@@ -271,7 +267,7 @@ def saved_search_create(
         created_by=actor,
     )
     audit_record(
-        actor=actor,
+        by=actor,
         action=Action.CREATE,
         instance=search,
         after=snapshot(search),
@@ -282,7 +278,7 @@ def saved_search_create(
 @transaction.atomic
 def saved_search_delete(*, search: SavedSearch, actor: Any) -> None:
     audit_record(
-        actor=actor,
+        by=actor,
         action=Action.DELETE,
         instance=search,
         before=snapshot(search),

@@ -226,7 +226,7 @@ def watch_flags_record(*, saved: SavedSearch, candidates: list[Candidate], note:
     )[:300]
     saved.save(update_fields=["last_run_at", "last_run_note"])
     audit_record(
-        actor=None,
+        by=None,
         action=Action.UPDATE,
         instance=saved,
         after={"candidates": len(candidates), "flagged": len(new_flags)},

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 
-from offlabel.reports.records import ScaleKey
+from offlabel.registry.vocabulary import ScaleKey
 from offlabel.web.accounts.demo import demo_user
 from offlabel.web.catalog.models import Therapy
 from offlabel.web.registry import services
-from offlabel.web.registry.importing import registry_import
 from offlabel.web.registry.models import CareAccess, Subject
+from offlabel.web.registry.services import registry_import
 
 D = dt.date
 
@@ -142,9 +142,10 @@ def _dogs() -> list[Subject]:
 def load() -> str:
     _patient()
     _dogs()
-    from offlabel.outcomes.simulate import simulate_demo_registry, write_csv
+    from offlabel.outcomes.simulate import simulate_demo_registry
+    from offlabel.registry.csv_write import write_registry_dir
 
     with tempfile.TemporaryDirectory() as tmp:
-        write_csv(simulate_demo_registry(), tmp)
-        summary = registry_import(tmp, confirm_implausible=True)
+        write_registry_dir(simulate_demo_registry().bundle, tmp)
+        summary = registry_import(directory=tmp, by=None, confirm_implausible=True)
     return f"registry: 3 demo records (patient@, owner@ ×2, one shared with vet@) + {summary}"

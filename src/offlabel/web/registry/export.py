@@ -1,14 +1,63 @@
-"""An account holder's own data, complete, as JSON (the CSV zip holds the bulk layout only)."""
+"""Everything the registry gives out as files: one module for every export.
+
+- :func:`registry_export` writes the whole registry (or some subjects) as a CSV directory, in
+  the bulk layout or de-identified (``offlabel registry export [--deidentified]``);
+- :func:`registry_zip` is the same as a .zip download (an owner's own records; the reviewers'
+  de-identified data);
+- :func:`own_data_json` is everything an account holder entered, with every field, as JSON.
+
+Reads only: the records come from :mod:`offlabel.web.registry.selectors`, de-identified through
+the core's one function, and are written by the core's writers.
+"""
 
 from __future__ import annotations
 
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
 from typing import Any
 
+from django.db.models import QuerySet
+
+from offlabel.registry.csv_write import write_deidentified_dir, write_registry_dir
+from offlabel.web.accounts.models import User
 from offlabel.web.common.services import snapshot
 from offlabel.web.registry.models import Subject
+from offlabel.web.registry.selectors import registry_bundle, registry_deidentified
 
 
-def own_data_json(user: Any) -> dict[str, Any]:
+def registry_export(
+    directory: str | os.PathLike[str],
+    *,
+    subjects: QuerySet[Subject] | None = None,
+    deidentified: bool = False,
+) -> int:
+    """Write the registry (default: every subject) into ``directory``; returns the subjects.
+
+    De-identified exports always cover the whole registry (they are for reviewers).
+    """
+    if deidentified:
+        bundle = registry_deidentified()
+        write_deidentified_dir(bundle, directory)
+        return len(bundle.subjects)
+    plain = registry_bundle(subjects)
+    write_registry_dir(plain, directory)
+    return len(plain.subjects)
+
+
+def registry_zip(*, subjects: QuerySet[Subject] | None = None, deidentified: bool = False) -> bytes:
+    """:func:`registry_export` as the bytes of a .zip holding the five files."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
+        registry_export(tmp, subjects=subjects, deidentified=deidentified)
+        for path in sorted(Path(tmp).glob("*.csv")):
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+def own_data_json(user: User) -> dict[str, Any]:
     """Every registry record the user owns, with every field, plus the consents they gave."""
     subjects = Subject.objects.filter(owner=user).prefetch_related(
         "courses__therapy",

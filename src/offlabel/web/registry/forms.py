@@ -1,4 +1,4 @@
-"""Registry forms: Django fields at the edge, the core's rules (``offlabel.reports``) for meaning.
+"""Registry forms: Django fields at the edge, the core's rules (``offlabel.registry``) for meaning.
 
 Each problem the core finds is shown on the field it names (the core uses the CSV column names,
 which are the form field names here); a value that is only unusual (an implausible dose) asks
@@ -15,24 +15,11 @@ from django import forms
 from django.utils import timezone
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies, choices
-from offlabel.reports.problems import Problem, ProblemCode
-from offlabel.reports.records import (
-    DoseUnit,
-    EvaluationRow,
-    EventKind,
-    EventRow,
-    ScaleKey,
-    ScoreRow,
-    Sex,
-    Sod1Genotype,
-    SubjectRow,
-    TreatmentRow,
-)
-from offlabel.reports.records import (
-    SideEffect as SideEffectRow,
-)
-from offlabel.reports.scales import get_scale, milestones_for_species
-from offlabel.reports.validation import (
+from offlabel.registry.problems import Problem, ProblemCode
+from offlabel.registry.records import EvaluationRow, EventRow, ScoreRow, SubjectRow, TreatmentRow
+from offlabel.registry.records import SideEffect as SideEffectRow
+from offlabel.registry.scales import get_scale, milestones_for_species
+from offlabel.registry.validation import (
     check_alsfrs_r,
     check_free_text,
     check_not_future,
@@ -42,6 +29,7 @@ from offlabel.reports.validation import (
     validate_subject,
     validate_treatment,
 )
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 from offlabel.web.catalog.models import Therapy
 from offlabel.web.registry.models import CareAccess, Evaluation, Subject, TreatmentCourse
 from offlabel.web.registry.selectors import follow_up_end, subject_row

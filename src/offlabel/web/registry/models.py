@@ -1,6 +1,6 @@
 """The outcomes registry: people and dogs, their treatments, evaluations, scores and milestones.
 
-Vocabularies come from the core (:mod:`offlabel.reports.records`, :mod:`offlabel.evidence.
+Vocabularies come from the core (:mod:`offlabel.registry.vocabulary`, :mod:`offlabel.evidence.
 vocabulary`) so that the database, the forms and the bulk CSV layout name values the same way.
 Identifiable details (a dog's name, who owns a subject, e-mail addresses of invited clinicians)
 live only here; every export and every reviewer-facing page goes through the de-identifying
@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies, choices
-from offlabel.reports.records import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
-from offlabel.reports.scales import get_scale, load_milestones
+from offlabel.registry.scales import get_scale, load_milestones
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 
 
 def new_public_id() -> str:

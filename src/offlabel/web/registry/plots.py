@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
 
-from offlabel.reports.records import ScaleKey
-from offlabel.reports.scales import get_scale
+from offlabel.registry.scales import get_scale
+from offlabel.registry.vocabulary import ScaleKey
 from offlabel.web.common.figures import figure_svg, plain
 
 SHADE_COLOURS = ("#9ecae1", "#fdd0a2", "#c7e9c0", "#dadaeb")

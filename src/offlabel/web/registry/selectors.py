@@ -2,8 +2,9 @@
 
 :func:`subjects_visible_to` is THE gate: every view that shows a subject, or anything recorded
 about one, fetches it through this selector and answers 404 when it is not there. Reviewers and
-the analytics app never read identifiable rows: they get :func:`deidentified_bundle` or
-:func:`registry_frames` (pseudonymous ids, dates counted from onset).
+the analytics app never read identifiable rows: they get :func:`registry_deidentified` or
+:func:`registry_frames` (pseudonymous ids, days counted from onset), both through the core's one
+de-identification function (:func:`offlabel.registry.deidentify.deidentify`).
 """
 
 from __future__ import annotations
@@ -19,23 +20,17 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
-from offlabel.reports.deidentify import DeidentifiedBundle, deidentify, pseudonym
-from offlabel.reports.records import (
-    DoseUnit,
+from offlabel.registry.deidentify import DeidentifiedBundle, deidentify
+from offlabel.registry.records import (
     EvaluationRow,
-    EventKind,
     EventRow,
     RegistryBundle,
-    ScaleKey,
     ScoreRow,
-    Sex,
-    Sod1Genotype,
     SubjectRow,
     TreatmentRow,
 )
-from offlabel.reports.records import (
-    SideEffect as SideEffectRow,
-)
+from offlabel.registry.records import SideEffect as SideEffectRow
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 from offlabel.web.accounts.roles import Role
 from offlabel.web.registry.models import (
     CareAccess,
@@ -48,13 +43,9 @@ from offlabel.web.registry.models import (
 )
 
 if TYPE_CHECKING:
-    from offlabel.outcomes.data import RegistryFrames
+    from offlabel.registry.frames import RegistryFrames
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.VETERINARIAN)
-
-#: De-identified frames count every date from onset; onset is placed on this day.
-DEIDENTIFIED_EPOCH = dt.date(2000, 1, 1)
-
 
 # -- the gate ---------------------------------------------------------------------------------
 
@@ -173,14 +164,31 @@ def _opt(enum: Any, value: str) -> Any:
     return enum(value) if value else None
 
 
-def registry_bundle(subjects: QuerySet[Subject] | None = None) -> RegistryBundle:
+def _subjects_of_species(species: TargetSpecies | str | None) -> QuerySet[Subject]:
+    subjects = Subject.objects.all()
+    if species is not None:
+        dog = TargetSpecies(species) is TargetSpecies.DOG
+        subjects = subjects.filter(kind=Subject.Kind.DOG if dog else Subject.Kind.PERSON)
+    return subjects
+
+
+def registry_bundle(
+    subjects: QuerySet[Subject] | None = None, *, pooled_therapies: bool = False
+) -> RegistryBundle:
     """The records of ``subjects`` (default: all) in the bulk CSV layout, one query per table.
 
-    Treatment and evaluation therapies are written as entered (so an import exports back the
-    same), dates as dates: this is identifiable data, for owners' own exports and the CLI.
+    Therapies are written as entered (so an import exports back the same), or with
+    ``pooled_therapies`` under the catalogue's name where a course is linked to the catalogue
+    (so "LDN" and "Low-dose naltrexone" pool, as the analyses want). Dates are dates: this is
+    identifiable data, for owners' own exports and the CLI; reviewers get
+    :func:`registry_deidentified`.
     """
     base = Subject.objects.all() if subjects is None else subjects
     ids = base.values("pk")
+
+    def therapy(text: str, name: str | None) -> str:
+        return (name or text or "") if pooled_therapies else (text or name or "")
+
     subject_rows = [
         SubjectRow(
             pid,
@@ -196,7 +204,7 @@ def registry_bundle(subjects: QuerySet[Subject] | None = None) -> RegistryBundle
         )
     ]
     treatments = [
-        TreatmentRow(pid, text or name or "", start, stop, dose, _opt(DoseUnit, unit), cost)
+        TreatmentRow(pid, therapy(text, name), start, stop, dose, _opt(DoseUnit, unit), cost)
         for pid, text, name, start, stop, dose, unit, cost in TreatmentCourse.objects.filter(
             subject__in=ids
         ).values_list(
@@ -218,7 +226,7 @@ def registry_bundle(subjects: QuerySet[Subject] | None = None) -> RegistryBundle
     ):
         effects[evaluation_id].append(SideEffectRow(name, _opt(Severity, severity)))
     evaluations = [
-        EvaluationRow(pid, text or name or "", date, Efficacy(efficacy), tuple(effects[pk]))
+        EvaluationRow(pid, therapy(text, name), date, Efficacy(efficacy), tuple(effects[pk]))
         for pk, pid, text, name, date, efficacy in Evaluation.objects.filter(
             course__subject__in=ids
         ).values_list(
@@ -258,169 +266,33 @@ def pseudonym_salt() -> str:
     return hashlib.sha256(f"offlabel-pseudonym:{settings.SECRET_KEY}".encode()).hexdigest()
 
 
-def deidentified_bundle(species: TargetSpecies | str | None = None) -> DeidentifiedBundle:
-    """The whole registry de-identified: hashed ids, days since onset, no names or e-mails."""
-    subjects = Subject.objects.all()
-    if species is not None:
-        kind = Subject.Kind.DOG if TargetSpecies(species) is TargetSpecies.DOG else "person"
-        subjects = subjects.filter(kind=kind)
-    return deidentify(registry_bundle(subjects), pseudonym_salt())
+def registry_deidentified(
+    species: TargetSpecies | str | None = None, *, pooled_therapies: bool = False
+) -> DeidentifiedBundle:
+    """The registry (of one species, or all) through the one de-identification function.
+
+    Everything a reviewer sees or downloads, and every analysis the site runs, comes from here.
+    """
+    bundle = registry_bundle(_subjects_of_species(species), pooled_therapies=pooled_therapies)
+    return deidentify(bundle, pseudonym_salt())
 
 
 def registry_frames(
-    *, species: TargetSpecies | str | None = None, deidentified: bool = True
+    species: TargetSpecies | str | None = None, *, deidentified: bool = True
 ) -> RegistryFrames:
-    """The registry as :class:`~offlabel.outcomes.data.RegistryFrames`, for the analyses.
+    """The registry as :class:`~offlabel.registry.frames.RegistryFrames`, for the analyses.
 
-    One query per table. Therapies are the catalogue's names where a course is linked to the
-    catalogue (so "LDN" and "Low-dose naltrexone" pool), the free text otherwise.
-
-    With ``deidentified`` (the default) subject ids are pseudonyms and every subject's dates are
-    shifted so that onset falls on :data:`DEIDENTIFIED_EPOCH` (birth year shifted alike): the
-    frames keep every interval an analysis needs and no calendar date.
+    Therapies pool under the catalogue's names. With ``deidentified`` (the default) the frames
+    come from :func:`registry_deidentified`: pseudonymous ids and every subject's dates counted
+    from one epoch (:func:`offlabel.registry.deidentify.dated_on_epoch`), so they keep every
+    interval an analysis needs and no calendar date.
     """
-    import pandas as pd
+    from offlabel.registry.frames import RegistryFrames
 
-    from offlabel.outcomes.data import RegistryFrames
-
-    subjects = Subject.objects.all()
-    if species is not None:
-        target = TargetSpecies(species)
-        subjects = subjects.filter(
-            kind=Subject.Kind.DOG if target is TargetSpecies.DOG else Subject.Kind.PERSON
+    if deidentified:
+        return RegistryFrames.from_deidentified(
+            registry_deidentified(species, pooled_therapies=True),
+            source="<registry, de-identified>",
         )
-    ids = subjects.values("pk")
-    s = pd.DataFrame(
-        list(
-            subjects.order_by("pk").values_list(
-                "public_id", "kind", "onset_date", "birth_year", "sex", "breed", "sod1"
-            )
-        ),
-        columns=["subject_id", "species", "onset_date", "birth_year", "sex", "breed", "sod1"],
-    )
-    s["species"] = s["species"].map({"dog": "dog", "person": "human"})
-    t = pd.DataFrame(
-        list(
-            TreatmentCourse.objects.filter(subject__in=ids)
-            .order_by("pk")
-            .values_list(
-                "subject__public_id",
-                "therapy__name",
-                "therapy_text",
-                "start_date",
-                "stop_date",
-                "dose",
-                "dose_unit",
-                "cost_per_month",
-            )
-        ),
-        columns=[
-            "subject_id",
-            "catalog_name",
-            "therapy_text",
-            "start_date",
-            "stop_date",
-            "dose",
-            "dose_unit",
-            "cost_per_month",
-        ],
-    )
-    t.insert(1, "therapy", t.pop("catalog_name").fillna(t["therapy_text"]))
-    t = t.drop(columns="therapy_text")
-    effects: dict[int, list[str]] = defaultdict(list)
-    for evaluation_id, name, severity in (
-        SideEffect.objects.filter(evaluation__course__subject__in=ids)
-        .order_by("id")
-        .values_list("evaluation_id", "name", "severity")
-    ):
-        effects[evaluation_id].append(f"{name}:{severity}" if severity else name)
-    e = pd.DataFrame(
-        [
-            (pid, name or text, date, efficacy, ";".join(effects[pk]) or None)
-            for pk, pid, name, text, date, efficacy in Evaluation.objects.filter(
-                course__subject__in=ids
-            )
-            .order_by("pk")
-            .values_list(
-                "pk",
-                "course__subject__public_id",
-                "course__therapy__name",
-                "course__therapy_text",
-                "date",
-                "efficacy",
-            )
-        ],
-        columns=["subject_id", "therapy", "date", "efficacy", "side_effects"],
-    )
-    sc = pd.DataFrame(
-        list(
-            ScoreRecord.objects.filter(subject__in=ids)
-            .order_by("pk")
-            .values_list("subject__public_id", "date", "scale", "total")
-        ),
-        columns=["subject_id", "date", "scale", "total"],
-    )
-    ev = pd.DataFrame(
-        list(
-            Milestone.objects.filter(subject__in=ids)
-            .order_by("pk")
-            .values_list("subject__public_id", "event", "date")
-        ),
-        columns=["subject_id", "event", "date"],
-    )
-    for frame in (s, t, e):
-        for column in ("breed", "sod1", "dose_unit"):
-            if column in frame.columns:
-                frame[column] = frame[column].replace("", None)
-    if deidentified:
-        s, t, e, sc, ev = _deidentify_frames(s, t, e, sc, ev)
-    return RegistryFrames.from_frames(
-        s, t, e, sc, ev, source="<registry, de-identified>" if deidentified else "<registry>"
-    )
-
-
-def _deidentify_frames(s: Any, t: Any, e: Any, sc: Any, ev: Any) -> tuple[Any, ...]:
-    import pandas as pd
-
-    if s.empty:
-        return s, t, e, sc, ev  # nothing to hide (and no subject, so no other row either)
-    salt = pseudonym_salt()
-    onset = pd.to_datetime(s.set_index("subject_id")["onset_date"])
-    shift = pd.Timestamp(DEIDENTIFIED_EPOCH) - onset  # per subject
-    ids = {pid: pseudonym(pid, salt) for pid in s["subject_id"]}
-    s = s.copy()
-    s["birth_year"] = [
-        None if pd.isna(by) else DEIDENTIFIED_EPOCH.year - (o.year - int(by))
-        for by, o in zip(s["birth_year"], onset, strict=True)
-    ]
-    s["birth_year"] = s["birth_year"].astype("Float64")
-    out = [s]
-    for frame, dates in (
-        (t, ("start_date", "stop_date")),
-        (e, ("date",)),
-        (sc, ("date",)),
-        (ev, ("date",)),
-    ):
-        frame = frame.copy()
-        offset = pd.to_timedelta(frame["subject_id"].map(shift))
-        for column in dates:
-            frame[column] = pd.to_datetime(frame[column]) + offset
-        out.append(frame)
-    s["onset_date"] = pd.Timestamp(DEIDENTIFIED_EPOCH)
-    for frame in out:
-        frame["subject_id"] = frame["subject_id"].map(ids)
-    return tuple(out)
-
-
-def registry_csv_dir(
-    directory: str | os.PathLike[str], *, deidentified: bool = True
-) -> str | os.PathLike[str]:
-    """Write the whole registry into ``directory`` (the bulk layout, or the de-identified one)."""
-    from offlabel.reports.csv_layout import write_registry_dir
-    from offlabel.reports.deidentify import write_deidentified_dir
-
-    if deidentified:
-        write_deidentified_dir(deidentified_bundle(), directory)
-    else:
-        write_registry_dir(registry_bundle(), directory)
-    return directory
+    bundle = registry_bundle(_subjects_of_species(species), pooled_therapies=True)
+    return RegistryFrames.from_bundle(bundle, source="<registry>")

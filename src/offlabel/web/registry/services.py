@@ -8,16 +8,23 @@ rules (see ``forms.py``) before calling these; the services check who may write.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from offlabel.reports.scales import score_alsfrs_r
+from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.registry.csv_read import read_registry_dir
+from offlabel.registry.records import RegistryBundle
+from offlabel.registry.scales import score_alsfrs_r
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.roles import Role
+from offlabel.web.catalog.models import Therapy
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.common.services import audit_record, snapshot
 from offlabel.web.registry.models import (
@@ -47,7 +54,7 @@ def _check_owner(subject: Subject, by: Any) -> None:
 
 def _audit(by: Any, action: str, instance: Any, subject: Subject, before: Any, after: Any) -> None:
     audit_record(
-        actor=by,
+        by=by,
         action=action,
         instance=instance,
         before=before,
@@ -316,9 +323,192 @@ def account_delete(*, user: User) -> int:
     count = len(public_ids)
     user.delete()
     audit_record(
-        actor=None,
+        by=None,
         action=Action.DELETE,
         instance=User(pk=user_pk, display_name=f"account #{user_pk}"),
         note=f"Account deleted at its holder's request with {count} registry record(s).",
     )
     return count
+
+
+# -- bulk import --------------------------------------------------------------------------------
+
+#: The non-login account that owns imported subjects, never shown but to reviewers, de-identified.
+IMPORTER_EMAIL = "registry-import@offlabel.invalid"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    subjects: int
+    treatments: int
+    evaluations: int
+    scores: int
+    events: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.subjects} subjects, {self.treatments} treatment courses, "
+            f"{self.evaluations} evaluations, {self.scores} scores, {self.events} milestones"
+        )
+
+
+def _importer_account() -> User:
+    user, _ = User.objects.get_or_create(
+        email=IMPORTER_EMAIL, defaults={"display_name": "Registry import", "is_active": False}
+    )
+    return user
+
+
+def _taken_ids(ids: Sequence[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(ids), 500):
+        taken.update(
+            Subject.objects.filter(public_id__in=ids[start : start + 500]).values_list(
+                "public_id", flat=True
+            )
+        )
+    return taken
+
+
+def _therapy_lookup() -> dict[str, Therapy]:
+    lookup: dict[str, Therapy] = {}
+    for therapy in Therapy.objects.all():
+        for name in [therapy.name, *therapy.synonym_list]:
+            lookup.setdefault(name.casefold(), therapy)
+    return lookup
+
+
+@transaction.atomic
+def registry_import(
+    *,
+    directory: str | os.PathLike[str],
+    by: User | None,
+    owner: User | None = None,
+    confirm_implausible: bool = False,
+    today: dt.date | None = None,
+) -> ImportSummary:
+    """Check a registry directory completely (the core's reader), then save all of it.
+
+    Imported subjects keep their ``subject_id`` as public id (so an export imports back
+    unchanged) and belong to ``owner``, by default the non-login importer account. One audit
+    row per subject records who imported it.
+
+    Raises
+    ------
+    RegistryImportError
+        Every problem found (file, line, column), including subject ids already in the
+        registry; nothing was saved.
+    """
+    bundle = read_registry_dir(
+        directory, today, confirm_implausible=confirm_implausible, taken=_taken_ids
+    )
+    return _import_records(bundle, owner=owner or _importer_account(), by=by)
+
+
+def _import_records(bundle: RegistryBundle, *, owner: User, by: User | None) -> ImportSummary:
+    subjects = Subject.objects.bulk_create(
+        [
+            Subject(
+                public_id=s.subject_id,
+                kind=Subject.Kind.DOG if s.species is TargetSpecies.DOG else Subject.Kind.PERSON,
+                owner=owner,
+                origin=Subject.Origin.IMPORTED,
+                sex=s.sex.value,
+                birth_year=s.birth_year,
+                onset_date=s.onset_date,
+                breed=s.breed,
+                sod1=s.sod1.value if s.sod1 is not None else "",
+                entered_by=by,
+            )
+            for s in bundle.subjects
+        ],
+        batch_size=500,
+    )
+    pk_of = dict(
+        Subject.objects.filter(public_id__in=[s.subject_id for s in bundle.subjects]).values_list(
+            "public_id", "pk"
+        )
+    )
+    therapies = _therapy_lookup()
+    course_objs = [
+        TreatmentCourse(
+            subject_id=pk_of[t.subject_id],
+            therapy=therapies.get(t.therapy.casefold()),
+            therapy_text=t.therapy,
+            dose=t.dose,
+            dose_unit=t.dose_unit.value if t.dose_unit is not None else "",
+            dose_confirmed=True,
+            start_date=t.start_date,
+            stop_date=t.stop_date,
+            cost_per_month=t.cost_per_month,
+            entered_by=by,
+        )
+        for t in bundle.treatments
+    ]
+    courses = TreatmentCourse.objects.bulk_create(course_objs, batch_size=500)
+    by_therapy: dict[tuple[int, str], list[TreatmentCourse]] = defaultdict(list)
+    for course in sorted(courses, key=lambda c: c.start_date):
+        by_therapy[(course.subject_id, course.therapy_text.casefold())].append(course)
+
+    def course_for(subject_pk: int, therapy: str, when: dt.date) -> TreatmentCourse:
+        # The validation rules guarantee a course of this therapy started on or before `when`.
+        candidates = by_therapy[(subject_pk, therapy.casefold())]
+        started = [c for c in candidates if c.start_date <= when]
+        return (started or candidates)[-1]
+
+    evaluation_objs = [
+        Evaluation(
+            course=course_for(pk_of[e.subject_id], e.therapy, e.date),
+            date=e.date,
+            efficacy=e.efficacy.value,
+            entered_by=by,
+        )
+        for e in bundle.evaluations
+    ]
+    evaluations = Evaluation.objects.bulk_create(evaluation_objs, batch_size=500)
+    SideEffect.objects.bulk_create(
+        [
+            SideEffect(
+                evaluation=evaluation,
+                name=effect.name,
+                severity=effect.severity.value if effect.severity is not None else "",
+            )
+            for evaluation, row in zip(evaluations, bundle.evaluations, strict=True)
+            for effect in row.side_effects
+        ],
+        batch_size=500,
+    )
+    ScoreRecord.objects.bulk_create(
+        [
+            ScoreRecord(
+                subject_id=pk_of[s.subject_id],
+                date=s.date,
+                scale=s.scale.value,
+                total=s.total,
+                entered_by=by,
+            )
+            for s in bundle.scores
+        ],
+        batch_size=1000,
+    )
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                subject_id=pk_of[e.subject_id], event=e.event.value, date=e.date, entered_by=by
+            )
+            for e in bundle.events
+        ],
+        batch_size=1000,
+    )
+    for subject in subjects:
+        subject.pk = pk_of[subject.public_id]
+        audit_record(
+            by=by,
+            action=AuditEvent.Action.CREATE,
+            instance=subject,
+            owner_key=subject.public_id,
+            note="Imported from a registry directory.",
+        )
+    return ImportSummary(
+        len(subjects), len(courses), len(evaluations), len(bundle.scores), len(bundle.events)
+    )

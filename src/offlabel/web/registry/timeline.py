@@ -8,8 +8,8 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
-from offlabel.reports.records import ScaleKey
-from offlabel.reports.scales import get_scale
+from offlabel.registry.scales import get_scale
+from offlabel.registry.vocabulary import ScaleKey
 from offlabel.web.registry.models import Subject
 from offlabel.web.registry.plots import Mark, Period, Point, timeline_svg
 from offlabel.web.registry.selectors import courses_of, milestones_of, scores_of

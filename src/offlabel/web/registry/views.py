@@ -4,7 +4,6 @@ answers 404."""
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 import zipfile
@@ -19,14 +18,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from offlabel.reports.csv_layout import write_registry_dir
-from offlabel.reports.deidentify import write_deidentified_dir
-from offlabel.reports.records import ScaleKey
+from offlabel.registry.vocabulary import ScaleKey
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
 from offlabel.web.common.selectors import audit_for_owner
-from offlabel.web.registry import forms, selectors, services
-from offlabel.web.registry.export import own_data_json
+from offlabel.web.registry import export, forms, selectors, services
 from offlabel.web.registry.models import CareAccess, Subject
 from offlabel.web.registry.timeline import subject_timeline
 
@@ -343,13 +339,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    bundle = selectors.registry_bundle(selectors.subjects_owned_by(user))
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
-        write_registry_dir(bundle, tmp)
-        for path in sorted(Path(tmp).glob("*.csv")):
-            archive.write(path, path.name)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    data = export.registry_zip(subjects=selectors.subjects_owned_by(user))
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="offlabel-my-records.zip"'
     return response
 
@@ -358,7 +349,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def export_json(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     response = HttpResponse(
-        json.dumps(own_data_json(user), indent=2), content_type="application/json"
+        json.dumps(export.own_data_json(user), indent=2), content_type="application/json"
     )
     response["Content-Disposition"] = 'attachment; filename="offlabel-my-records.json"'
     return response
@@ -389,7 +380,7 @@ MAX_IMPORT_FILE_BYTES = 50 * 1024 * 1024
 
 def _unpack(upload: Any, directory: Path) -> list[str]:
     """Extract the layout's five files from an uploaded zip; returns problems in plain words."""
-    from offlabel.reports.csv_layout import COLUMNS
+    from offlabel.registry.layout import COLUMNS
 
     try:
         archive = zipfile.ZipFile(upload)
@@ -412,8 +403,7 @@ def _unpack(upload: Any, directory: Path) -> list[str]:
 
 @role_required(Role.EDITOR)
 def registry_import_page(request: HttpRequest) -> HttpResponse:
-    from offlabel.reports.problems import RegistryImportError
-    from offlabel.web.registry.importing import registry_import
+    from offlabel.registry.problems import RegistryImportError
 
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -422,8 +412,8 @@ def registry_import_page(request: HttpRequest) -> HttpResponse:
             problems = _unpack(form.cleaned_data["archive"], Path(tmp))
             if not problems:
                 try:
-                    summary = registry_import(
-                        tmp,
+                    summary = services.registry_import(
+                        directory=tmp,
                         by=signed_in_user(request),
                         confirm_implausible=form.cleaned_data["confirm_implausible"],
                     )
@@ -447,7 +437,7 @@ def deidentified(request: HttpRequest) -> HttpResponse:
     species = request.GET.get("species") or None
     if species not in (None, "human", "dog"):
         raise Http404("No such species.")
-    bundle = selectors.deidentified_bundle(species)
+    bundle = selectors.registry_deidentified(species)
     context = {
         "bundle": bundle,
         "species": species,
@@ -467,12 +457,6 @@ def deidentified(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REVIEWER, Role.EDITOR)
 def deidentified_export(request: HttpRequest) -> HttpResponse:
-    bundle = selectors.deidentified_bundle()
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
-        write_deidentified_dir(bundle, tmp)
-        for path in sorted(Path(tmp).glob("*.csv")):
-            archive.write(path, path.name)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response = HttpResponse(export.registry_zip(deidentified=True), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="offlabel-registry-deidentified.zip"'
     return response

@@ -120,7 +120,7 @@ def _next_version(topic: Topic) -> int:
 
 
 def _audit(by: Any, action: str, instance: Any, before: Any, after: Any, note: str = "") -> None:
-    audit_record(actor=by, action=action, instance=instance, before=before, after=after, note=note)
+    audit_record(by=by, action=action, instance=instance, before=before, after=after, note=note)
 
 
 def _review_snapshot(review: Review) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def listing_save(
         defaults={"years_experience": years_experience, "cases": cases, "note": note.strip()},
     )
     audit_record(
-        actor=prescriber,
+        by=prescriber,
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
         instance=listing,
         after=snapshot(listing),
@@ -69,9 +69,7 @@ def listing_save(
 def listing_delete(*, listing: PrescriberListing, by: Any) -> None:
     if by.pk != listing.prescriber_id and not is_editor(by):
         raise PermissionDenied("Only the listed prescriber or an editor can remove this entry.")
-    audit_record(
-        actor=by, action=AuditEvent.Action.DELETE, instance=listing, before=snapshot(listing)
-    )
+    audit_record(by=by, action=AuditEvent.Action.DELETE, instance=listing, before=snapshot(listing))
     listing.delete()
 
 
@@ -106,7 +104,7 @@ def consult_request_create(
         requester=requester, topic=topic, prescriber=prescriber, question=question[:MAX_MESSAGE]
     )
     audit_record(
-        actor=requester, action=AuditEvent.Action.CREATE, instance=consult, after=snapshot(consult)
+        by=requester, action=AuditEvent.Action.CREATE, instance=consult, after=snapshot(consult)
     )
     recipients = [prescriber] if prescriber is not None else list(_editors())
     for person in recipients:
@@ -159,7 +157,7 @@ def consult_decide(
     consult.decline_note = "" if accept else note.strip()[:300]
     consult.save()
     audit_record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.UPDATE,
         instance=consult,
         before=before,
@@ -226,7 +224,7 @@ def consult_share_contact(*, consult: ConsultRequest, user: Any, share: bool) ->
     setattr(consult, field, share)
     consult.save(update_fields=[field])
     audit_record(
-        actor=user,
+        by=user,
         action=AuditEvent.Action.ACCESS,
         instance=consult,
         before=before,
@@ -282,7 +280,7 @@ def invitation_send(
         message=message.strip()[:500],
     )
     audit_record(
-        actor=sender,
+        by=sender,
         action=AuditEvent.Action.CREATE,
         instance=invitation,
         after=snapshot(invitation),

@@ -112,7 +112,7 @@ def thread_create(*, topic: Topic, author: Any, title: str, body: str) -> Thread
     thread = Thread.objects.create(topic=topic, author=author, title=title[:160])
     post = Post.objects.create(thread=thread, author=author, body=body)
     audit_record(
-        actor=author, action=AuditEvent.Action.CREATE, instance=thread, after=snapshot(thread)
+        by=author, action=AuditEvent.Action.CREATE, instance=thread, after=snapshot(thread)
     )
     rate_limit_record(action="post", user_pk=author.pk, window=POST_WINDOW)
     _announce(post)
@@ -150,7 +150,7 @@ def post_set_hidden(*, post: Post, by: Any, hidden: bool, reason: str = "") -> P
     post.hidden_reason = reason.strip()[:200] if hidden else ""
     post.save(update_fields=["is_hidden", "hidden_by", "hidden_reason"])
     audit_record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.UPDATE,
         instance=post,
         before=before,
@@ -174,7 +174,7 @@ def thread_moderate(
         thread.is_public = is_public
     thread.save(update_fields=["is_locked", "is_public"])
     audit_record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.ACCESS if is_public is not None else AuditEvent.Action.UPDATE,
         instance=thread,
         before=before,

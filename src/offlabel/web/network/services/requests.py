@@ -84,7 +84,7 @@ def request_create(
     )
     RequestVote.objects.create(request=request, voter=requester)
     audit_record(
-        actor=requester, action=AuditEvent.Action.CREATE, instance=request, after=snapshot(request)
+        by=requester, action=AuditEvent.Action.CREATE, instance=request, after=snapshot(request)
     )
     return request
 
@@ -110,7 +110,7 @@ def request_set_availability(*, request: ReviewRequest, availability: str, by: A
     request.availability = availability
     request.save(update_fields=["availability"])
     audit_record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.UPDATE,
         instance=request,
         before=before,
@@ -138,7 +138,7 @@ def request_merge(*, duplicate: ReviewRequest, into: ReviewRequest, by: Any) -> 
     duplicate.merged_into = into
     duplicate.save(update_fields=["status", "merged_into"])
     audit_record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.UPDATE,
         instance=duplicate,
         before=before,
@@ -165,7 +165,7 @@ def _therapy_for(request: ReviewRequest, by: Any) -> Therapy:
             name=request.therapy_name, slug=_unique_slug(Therapy, request.therapy_name)
         )
         audit_record(
-            actor=by, action=AuditEvent.Action.CREATE, instance=therapy, after=snapshot(therapy)
+            by=by, action=AuditEvent.Action.CREATE, instance=therapy, after=snapshot(therapy)
         )
     return therapy
 
@@ -183,7 +183,7 @@ def _condition_for(request: ReviewRequest, by: Any) -> Condition:
             slug=_unique_slug(Condition, f"{request.condition_name}-{request.condition_species}"),
         )
         audit_record(
-            actor=by,
+            by=by,
             action=AuditEvent.Action.CREATE,
             instance=condition,
             after=snapshot(condition),
@@ -212,7 +212,7 @@ def request_link_topic(*, request: ReviewRequest, by: Any, topic: Topic | None =
                 status=Topic.Status.REQUESTED,
             )
             audit_record(
-                actor=by, action=AuditEvent.Action.CREATE, instance=topic, after=snapshot(topic)
+                by=by, action=AuditEvent.Action.CREATE, instance=topic, after=snapshot(topic)
             )
     request.topic = topic
     request.therapy, request.therapy_name = topic.therapy, ""
@@ -220,7 +220,7 @@ def request_link_topic(*, request: ReviewRequest, by: Any, topic: Topic | None =
     request.condition_species = topic.condition.species
     request.save()
     audit_record(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.UPDATE,
         instance=request,
         before=before,

@@ -1,6 +1,6 @@
 """De-identified export of a registry: what reviewers and analyses outside the owner's account see.
 
-:func:`deidentify` turns a :class:`~offlabel.reports.records.RegistryBundle` into a
+:func:`deidentify` turns a :class:`~offlabel.registry.records.RegistryBundle` into a
 :class:`DeidentifiedBundle`:
 
 - subject ids become pseudonyms: the first 16 hex digits of HMAC-SHA256(salt, subject_id). The
@@ -27,6 +27,10 @@ file                      columns
 ========================  =================================================================
 
 ``onset_day`` is always 0 (kept so that the files say what the days count from).
+
+The analyses count in dates; :func:`dated_on_epoch` gives them a de-identified bundle back as
+records dated from a fixed :data:`DEIDENTIFIED_EPOCH` (every subject's onset on that day, its
+birth year moved alike), so no calendar date of anyone's survives and every interval does.
 """
 
 from __future__ import annotations
@@ -34,47 +38,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
-from offlabel.reports.csv_layout import (
-    EVALUATIONS,
-    EVENTS,
-    SCORES,
-    SUBJECTS,
-    TREATMENTS,
-    write_csv_files,
-)
-from offlabel.reports.records import (
-    DoseUnit,
-    EventKind,
+from offlabel.registry.records import (
+    EvaluationRow,
+    EventRow,
     RegistryBundle,
-    ScaleKey,
-    Sex,
+    ScoreRow,
     SideEffect,
-    Sod1Genotype,
+    SubjectRow,
+    TreatmentRow,
 )
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 
 PSEUDONYM_HEX_DIGITS = 16
+#: The day every subject's onset falls on in :func:`dated_on_epoch`.
+DEIDENTIFIED_EPOCH = dt.date(2000, 1, 1)
 MIN_SALT_BYTES = 16
-
-DEIDENTIFIED_COLUMNS: Mapping[str, tuple[str, ...]] = {
-    SUBJECTS: ("subject_id", "species", "onset_day", "onset_age_years", "sex", "breed", "sod1"),
-    TREATMENTS: (
-        "subject_id",
-        "therapy",
-        "start_day",
-        "stop_day",
-        "dose",
-        "dose_unit",
-        "cost_per_month",
-    ),
-    EVALUATIONS: ("subject_id", "therapy", "day", "efficacy", "side_effects"),
-    SCORES: ("subject_id", "day", "scale", "total"),
-    EVENTS: ("subject_id", "event", "day"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,55 +201,47 @@ def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
     )
 
 
-def write_deidentified_dir(bundle: DeidentifiedBundle, path: str | os.PathLike[str]) -> None:
-    """Write a de-identified bundle in the de-identified layout (all five files, sorted)."""
-    write_csv_files(
-        {
-            SUBJECTS: (
-                DEIDENTIFIED_COLUMNS[SUBJECTS],
-                [
-                    (
-                        s.subject_id,
-                        s.species,
-                        s.onset_day,
-                        s.onset_age_years,
-                        s.sex,
-                        s.breed,
-                        s.sod1,
-                    )
-                    for s in bundle.subjects
-                ],
-            ),
-            TREATMENTS: (
-                DEIDENTIFIED_COLUMNS[TREATMENTS],
-                [
-                    (
-                        t.subject_id,
-                        t.therapy,
-                        t.start_day,
-                        t.stop_day,
-                        t.dose,
-                        t.dose_unit,
-                        t.cost_per_month,
-                    )
-                    for t in bundle.treatments
-                ],
-            ),
-            EVALUATIONS: (
-                DEIDENTIFIED_COLUMNS[EVALUATIONS],
-                [
-                    (e.subject_id, e.therapy, e.day, e.efficacy, e.side_effects)
-                    for e in bundle.evaluations
-                ],
-            ),
-            SCORES: (
-                DEIDENTIFIED_COLUMNS[SCORES],
-                [(s.subject_id, s.day, s.scale, s.total) for s in bundle.scores],
-            ),
-            EVENTS: (
-                DEIDENTIFIED_COLUMNS[EVENTS],
-                [(e.subject_id, e.event, e.day) for e in bundle.events],
-            ),
-        },
-        path,
+def dated_on_epoch(bundle: DeidentifiedBundle) -> RegistryBundle:
+    """A de-identified bundle as dated records, day 0 of every subject on the same epoch.
+
+    Days become dates counted from :data:`DEIDENTIFIED_EPOCH`; the age at onset becomes a birth
+    year counted back from the epoch's year. Ids stay pseudonyms. The result has the shape the
+    validation rules and the analyses read, and carries nothing :func:`deidentify` removed.
+    """
+    epoch = DEIDENTIFIED_EPOCH
+
+    def on(day: int) -> dt.date:
+        return epoch + dt.timedelta(days=day)
+
+    return RegistryBundle(
+        subjects=tuple(
+            SubjectRow(
+                s.subject_id,
+                s.species,
+                on(s.onset_day),
+                None if s.onset_age_years is None else epoch.year - s.onset_age_years,
+                s.sex,
+                s.breed,
+                s.sod1,
+            )
+            for s in bundle.subjects
+        ),
+        treatments=tuple(
+            TreatmentRow(
+                t.subject_id,
+                t.therapy,
+                on(t.start_day),
+                None if t.stop_day is None else on(t.stop_day),
+                t.dose,
+                t.dose_unit,
+                t.cost_per_month,
+            )
+            for t in bundle.treatments
+        ),
+        evaluations=tuple(
+            EvaluationRow(e.subject_id, e.therapy, on(e.day), e.efficacy, e.side_effects)
+            for e in bundle.evaluations
+        ),
+        scores=tuple(ScoreRow(s.subject_id, on(s.day), s.scale, s.total) for s in bundle.scores),
+        events=tuple(EventRow(e.subject_id, e.event, on(e.day)) for e in bundle.events),
     )

@@ -1,7 +1,7 @@
-"""Plausible daily dose ranges, per species and unit, from ``reports/scales/dose_ranges.toml``.
+"""Plausible daily dose ranges, per species and unit (``definitions/dose_ranges.toml``).
 
 A dose outside its range is *implausible*, not invalid: the registry asks the person entering it
-to confirm (see :func:`offlabel.reports.validation.check_dose`). Ranges are data so that an
+to confirm (see :func:`offlabel.registry.validation.check_dose`). Ranges are data so that an
 editor can add a therapy-specific range without touching code.
 """
 
@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 from offlabel.evidence.vocabulary import TargetSpecies
-from offlabel.reports.problems import ScaleDefinitionError
-from offlabel.reports.records import DoseUnit
+from offlabel.registry.problems import ScaleDefinitionError
+from offlabel.registry.vocabulary import DoseUnit
 
 ANY_THERAPY = "*"
 
@@ -58,7 +58,9 @@ def _load(path: Path) -> tuple[DoseRange, ...]:
 @cache
 def load_dose_ranges() -> tuple[DoseRange, ...]:
     """Every dose range shipped with offlabel (loaded once)."""
-    return _load(Path(str(resources.files("offlabel.reports") / "scales" / "dose_ranges.toml")))
+    return _load(
+        Path(str(resources.files("offlabel.registry") / "definitions" / "dose_ranges.toml"))
+    )
 
 
 def plausible_range(

@@ -1,6 +1,6 @@
 """Progression scales and milestones, defined as data and validated when loaded.
 
-The definitions live in ``reports/scales/*.toml`` (one file per scale plus ``milestones.toml``):
+The definitions live in ``registry/definitions/*.toml`` (a file per scale, ``milestones.toml``):
 
 - ``alsfrs_r`` (people): twelve items scored 0–4, total 0–48; item 5 is scored as 5a (no
   gastrostomy) or 5b (with gastrostomy), never both; subscores bulbar (items 1–3), limb (4–9)
@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from offlabel.evidence.vocabulary import TargetSpecies
-from offlabel.reports.problems import Problem, ProblemCode, ScaleDefinitionError
-from offlabel.reports.records import EventKind, ScaleKey
+from offlabel.registry.problems import Problem, ProblemCode, ScaleDefinitionError
+from offlabel.registry.vocabulary import EventKind, ScaleKey
 
 __all__ = [
     "AlsfrsResult",
@@ -175,7 +175,7 @@ class ScoreError(ValueError):
 
 
 def _scale_dir() -> Path:
-    return Path(str(resources.files("offlabel.reports") / "scales"))
+    return Path(str(resources.files("offlabel.registry") / "definitions"))
 
 
 def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:

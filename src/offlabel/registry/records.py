@@ -1,94 +1,18 @@
 """Typed registry records: the rows of the bulk CSV layout and their vocabularies.
 
 One dataclass per CSV file (see ``CSV_LAYOUT.md``). They hold parsed, typed values; checking
-them against each other is the job of :mod:`offlabel.reports.validation`, reading and writing them
-the job of :mod:`offlabel.reports.csv_layout`. No record ever holds a name or an e-mail address:
-identifiable details stay in the web layer.
+them against each other is the job of :mod:`offlabel.registry.validation`, reading and writing
+them the job of :mod:`offlabel.registry.csv_read` and :mod:`offlabel.registry.csv_write`. No
+record ever holds a name or an e-mail address: identifiable details stay in the web layer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
-
-
-class Sex(StrEnum):
-    """Sex, with neuter status for dogs.
-
-    ``male`` and ``female`` mean intact for a dog; ``male_neutered`` and ``female_spayed`` apply to
-    dogs only. ``unknown`` is allowed for both species.
-    """
-
-    MALE = "male"
-    FEMALE = "female"
-    MALE_NEUTERED = "male_neutered"
-    FEMALE_SPAYED = "female_spayed"
-    UNKNOWN = "unknown"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
-    def applies_to(self, species: TargetSpecies) -> bool:
-        return species is TargetSpecies.DOG or self not in _DOG_ONLY_SEXES
-
-
-_DOG_ONLY_SEXES = frozenset({Sex.MALE_NEUTERED, Sex.FEMALE_SPAYED})
-
-
-class Sod1Genotype(StrEnum):
-    """A dog's SOD1:c.118G>A genotype: N normal allele, A mutant allele."""
-
-    NN = "N/N"
-    NA = "N/A"
-    AA = "A/A"
-    UNKNOWN = "unknown"
-
-    @property
-    def label(self) -> str:
-        return {
-            Sod1Genotype.NN: "N/N (clear)",
-            Sod1Genotype.NA: "N/A (carrier)",
-            Sod1Genotype.AA: "A/A (at risk)",
-            Sod1Genotype.UNKNOWN: "Unknown",
-        }[self]
-
-
-class DoseUnit(StrEnum):
-    """Unit of a daily dose. ``mg/kg`` is for dogs only."""
-
-    MG = "mg"
-    MG_PER_KG = "mg/kg"
-
-    @property
-    def label(self) -> str:
-        return "mg per day" if self is DoseUnit.MG else "mg/kg per day"
-
-
-class ScaleKey(StrEnum):
-    """A progression scale (its definition is data in ``reports/scales``)."""
-
-    ALSFRS_R = "alsfrs_r"
-    DM_GAIT = "dm_gait"
-    DM_STAGE = "dm_stage"
-
-
-class EventKind(StrEnum):
-    """A dated milestone (its wording and species are data in ``reports/scales``)."""
-
-    NON_AMBULATORY = "non_ambulatory"
-    THORACIC_LIMBS = "thoracic_limbs"
-    EUTHANASIA = "euthanasia"
-    DEATH = "death"
-    CENSORED = "censored"
-
-    @property
-    def ends_follow_up(self) -> bool:
-        """Death, euthanasia and last contact close a subject's record: nothing may follow."""
-        return self in {EventKind.EUTHANASIA, EventKind.DEATH, EventKind.CENSORED}
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +86,7 @@ class EventRow:
 class RegistryBundle:
     """All records of a registry directory.
 
-    :func:`~offlabel.reports.csv_layout.read_registry_dir` returns them in the order
+    :func:`~offlabel.registry.csv_read.read_registry_dir` returns them in the order
     :meth:`canonical` gives (the order files are written in).
     """
 

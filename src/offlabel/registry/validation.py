@@ -35,21 +35,11 @@ from enum import StrEnum
 from typing import TypeVar
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
-from offlabel.reports.doses import plausible_range
-from offlabel.reports.problems import Problem, ProblemCode
-from offlabel.reports.records import (
-    DoseUnit,
-    EvaluationRow,
-    EventKind,
-    EventRow,
-    ScaleKey,
-    ScoreRow,
-    Sex,
-    Sod1Genotype,
-    SubjectRow,
-    TreatmentRow,
-)
-from offlabel.reports.scales import alsfrs_r_problems, check_total, get_scale, load_milestones
+from offlabel.registry.doses import plausible_range
+from offlabel.registry.problems import Problem, ProblemCode
+from offlabel.registry.records import EvaluationRow, EventRow, ScoreRow, SubjectRow, TreatmentRow
+from offlabel.registry.scales import alsfrs_r_problems, check_total, get_scale, load_milestones
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 
 E = TypeVar("E", bound=StrEnum)
 

@@ -103,8 +103,12 @@ class ImportProblem:
         return f"{where}{column}: {self.message}{confirm}"
 
 
-class RegistryImportError(Exception):
-    """Raised by the bulk importer when any problem was found; nothing was read.
+class RegistryError(ValueError):
+    """Registry data cannot be used as asked; the message names the file, record and field."""
+
+
+class RegistryImportError(RegistryError):
+    """Raised when records are checked and any problem is found; nothing was read.
 
     Attributes
     ----------
@@ -123,11 +127,11 @@ class RegistryImportError(Exception):
 
     def _summary(self) -> str:
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the registry files; nothing imported"
+        head = f"{count} problem{'s' if count != 1 else ''} in the registry records; nothing read"
         shown = "\n".join(f"  {p}" for p in self.problems[:50])
         more = f"\n  … and {count - 50} more" if count > 50 else ""
         return f"{head}\n{shown}{more}"
 
 
 class ScaleDefinitionError(Exception):
-    """A scale file under ``reports/scales`` is malformed (a packaging bug, not user input)."""
+    """A file under ``registry/definitions`` is malformed (a packaging bug, not user input)."""

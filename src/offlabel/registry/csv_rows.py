@@ -1,0 +1,240 @@
+"""One CSV row to one record: the cell readers shared by the bulk and de-identified layouts.
+
+A :class:`Cells` object reads a row's text cells as typed values (dates, numbers, choices,
+side effects), collecting a :class:`~offlabel.registry.problems.Problem` for each bad cell; the
+``*_row`` functions build one record of each file, or ``None`` when a cell was bad.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
+from offlabel.registry.deidentify import (
+    DeidentifiedEvaluation,
+    DeidentifiedEvent,
+    DeidentifiedScore,
+    DeidentifiedSubject,
+    DeidentifiedTreatment,
+)
+from offlabel.registry.problems import Problem, ProblemCode
+from offlabel.registry.records import (
+    EvaluationRow,
+    EventRow,
+    ScoreRow,
+    SideEffect,
+    SubjectRow,
+    TreatmentRow,
+)
+from offlabel.registry.validation import parse_choice
+from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+
+E = TypeVar("E", bound=StrEnum)
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INT = re.compile(r"[+-]?\d{1,9}")
+_FLOAT = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
+
+
+# -- cells -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Cells:
+    """One CSV row as a column → text mapping, collecting problems while cells are read."""
+
+    values: Mapping[str, str]
+    problems: list[Problem] = field(default_factory=list)
+
+    def _raw(self, column: str, required: bool) -> str | None:
+        text = self.values[column].strip()
+        if not text:
+            if required:
+                self.problems.append(Problem(column, "a value is required", ProblemCode.REQUIRED))
+            return None
+        return text
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        return self._raw(column, required) or ""
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        text = self._raw(column, required)
+        if text is None:
+            return None
+        if _DATE.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        self._bad(column, f"{text!r} is not a date (YYYY-MM-DD)")
+        return None
+
+    def integer(self, column: str, *, required: bool = False) -> int | None:
+        text = self._raw(column, required)
+        if text is None:
+            return None
+        if _INT.fullmatch(text):
+            return int(text)
+        self._bad(column, f"{text!r} is not a whole number")
+        return None
+
+    def number(self, column: str) -> float | None:
+        text = self._raw(column, False)
+        if text is None:
+            return None
+        if _FLOAT.fullmatch(text):
+            value = float(text)
+            if math.isfinite(value):
+                return value
+        self._bad(column, f"{text!r} is not a number")
+        return None
+
+    def choice(self, column: str, enum: type[E], *, required: bool = False) -> E | None:
+        text = self._raw(column, required)
+        if text is None:
+            return None
+        value, problems = parse_choice(column, text, enum)
+        self.problems += problems
+        return value
+
+    def side_effects(self, column: str) -> tuple[SideEffect, ...]:
+        effects = []
+        for piece in self.text(column).split(";"):
+            name, sep, severity_text = piece.strip().rpartition(":")
+            if not sep:
+                name, severity_text = severity_text, ""
+            name = name.strip()
+            if not name:
+                if piece.strip():
+                    self._bad(column, f"side effect {piece.strip()!r} has no name")
+                continue
+            severity = None
+            if severity_text.strip():
+                severity, problems = parse_choice(column, severity_text.strip(), Severity)
+                self.problems += problems
+            effects.append(SideEffect(name, severity))
+        return tuple(effects)
+
+    def _bad(self, column: str, message: str) -> None:
+        self.problems.append(Problem(column, message, ProblemCode.BAD_FORMAT))
+
+
+def subject_row(c: Cells) -> SubjectRow | None:
+    subject_id = c.text("subject_id", required=True)
+    species = c.choice("species", TargetSpecies, required=True)
+    onset = c.date("onset_date", required=True)
+    birth_year = c.integer("birth_year")
+    sex = c.choice("sex", Sex) or Sex.UNKNOWN
+    breed = c.text("breed")
+    sod1 = c.choice("sod1", Sod1Genotype)
+    if c.problems or species is None or onset is None:
+        return None
+    return SubjectRow(subject_id, species, onset, birth_year, sex, breed, sod1)
+
+
+def treatment_row(c: Cells) -> TreatmentRow | None:
+    subject_id = c.text("subject_id", required=True)
+    therapy = c.text("therapy", required=True)
+    start = c.date("start_date", required=True)
+    stop = c.date("stop_date")
+    dose = c.number("dose")
+    unit = c.choice("dose_unit", DoseUnit)
+    cost = c.number("cost_per_month")
+    if c.problems or start is None:
+        return None
+    return TreatmentRow(subject_id, therapy, start, stop, dose, unit, cost)
+
+
+def evaluation_row(c: Cells) -> EvaluationRow | None:
+    subject_id = c.text("subject_id", required=True)
+    therapy = c.text("therapy", required=True)
+    date = c.date("date", required=True)
+    efficacy = c.choice("efficacy", Efficacy, required=True)
+    effects = c.side_effects("side_effects")
+    if c.problems or date is None or efficacy is None:
+        return None
+    return EvaluationRow(subject_id, therapy, date, efficacy, effects)
+
+
+def score_row(c: Cells) -> ScoreRow | None:
+    subject_id = c.text("subject_id", required=True)
+    date = c.date("date", required=True)
+    scale = c.choice("scale", ScaleKey, required=True)
+    total = c.integer("total", required=True)
+    if c.problems or date is None or scale is None or total is None:
+        return None
+    return ScoreRow(subject_id, date, scale, total)
+
+
+def event_row(c: Cells) -> EventRow | None:
+    subject_id = c.text("subject_id", required=True)
+    event = c.choice("event", EventKind, required=True)
+    date = c.date("date", required=True)
+    if c.problems or event is None or date is None:
+        return None
+    return EventRow(subject_id, event, date)
+
+
+# -- the de-identified layout: days since onset instead of dates ------------------------------
+
+
+def deidentified_subject_row(c: Cells) -> DeidentifiedSubject | None:
+    subject_id = c.text("subject_id", required=True)
+    species = c.choice("species", TargetSpecies, required=True)
+    onset_day = c.integer("onset_day", required=True)
+    age = c.integer("onset_age_years")
+    sex = c.choice("sex", Sex) or Sex.UNKNOWN
+    breed = c.text("breed")
+    sod1 = c.choice("sod1", Sod1Genotype)
+    if c.problems or species is None or onset_day is None:
+        return None
+    return DeidentifiedSubject(subject_id, species, age, sex, breed, sod1, onset_day)
+
+
+def deidentified_treatment_row(c: Cells) -> DeidentifiedTreatment | None:
+    subject_id = c.text("subject_id", required=True)
+    therapy = c.text("therapy", required=True)
+    start = c.integer("start_day", required=True)
+    stop = c.integer("stop_day")
+    dose = c.number("dose")
+    unit = c.choice("dose_unit", DoseUnit)
+    cost = c.number("cost_per_month")
+    if c.problems or start is None:
+        return None
+    return DeidentifiedTreatment(subject_id, therapy, start, stop, dose, unit, cost)
+
+
+def deidentified_evaluation_row(c: Cells) -> DeidentifiedEvaluation | None:
+    subject_id = c.text("subject_id", required=True)
+    therapy = c.text("therapy", required=True)
+    day = c.integer("day", required=True)
+    efficacy = c.choice("efficacy", Efficacy, required=True)
+    effects = c.side_effects("side_effects")
+    if c.problems or day is None or efficacy is None:
+        return None
+    return DeidentifiedEvaluation(subject_id, therapy, day, efficacy, effects)
+
+
+def deidentified_score_row(c: Cells) -> DeidentifiedScore | None:
+    subject_id = c.text("subject_id", required=True)
+    day = c.integer("day", required=True)
+    scale = c.choice("scale", ScaleKey, required=True)
+    total = c.integer("total", required=True)
+    if c.problems or day is None or scale is None or total is None:
+        return None
+    return DeidentifiedScore(subject_id, day, scale, total)
+
+
+def deidentified_event_row(c: Cells) -> DeidentifiedEvent | None:
+    subject_id = c.text("subject_id", required=True)
+    event = c.choice("event", EventKind, required=True)
+    day = c.integer("day", required=True)
+    if c.problems or event is None or day is None:
+        return None
+    return DeidentifiedEvent(subject_id, event, day)

@@ -1,0 +1,173 @@
+"""Writing the registry's CSV layouts: the bulk layout and the de-identified one.
+
+Files are written whole and atomically replaced, rows in a deterministic order, so that
+:func:`~offlabel.registry.csv_read.read_registry_dir` reads back ``bundle.canonical()``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from offlabel.registry.deidentify import DeidentifiedBundle
+from offlabel.registry.layout import (
+    COLUMNS,
+    DEIDENTIFIED_COLUMNS,
+    EVALUATIONS,
+    EVENTS,
+    SCORES,
+    SUBJECTS,
+    TREATMENTS,
+)
+from offlabel.registry.records import RegistryBundle
+
+__all__ = ["format_number", "write_csv_files", "write_deidentified_dir", "write_registry_dir"]
+
+
+def format_number(value: float | None) -> str:
+    """Shortest text that reads back to the same float (``4.5``, ``10``, ``0.05``)."""
+    if value is None:
+        return ""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, tuple):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def write_csv_files(
+    tables: Mapping[str, tuple[Sequence[str], Sequence[Sequence[object]]]],
+    path: str | os.PathLike[str],
+) -> None:
+    """Write ``{file name: (columns, rows)}`` into ``path``, each file atomically replaced."""
+    directory = Path(path)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, (columns, rows) in tables.items():
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before the rename below
+            "w", encoding="utf-8", newline="", dir=directory, prefix=f".{name}.", delete=False
+        )
+        try:
+            with handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(columns)
+                writer.writerows([_cell(v) for v in row] for row in rows)
+            os.replace(handle.name, directory / name)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+
+
+def write_registry_dir(bundle: RegistryBundle, path: str | os.PathLike[str]) -> None:
+    """Write all five files of the layout into ``path`` (created if needed), sorted.
+
+    Every file is written, with its header, even when it has no rows. Only bundles that
+    :func:`read_registry_dir` would accept read back unchanged.
+    """
+    b = bundle.canonical()
+    write_csv_files(
+        {
+            SUBJECTS: (
+                COLUMNS[SUBJECTS],
+                [
+                    (s.subject_id, s.species, s.onset_date, s.birth_year, s.sex, s.breed, s.sod1)
+                    for s in b.subjects
+                ],
+            ),
+            TREATMENTS: (
+                COLUMNS[TREATMENTS],
+                [
+                    (
+                        t.subject_id,
+                        t.therapy,
+                        t.start_date,
+                        t.stop_date,
+                        t.dose,
+                        t.dose_unit,
+                        t.cost_per_month,
+                    )
+                    for t in b.treatments
+                ],
+            ),
+            EVALUATIONS: (
+                COLUMNS[EVALUATIONS],
+                [
+                    (e.subject_id, e.therapy, e.date, e.efficacy, e.side_effects)
+                    for e in b.evaluations
+                ],
+            ),
+            SCORES: (COLUMNS[SCORES], [(s.subject_id, s.date, s.scale, s.total) for s in b.scores]),
+            EVENTS: (COLUMNS[EVENTS], [(e.subject_id, e.event, e.date) for e in b.events]),
+        },
+        path,
+    )
+
+
+def write_deidentified_dir(bundle: DeidentifiedBundle, path: str | os.PathLike[str]) -> None:
+    """Write a de-identified bundle in the de-identified layout (all five files, sorted)."""
+    write_csv_files(
+        {
+            SUBJECTS: (
+                DEIDENTIFIED_COLUMNS[SUBJECTS],
+                [
+                    (
+                        s.subject_id,
+                        s.species,
+                        s.onset_day,
+                        s.onset_age_years,
+                        s.sex,
+                        s.breed,
+                        s.sod1,
+                    )
+                    for s in bundle.subjects
+                ],
+            ),
+            TREATMENTS: (
+                DEIDENTIFIED_COLUMNS[TREATMENTS],
+                [
+                    (
+                        t.subject_id,
+                        t.therapy,
+                        t.start_day,
+                        t.stop_day,
+                        t.dose,
+                        t.dose_unit,
+                        t.cost_per_month,
+                    )
+                    for t in bundle.treatments
+                ],
+            ),
+            EVALUATIONS: (
+                DEIDENTIFIED_COLUMNS[EVALUATIONS],
+                [
+                    (e.subject_id, e.therapy, e.day, e.efficacy, e.side_effects)
+                    for e in bundle.evaluations
+                ],
+            ),
+            SCORES: (
+                DEIDENTIFIED_COLUMNS[SCORES],
+                [(s.subject_id, s.day, s.scale, s.total) for s in bundle.scores],
+            ),
+            EVENTS: (
+                DEIDENTIFIED_COLUMNS[EVENTS],
+                [(e.subject_id, e.event, e.day) for e in bundle.events],
+            ),
+        },
+        path,
+    )
