@@ -20,7 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from offlabel.outcomes.stability import stabilisation_sentence
-from offlabel.web.analytics import plots
+from offlabel.reports import charts
+from offlabel.reports.svg import Svg
 
 EVENT_WORDS = {
     "non_ambulatory": "non-ambulatory",
@@ -49,7 +50,7 @@ def suppressed(n: int | None, threshold: int) -> str:
 def level_rows(evaluations: dict[str, Any]) -> list[dict[str, Any]]:
     levels = evaluations.get("levels", {})
     return [
-        {"label": name, "name": plots.LEVEL_LABELS[name], **levels[name]}
+        {"label": name, "name": charts.LEVEL_LABELS[name], **levels[name]}
         for name in LEVEL_ORDER
         if name in levels
     ]
@@ -57,8 +58,8 @@ def level_rows(evaluations: dict[str, Any]) -> list[dict[str, Any]]:
 
 def efficacy_figure(
     evaluations: dict[str, Any], *, key: str, therapy: str, species_word: str
-) -> plots.Svg:
-    return plots.efficacy_chart(
+) -> Svg:
+    return charts.efficacy_chart(
         level_rows(evaluations),
         key=key,
         title=f"How {therapy} was rated by {species_word}",
@@ -168,8 +169,8 @@ def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[
         context["stability_sentence"] = summary["stability"]["sentence"]
     trajectories = summary["trajectories"]
     if any(band["months"] for band in trajectories["groups"].values()):
-        context["trajectory_svg"] = plots.trajectory_chart(
-            {label: plots.Band(**band) for label, band in trajectories["groups"].items()},
+        context["trajectory_svg"] = charts.trajectory_chart(
+            {label: charts.Band(**band) for label, band in trajectories["groups"].items()},
             key=f"{key}-trajectories",
             title=f"{trajectories['scale_label'].split(' (')[0]} by months since onset",
             y_label=trajectories["scale_label"],
@@ -205,7 +206,7 @@ def survival_context(survival: dict[str, Any], *, key: str, therapy: str) -> dic
         "cox_p_text": p_text((survival.get("cox") or {}).get("p")),
     }
     if survival.get("curves"):
-        out["km_svg"] = plots.km_chart(
+        out["km_svg"] = charts.km_chart(
             survival["curves"],
             key=key,
             title=f"Time from onset to {event}: dogs on {therapy} and not",

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.runner import LABELS, Analysis
+from offlabel.reports import charts
 from offlabel.web.accounts.permissions import role_required, signed_in_user
-from offlabel.web.analytics import plots, presentation, selectors, services, tasks
+from offlabel.web.analytics import presentation, selectors, services, tasks
 from offlabel.web.analytics.forms import FORMS, FreezeForm
 from offlabel.web.analytics.models import AnalysisRun
 
@@ -109,7 +110,7 @@ def run_detail(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
     key = f"run-{run.pk}"
     if run.status == AnalysisRun.Status.DONE:
         if run.kind == Analysis.MATCHED and result.get("pairs"):
-            context["pair_svg"] = plots.matched_pair_chart(
+            context["pair_svg"] = charts.matched_pair_chart(
                 [tuple(p) for p in result["pairs"]],
                 key=key,
                 title="Treated vs matched controls: ALSFRS-R slope",
@@ -161,8 +162,8 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
         if score.scale == scale
     ]
     word = "dogs with DM" if species is TargetSpecies.DOG else "people with ALS"
-    band = plots.Band(**population["band"])
-    figure = plots.trajectory_chart(
+    band = charts.Band(**population["band"])
+    figure = charts.trajectory_chart(
         {f"registered {word}": band},
         key=f"me-{subject.public_id}",
         title=f"{subject.label}: {population['scale_label'].split(' (')[0]} against other {word}",

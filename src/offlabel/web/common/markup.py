@@ -1,39 +1,13 @@
-"""User-written Markdown to safe HTML.
-
-markdown-it-py renders CommonMark with raw HTML switched off; nh3 (the ammonia sanitizer) then
-keeps only an allow-list of tags and attributes, drops every event handler and script, and lets
-links use only http, https and mailto, opened with ``rel="nofollow noopener noreferrer"``.
-"""
+"""User-written Markdown on pages: the core's sanitized rendering, marked safe for templates."""
 
 from __future__ import annotations
 
-import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_markdown.enable("table")
-
-ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li",
-    "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
-
-
-def sanitize_html(html: str) -> str:
-    """Keep only the allow-listed tags, attributes and link schemes."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener noreferrer",
-        strip_comments=True,
-    )
+from offlabel.reports.markup import markdown_html
 
 
 def render_markdown(text: str) -> SafeString:
     """Markdown written by a user, rendered and sanitized for a page."""
-    # Sanitized by nh3 on the line above, so marking it safe is sound.
-    return mark_safe(sanitize_html(_markdown.render(text or "")))  # noqa: S308
+    # markdown_html sanitizes with nh3 (an allow-list), so marking the result safe is sound.
+    return mark_safe(markdown_html(text))  # noqa: S308

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from offlabel.registry.scales import get_scale
 from offlabel.registry.vocabulary import ScaleKey
+from offlabel.reports.timeline import Mark, Period, Point, timeline_svg
 from offlabel.web.registry.models import Subject
-from offlabel.web.registry.plots import Mark, Period, Point, timeline_svg
 from offlabel.web.registry.selectors import courses_of, milestones_of, scores_of
 
 

@@ -11,10 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from offlabel.evidence.grading import Suggestion, suggest_grades
 from offlabel.evidence.rubric import Rubric, default_rubric
 from offlabel.evidence.vocabulary import Category, Grade
+from offlabel.reports.review_document import (
+    GradeEntry,
+    ReferenceEntry,
+    ReviewDocument,
+    SectionText,
+)
 from offlabel.web.accounts.roles import Role
 from offlabel.web.reviews.citations import format_references
 from offlabel.web.reviews.models import (
@@ -253,3 +260,75 @@ def rubric_table(rubric: Rubric | None = None) -> list[tuple[Category, list[Any]
     """Every category with its levels (A..F, U), for the rubric page."""
     rubric = rubric or default_rubric()
     return [(category, list(rubric.ladder(category))) for category in Category]
+
+
+# -- the document the exports render ------------------------------------------------------------
+
+
+def _authors(review: Review) -> str:
+    if review.author_names:
+        return review.author_names
+    return ", ".join(str(user) for user in review.authors.all())
+
+
+def review_document(review: Review) -> ReviewDocument:
+    """Everything a reader of this version sees, as plain data for :mod:`offlabel.reports`."""
+    published = review.published_at
+    return ReviewDocument(
+        topic=review.topic.slug,
+        title=review.display_title,
+        therapy=review.topic.therapy.name,
+        condition=review.topic.condition.name,
+        condition_species=review.topic.condition.get_species_display(),
+        target_species=review.target_species,
+        version=review.version,
+        status=review.status,
+        status_label=review.get_status_display(),
+        published=timezone.localtime(published).date() if published else None,
+        authors=_authors(review),
+        rubric_version=review.rubric_version,
+        change_summary=review.change_summary,
+        based_on_version=review.based_on.version if review.based_on is not None else None,
+        grades=[
+            GradeEntry(row.category)
+            if row.published is None
+            else GradeEntry(
+                row.category,
+                grade=row.published.grade,
+                suggested_grade=row.published.suggested_grade,
+                rule=row.published.rule,
+                basis=row.published.basis,
+                distribution=dict(row.published.distribution),
+                n_votes=row.published.n_votes,
+            )
+            for row in grade_rows(review)
+        ],
+        agreement_alpha=review.agreement_alpha,
+        agreement_note=review.agreement_note,
+        sections=[SectionText(s.name, s.heading, s.text) for s in review_sections(review)],
+        evidence=[
+            {
+                "reference": item.reference_id,
+                "category": item.category,
+                "species": item.species,
+                "design": item.design,
+                "quality": item.quality,
+                "direction": item.direction,
+                "verified": item.verified,
+                "n": item.n,
+                "note": item.note,
+            }
+            for item in review_evidence(review)
+        ],
+        references=[
+            ReferenceEntry(
+                c.number,
+                c.text,
+                doi=c.reference.doi,
+                pmid=c.reference.pmid,
+                nct=c.reference.nct,
+                url=c.reference.url,
+            )
+            for c in review_citations(review)
+        ],
+    )

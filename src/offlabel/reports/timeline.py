@@ -1,7 +1,7 @@
 """The subject timeline: scores over time with treatment periods shaded, as inline SVG.
 
-Rendered on the server by ``common.figures`` (matplotlib, no JavaScript); the page shows the
-same data as a table for screen readers.
+Rendered on the server by :mod:`offlabel.reports.svg` (matplotlib, no JavaScript); the page
+shows the same data as a table for screen readers.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from offlabel.registry.scales import get_scale
 from offlabel.registry.vocabulary import ScaleKey
-from offlabel.web.common.figures import figure_svg, plain
+from offlabel.reports.svg import figure_svg, plain
 
 SHADE_COLOURS = ("#9ecae1", "#fdd0a2", "#c7e9c0", "#dadaeb")
 LINE_COLOURS = {
@@ -46,6 +46,11 @@ class Mark:
     date: dt.date
 
 
+def _x(when: dt.date) -> float:
+    """A date as matplotlib's axis number (matplotlib.dates carries no type annotations)."""
+    return float(mdates.date2num(when))  # type: ignore[no-untyped-call]
+
+
 def timeline_svg(
     *,
     points: Sequence[Point],
@@ -67,8 +72,8 @@ def timeline_svg(
     for i, period in enumerate(periods):
         end = period.stop or max([today, *all_dates])
         band = ax.axvspan(
-            mdates.date2num(period.start),
-            mdates.date2num(end),
+            _x(period.start),
+            _x(end),
             color=SHADE_COLOURS[i % len(SHADE_COLOURS)],
             alpha=0.55,
             label=plain(f"{period.label} ({period.start:%b %Y}–{_month(period.stop)})"),
@@ -88,7 +93,7 @@ def timeline_svg(
             target.set_ylim(definition.minimum - 0.5, definition.maximum + 0.5)
             target.set_ylabel(definition.name)
         target.plot(
-            [mdates.date2num(d) for d, _ in series],
+            [_x(d) for d, _ in series],
             [v for _, v in series],
             marker="o",
             color=LINE_COLOURS[scale],
@@ -96,10 +101,10 @@ def timeline_svg(
             label=definition.name,
         )
     for mark in marks:
-        ax.axvline(mdates.date2num(mark.date), color="#444444", linestyle=":", linewidth=1.2)
+        ax.axvline(_x(mark.date), color="#444444", linestyle=":", linewidth=1.2)
         ax.annotate(
             plain(mark.label),
-            (mdates.date2num(mark.date), 1),
+            (_x(mark.date), 1),
             xycoords=("data", "axes fraction"),
             rotation=90,
             va="top",
@@ -109,9 +114,10 @@ def timeline_svg(
     if all_dates:
         first = min(all_dates) - dt.timedelta(days=15)
         last = max([*all_dates, *(q.stop or today for q in periods)]) + dt.timedelta(days=15)
-        ax.set_xlim(mdates.date2num(first), mdates.date2num(last))
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        ax.set_xlim(_x(first), _x(last))
+    locator = mdates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]  # see _x
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
     ax.set_title(plain(title), fontsize=10)
     ax.grid(axis="y", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()

@@ -1,4 +1,4 @@
-"""Figures of the registry analyses, as inline SVG (serialised by ``common.figures``).
+"""Figures of the registry analyses, as inline SVG (serialised by :mod:`offlabel.reports.svg`).
 
 The functions take plain numbers (lists and dicts, not ORM objects) so a frozen snapshot can be
 redrawn from its stored figures exactly as it was.
@@ -12,7 +12,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from offlabel.web.common.figures import Svg, figure_svg, plain
+from offlabel.reports.svg import Svg, figure_svg, plain
 
 TREATED_COLOUR = "#08519c"
 UNTREATED_COLOUR = "#a63603"

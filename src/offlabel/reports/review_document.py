@@ -1,0 +1,192 @@
+"""A review version as plain data, and its JSON and Markdown renderings.
+
+The web layer reads a review from the database and hands a :class:`ReviewDocument` in;
+everything here is pure. :mod:`offlabel.reports.review_pdf` renders the same document as a
+journal-style PDF, so the three exports cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from offlabel.evidence.vocabulary import Category, Grade
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "GradeEntry",
+    "ReferenceEntry",
+    "ReviewDocument",
+    "SectionText",
+    "review_json",
+    "review_markdown",
+]
+
+#: The formats a review is exported in.
+EXPORT_FORMATS = ("pdf", "md", "json")
+
+
+@dataclass(frozen=True)
+class GradeEntry:
+    """One row of the Table of Evidence: the published consensus of one category, if any."""
+
+    category: Category
+    grade: str | None = None
+    suggested_grade: str | None = None
+    rule: str = ""
+    basis: str = ""
+    distribution: Mapping[str, int] = field(default_factory=dict)
+    n_votes: int = 0
+
+    @property
+    def published(self) -> bool:
+        return self.grade is not None
+
+    @property
+    def votes(self) -> list[tuple[str, int]]:
+        """``(grade, votes)`` for every grade A–U, in order."""
+        return [(g.value, int(self.distribution.get(g.value, 0))) for g in Grade]
+
+
+@dataclass(frozen=True)
+class SectionText:
+    name: str
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    number: int
+    citation: str
+    doi: str = ""
+    pmid: str = ""
+    nct: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewDocument:
+    """Everything a reader of one review version sees."""
+
+    topic: str
+    title: str
+    therapy: str
+    condition: str
+    condition_species: str
+    target_species: str
+    version: int
+    status: str
+    status_label: str
+    published: dt.date | None
+    authors: str
+    rubric_version: str
+    change_summary: str
+    based_on_version: int | None
+    grades: Sequence[GradeEntry]
+    agreement_alpha: float | None
+    agreement_note: str
+    sections: Sequence[SectionText]
+    evidence: Sequence[Mapping[str, Any]] = ()
+    references: Sequence[ReferenceEntry] = ()
+
+    def filename(self, fmt: str) -> str:
+        return f"{self.topic}-v{self.version}.{fmt}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values with stable keys."""
+        return {
+            "topic": self.topic,
+            "title": self.title,
+            "therapy": self.therapy,
+            "condition": self.condition,
+            "target_species": self.target_species,
+            "version": self.version,
+            "status": self.status,
+            "published": self.published.isoformat() if self.published else None,
+            "authors": self.authors,
+            "rubric_version": self.rubric_version,
+            "change_summary": self.change_summary,
+            "based_on_version": self.based_on_version,
+            "grades": {
+                g.category.value: (
+                    {
+                        "grade": g.grade,
+                        "suggested_grade": g.suggested_grade,
+                        "rule": g.rule,
+                        "basis": g.basis,
+                        "distribution": dict(g.votes),
+                        "n_votes": g.n_votes,
+                    }
+                    if g.published
+                    else None
+                )
+                for g in self.grades
+            },
+            "agreement": {
+                "statistic": "Krippendorff's alpha (ordinal)",
+                "alpha": self.agreement_alpha,
+                "note": self.agreement_note,
+            },
+            "sections": {s.name: s.text for s in self.sections},
+            "evidence": [dict(item) for item in self.evidence],
+            "references": [
+                {
+                    "number": r.number,
+                    "citation": r.citation,
+                    "doi": r.doi,
+                    "pmid": r.pmid,
+                    "nct": r.nct,
+                    "url": r.url,
+                }
+                for r in self.references
+            ],
+        }
+
+
+def review_json(doc: ReviewDocument) -> str:
+    """The review as indented JSON (UTF-8 text, trailing newline)."""
+    return json.dumps(doc.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def review_markdown(doc: ReviewDocument) -> str:
+    """The review as one Markdown document (sections are already Markdown)."""
+    lines = [
+        f"# {doc.title}",
+        "",
+        f"Version {doc.version} · "
+        + (doc.published.isoformat() if doc.published else doc.status_label)
+        + (f" · {doc.authors}" if doc.authors else ""),
+        "",
+        "## Table of Evidence",
+        "",
+        "| Category | Grade | Votes (A/B/C/D/F/U) |",
+        "|---|---|---|",
+    ]
+    for entry in doc.grades:
+        if not entry.published:
+            lines.append(f"| {entry.category.label} | not published | |")
+        else:
+            votes = "/".join(str(n) for _, n in entry.votes)
+            lines.append(f"| {entry.category.label} | {entry.grade} | {votes} |")
+    alpha = doc.agreement_alpha
+    lines += [
+        "",
+        "Agreement between reviewers (Krippendorff's alpha, ordinal): "
+        + (f"{alpha:.2f}" if alpha is not None else "not defined")
+        + (f" ({doc.agreement_note})" if doc.agreement_note else ""),
+        "",
+    ]
+    if doc.change_summary:
+        lines += ["**What changed:** " + doc.change_summary, ""]
+    for section in doc.sections:
+        if section.text.strip():
+            lines += [f"## {section.heading}", "", section.text.strip(), ""]
+    if doc.references:
+        lines += ["## References", ""]
+        lines += [f"{r.number}. {r.citation}" for r in doc.references]
+        lines.append("")
+    return "\n".join(lines)
