@@ -25,7 +25,7 @@ def test_demo_loads_requests_discussions_a_listed_vet_and_a_consult(
         summary = demo.load()
     assert summary.startswith("network:")
     assert mail.outbox == []  # demo notifications wait for the morning digest
-    names = [r.therapy_label for r in selectors.future_reviews()]
+    names = [r.therapy_label for r in selectors.requests_future_reviews()]
     assert {"Curcumin", "Cannabidiol", "Methylcobalamin", "Low-dose naltrexone"} <= set(names)
     assert ReviewRequest.objects.filter(status=ReviewRequest.Status.MERGED).count() == 1
     assert Thread.objects.filter(topic__slug=catalog_demo.LDN_ALS_SLUG).exists()

@@ -54,7 +54,7 @@ def test_priority_is_votes_times_the_availability_multiplier(world, make_request
     middle = make_request(world.clinician, therapy_name="C")
     for voter in (world.owner, world.patient):
         services.request_vote(request=middle, voter=voter)  # 3 votes × 1 = 3
-    ordered = list(selectors.future_reviews())
+    ordered = list(selectors.requests_future_reviews())
     assert [r.therapy_name for r in ordered] == ["B", "C", "A"]
     assert [r.priority for r in ordered] == [4.0, 3.0, 2.0]
 
@@ -95,7 +95,7 @@ def test_merging_carries_votes_over_without_counting_a_voter_twice(world, make_r
     assert duplicate.status == ReviewRequest.Status.MERGED
     assert duplicate.merged_into == keep
     assert duplicate.votes.count() == 0
-    assert list(selectors.future_reviews()) == [keep]
+    assert list(selectors.requests_future_reviews()) == [keep]
 
 
 def test_merging_repoints_earlier_merges_and_refuses_merging_into_itself(world, make_request):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
@@ -108,3 +108,14 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.get_status_display()})"
+
+
+#: Whoever is looking at a page: a signed-in account, or someone signed out (``None`` in tasks).
+Viewer = User | AnonymousUser | None
+
+
+def signed_in(viewer: Viewer) -> User | None:
+    """The viewer's active account, or ``None`` when signed out (or deactivated)."""
+    if isinstance(viewer, User) and viewer.is_authenticated and viewer.is_active:
+        return viewer
+    return None

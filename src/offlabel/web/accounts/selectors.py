@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from offlabel.web.accounts.models import RoleGrant
 
 
-def pending_role_requests() -> QuerySet[RoleGrant]:
+def role_requests_pending() -> QuerySet[RoleGrant]:
     """Professional roles waiting for an editor, oldest first."""
     return (
         RoleGrant.objects.filter(status=RoleGrant.Status.REQUESTED)

@@ -12,7 +12,7 @@ from offlabel.web.accounts.forms import EmailAuthenticationForm, RoleRequestForm
 from offlabel.web.accounts.models import RoleGrant
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
-from offlabel.web.accounts.selectors import pending_role_requests
+from offlabel.web.accounts.selectors import role_requests_pending
 from offlabel.web.accounts.services import role_decide, role_request, user_sign_up
 
 
@@ -62,7 +62,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.EDITOR)
 def role_requests(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/role_requests.html", {"pending": pending_role_requests()})
+    return render(request, "accounts/role_requests.html", {"pending": role_requests_pending()})
 
 
 @require_POST

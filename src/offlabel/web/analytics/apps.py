@@ -49,7 +49,7 @@ class AnalyticsConfig(AppConfig):
                 "analytics/_snapshot_panel.html",
                 services.snapshot_context(frozen, threshold),
             )
-            for frozen in selectors.snapshots_for(review, section)
+            for frozen in selectors.snapshots_of_review(review, section)
         ]
 
     def demo_load(self, out: Callable[[str], None]) -> None:

@@ -134,7 +134,7 @@ def population_band(species: TargetSpecies, fingerprint: str) -> dict[str, Any]:
     return data
 
 
-def recent_runs(topic: Any, limit: int = 10) -> QuerySet[AnalysisRun]:
+def runs_recent(topic: Any, limit: int = 10) -> QuerySet[AnalysisRun]:
     return (
         AnalysisRun.objects.filter(topic=topic)
         .select_related("created_by", "topic")
@@ -142,11 +142,11 @@ def recent_runs(topic: Any, limit: int = 10) -> QuerySet[AnalysisRun]:
     )
 
 
-def run_for(topic: Any, pk: int) -> AnalysisRun:
+def run_for_topic(topic: Any, pk: int) -> AnalysisRun:
     return AnalysisRun.objects.select_related("topic", "created_by").get(topic=topic, pk=pk)
 
 
-def snapshots_for(review: Any, section: str) -> list[RegistrySnapshot]:
+def snapshots_of_review(review: Any, section: str) -> list[RegistrySnapshot]:
     return list(
         RegistrySnapshot.objects.filter(review=review, section=section).order_by(
             "-created_at", "-id"
@@ -154,7 +154,7 @@ def snapshots_for(review: Any, section: str) -> list[RegistrySnapshot]:
     )
 
 
-def freezable_review(topic: Any) -> Any:
+def review_freezable(topic: Any) -> Any:
     """The review version a snapshot is frozen into: the topic's newest non-superseded one."""
     from offlabel.web.reviews.models import Review
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from offlabel.outcomes import runner
 from offlabel.outcomes.runner import Analysis
 from offlabel.registry.problems import RegistryError
+from offlabel.web.accounts.models import User
 from offlabel.web.analytics import presentation, selectors
 from offlabel.web.analytics.models import AnalysisRun, RegistrySnapshot
 from offlabel.web.common.models import AuditEvent
@@ -19,14 +20,14 @@ from offlabel.web.common.services import audit_record, snapshot
 ANALYST_ROLES = ("reviewer", "editor")
 
 
-def _check_analyst(by: Any) -> None:
+def _check_analyst(by: User) -> None:
     if by is None or not by.is_authenticated or not by.has_any_role(*ANALYST_ROLES):
         raise PermissionDenied("Only reviewers and editors run analyses and freeze snapshots.")
 
 
 @transaction.atomic
 def analysis_run_create(
-    *, topic: Any, kind: Analysis | str, params: dict[str, Any], by: Any
+    *, topic: Any, kind: Analysis | str, params: dict[str, Any], by: User
 ) -> AnalysisRun:
     """Record a pending run (the task fills in the result)."""
     _check_analyst(by)
@@ -106,7 +107,7 @@ def snapshot_figures(topic: Any, section: str, summary: dict[str, Any]) -> dict[
 
 
 @transaction.atomic
-def snapshot_freeze(*, review: Any, section: str, by: Any) -> RegistrySnapshot:
+def snapshot_freeze(*, review: Any, section: str, by: User) -> RegistrySnapshot:
     """Freeze the registry's current figures for the review's topic into one section.
 
     Raises

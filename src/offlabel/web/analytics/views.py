@@ -69,8 +69,8 @@ def _render_analysis(
     context = {
         "topic": topic,
         "forms": forms,
-        "runs": selectors.recent_runs(topic),
-        "review": selectors.freezable_review(topic),
+        "runs": selectors.runs_recent(topic),
+        "review": selectors.review_freezable(topic),
         "freeze_form": FreezeForm(),
     }
     return render(request, "analytics/analysis.html", context, status=status)
@@ -102,7 +102,7 @@ def run_start(request: HttpRequest, topic_slug: str, kind: str) -> HttpResponse:
 def run_detail(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
     topic = _topic(topic_slug)
     try:
-        run = selectors.run_for(topic, pk)
+        run = selectors.run_for_topic(topic, pk)
     except AnalysisRun.DoesNotExist:
         raise Http404("No such run.") from None
     context: dict[str, Any] = {"topic": topic, "run": run, "result": run.result or {}}
@@ -127,7 +127,7 @@ def run_detail(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
 @role_required(*ANALYSTS)
 def freeze(request: HttpRequest, topic_slug: str) -> HttpResponse:
     topic = _topic(topic_slug)
-    review = selectors.freezable_review(topic)
+    review = selectors.review_freezable(topic)
     form = FreezeForm(request.POST)
     if review is None or not form.is_valid():
         messages.error(request, "There is no review of this topic to freeze figures into.")

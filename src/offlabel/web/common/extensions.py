@@ -18,10 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig, apps
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from offlabel.web.accounts.models import Viewer
+
 
 # Who sees a navigation item: everyone, signed-in users, or holders of one of the roles.
 EVERYONE = "everyone"
@@ -48,14 +52,17 @@ def _offlabel_apps() -> Iterator[AppConfig]:
             yield config
 
 
-def nav_items_for(user: Any) -> list[NavItem]:
+def nav_items_for(user: Viewer) -> list[NavItem]:
     """The header links this user may see."""
+    from offlabel.web.accounts.models import signed_in
+
+    account = signed_in(user)
     visible: list[NavItem] = []
     for config in _offlabel_apps():
         for item in getattr(config, "nav_items", []):
             if EVERYONE in item.audience or (
-                user.is_authenticated
-                and (SIGNED_IN in item.audience or user.has_any_role(*item.audience))
+                account is not None
+                and (SIGNED_IN in item.audience or account.has_any_role(*item.audience))
             ):
                 visible.append(item)
     return visible

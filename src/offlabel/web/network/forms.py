@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from offlabel.evidence.vocabulary import TargetSpecies, choices
+from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Condition, Therapy, Topic
 from offlabel.web.network.models import (
     Availability,
@@ -149,7 +150,7 @@ class ConsultForm(forms.Form):
         help_text="Describe the case without names or anything that identifies the patient.",
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["prescriber"]
         field.queryset = (  # type: ignore[attr-defined]

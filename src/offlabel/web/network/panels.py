@@ -19,7 +19,7 @@ def community_panel(request: HttpRequest, topic: Any) -> Panel | None:
     context: dict[str, Any] = {
         "topic": topic,
         "requests": requests,
-        "voted": selectors.voted_request_ids(user) if requests else set(),
+        "voted": selectors.request_ids_voted_by(user) if requests else set(),
     }
     if can_discuss(user):
         context["thread_count"] = Thread.objects.filter(topic=topic).count()

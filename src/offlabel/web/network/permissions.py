@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from offlabel.web.accounts.models import Viewer
 from offlabel.web.accounts.roles import Role
 
 # Read and write discussions (editors also moderate them).
@@ -16,25 +17,25 @@ PRESCRIBER_ROLES: tuple[str, ...] = (Role.CLINICIAN, Role.VETERINARIAN)
 INVITER_ROLES: tuple[str, ...] = (Role.PATIENT, Role.OWNER)
 
 
-def _has(user: Any, roles: tuple[str, ...]) -> bool:
+def _has(user: Viewer, roles: tuple[str, ...]) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_any_role(*roles))
 
 
-def can_discuss(user: Any) -> bool:
+def can_discuss(user: Viewer) -> bool:
     return _has(user, DISCUSSION_ROLES)
 
 
-def can_see_directory(user: Any) -> bool:
+def can_see_directory(user: Viewer) -> bool:
     return _has(user, DIRECTORY_ROLES)
 
 
-def can_prescribe(user: Any) -> bool:
+def can_prescribe(user: Viewer) -> bool:
     return _has(user, PRESCRIBER_ROLES)
 
 
-def is_editor(user: Any) -> bool:
+def is_editor(user: Viewer) -> bool:
     return _has(user, (Role.EDITOR,))
 
 
-def can_read_thread(user: Any, thread: Any) -> bool:
+def can_read_thread(user: Viewer, thread: Any) -> bool:
     return bool(thread.is_public) or can_discuss(user)

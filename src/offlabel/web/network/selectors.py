@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import (
     Case,
     Count,
@@ -17,6 +15,7 @@ from django.db.models import (
     When,
 )
 
+from offlabel.web.accounts.models import User, Viewer, signed_in
 from offlabel.web.catalog.models import Topic
 from offlabel.web.network.models import (
     AVAILABILITY_MULTIPLIER,
@@ -55,7 +54,7 @@ def requests_with_priority() -> QuerySet[ReviewRequest]:
     )
 
 
-def future_reviews() -> QuerySet[ReviewRequest]:
+def requests_future_reviews() -> QuerySet[ReviewRequest]:
     """Open requests, highest priority first (then most votes, then oldest)."""
     return (
         requests_with_priority()
@@ -77,10 +76,11 @@ def request_detail(pk: int) -> ReviewRequest:
     )
 
 
-def voted_request_ids(user: Any) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
+def request_ids_voted_by(user: Viewer) -> set[int]:
+    account = signed_in(user)
+    if account is None:
         return set()
-    return set(user.request_votes.values_list("request_id", flat=True))
+    return set(account.request_votes.values_list("request_id", flat=True))
 
 
 def requests_for_topic(topic: Topic) -> QuerySet[ReviewRequest]:
@@ -90,7 +90,7 @@ def requests_for_topic(topic: Topic) -> QuerySet[ReviewRequest]:
 # --- discussions -------------------------------------------------------------------------------
 
 
-def threads_visible_to(user: Any) -> QuerySet[Thread]:
+def threads_visible_to(user: Viewer) -> QuerySet[Thread]:
     """All threads for discussion members; only public ones for everyone else."""
     threads = Thread.objects.select_related(
         "topic__therapy", "topic__condition", "author"
@@ -98,10 +98,11 @@ def threads_visible_to(user: Any) -> QuerySet[Thread]:
     return threads if can_discuss(user) else threads.filter(is_public=True)
 
 
-def thread_posts(thread: Thread, user: Any) -> QuerySet[Post]:
+def thread_posts(thread: Thread, user: Viewer) -> QuerySet[Post]:
     """The posts of a thread; hidden ones only for editors (who moderate them)."""
     posts = thread.posts.select_related("author", "reply_to__author", "hidden_by")
-    if not (getattr(user, "is_authenticated", False) and user.is_editor):
+    account = signed_in(user)
+    if not (account is not None and account.is_editor):
         posts = posts.filter(is_hidden=False)
     return posts
 
@@ -116,7 +117,7 @@ def listings(topic: Topic | None = None) -> QuerySet[PrescriberListing]:
     return found.filter(topic=topic) if topic is not None else found
 
 
-def consults_for(user: Any) -> QuerySet[ConsultRequest]:
+def consults_for(user: Viewer) -> QuerySet[ConsultRequest]:
     """Consults the user asked for or was asked for."""
     return (
         ConsultRequest.objects.filter(Q(requester=user) | Q(prescriber=user))
@@ -133,7 +134,7 @@ def consults_waiting_for_editors() -> QuerySet[ConsultRequest]:
     )
 
 
-def consult_for_party(pk: int, user: Any) -> ConsultRequest:
+def consult_for_party(pk: int, user: Viewer) -> ConsultRequest:
     """A consult its requester or prescriber may open; DoesNotExist for anybody else."""
     if not can_prescribe(user):
         raise ConsultRequest.DoesNotExist
@@ -146,9 +147,9 @@ def consult_for_party(pk: int, user: Any) -> ConsultRequest:
     )
 
 
-def notifications_for(user: Any, limit: int = 100) -> QuerySet[Notification]:
+def notifications_for(user: User, limit: int = 100) -> QuerySet[Notification]:
     return user.notifications.all()[:limit]
 
 
-def unread_count(user: Any) -> int:
+def notifications_unread_count(user: User) -> int:
     return int(user.notifications.filter(read_at__isnull=True).count())

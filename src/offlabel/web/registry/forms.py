@@ -30,9 +30,10 @@ from offlabel.registry.validation import (
     validate_treatment,
 )
 from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Therapy
 from offlabel.web.registry.models import CareAccess, Evaluation, Subject, TreatmentCourse
-from offlabel.web.registry.selectors import follow_up_end, subject_row
+from offlabel.web.registry.selectors import subject_follow_up_end, subject_row
 
 MAX_SIDE_EFFECTS = 3
 
@@ -333,7 +334,7 @@ class EvaluationForm(CoreRulesMixin, forms.Form):
 def _score_problems(subject: Subject, scale: ScaleKey, date: dt.date, total: int) -> list[Problem]:
     row = ScoreRow(subject.public_id, date, scale, total)
     problems = validate_score(
-        row, subject_row(subject), today=today(), follow_up_end=follow_up_end(subject)
+        row, subject_row(subject), today=today(), follow_up_end=subject_follow_up_end(subject)
     )
     if subject.scores.filter(scale=scale, date=date).exists():
         problems.append(
@@ -448,7 +449,7 @@ class MilestoneForm(CoreRulesMixin, forms.Form):
             return data
         event = EventKind(data["event"])
         row = EventRow(self.subject.public_id, event, data["date"])
-        end = follow_up_end(self.subject)
+        end = subject_follow_up_end(self.subject)
         problems = validate_event(row, subject_row(self.subject), today=today(), follow_up_end=end)
         self.add_problems(problems)
         if self.subject.milestones.filter(event=event).exists():
@@ -474,7 +475,7 @@ class InviteForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     email = forms.EmailField(label="Type your e-mail address to confirm")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

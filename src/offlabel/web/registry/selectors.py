@@ -31,6 +31,7 @@ from offlabel.registry.records import (
 )
 from offlabel.registry.records import SideEffect as SideEffectRow
 from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+from offlabel.web.accounts.models import User, Viewer, signed_in
 from offlabel.web.accounts.roles import Role
 from offlabel.web.registry.models import (
     CareAccess,
@@ -50,44 +51,46 @@ CLINICAL_ROLES = (Role.CLINICIAN, Role.VETERINARIAN)
 # -- the gate ---------------------------------------------------------------------------------
 
 
-def subjects_visible_to(user: Any) -> QuerySet[Subject]:
+def subjects_visible_to(user: Viewer) -> QuerySet[Subject]:
     """The subjects this user may see identifiably: their own, and those shared with them by an
     active consent. Everyone else (reviewers included) sees none."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    account = signed_in(user)
+    if account is None:
         return Subject.objects.none()
-    if not user.has_any_role(*CLINICAL_ROLES):  # a professional role taken away ends access
-        return Subject.objects.filter(owner=user)
-    shared = CareAccess.objects.filter(clinician=user, status=CareAccess.Status.ACTIVE).values(
+    if not account.has_any_role(*CLINICAL_ROLES):  # a professional role taken away ends access
+        return Subject.objects.filter(owner=account)
+    shared = CareAccess.objects.filter(clinician=account, status=CareAccess.Status.ACTIVE).values(
         "subject_id"
     )
-    return Subject.objects.filter(Q(owner=user) | Q(pk__in=shared))
+    return Subject.objects.filter(Q(owner=account) | Q(pk__in=shared))
 
 
-def subjects_contributable_by(user: Any) -> QuerySet[Subject]:
+def subjects_contributable_by(user: Viewer) -> QuerySet[Subject]:
     """The subjects this user may add to: their own, and those shared for contribution."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    account = signed_in(user)
+    if account is None:
         return Subject.objects.none()
-    if not user.has_any_role(*CLINICAL_ROLES):
-        return Subject.objects.filter(owner=user)
+    if not account.has_any_role(*CLINICAL_ROLES):
+        return Subject.objects.filter(owner=account)
     shared = CareAccess.objects.filter(
-        clinician=user, status=CareAccess.Status.ACTIVE, scope=CareAccess.Scope.CONTRIBUTE
+        clinician=account, status=CareAccess.Status.ACTIVE, scope=CareAccess.Scope.CONTRIBUTE
     ).values("subject_id")
-    return Subject.objects.filter(Q(owner=user) | Q(pk__in=shared))
+    return Subject.objects.filter(Q(owner=account) | Q(pk__in=shared))
 
 
-def subjects_owned_by(user: Any) -> QuerySet[Subject]:
+def subjects_owned_by(user: User) -> QuerySet[Subject]:
     """The records this account owns (its own person record, its dogs, its case histories)."""
     return Subject.objects.filter(owner=user)
 
 
-def own_person_record(user: Any) -> Subject | None:
+def subject_own_person(user: User) -> Subject | None:
     """A patient's record of themselves, if they have made it (there is at most one)."""
     return Subject.objects.filter(
         owner=user, kind=Subject.Kind.PERSON, origin=Subject.Origin.SELF
     ).first()
 
 
-def subject_for(user: Any, public_id: str, *, contribute: bool = False) -> Subject:
+def subject_for(user: Viewer, public_id: str, *, contribute: bool = False) -> Subject:
     """One subject through the gate, or 404."""
     gate = subjects_contributable_by(user) if contribute else subjects_visible_to(user)
     subject = gate.filter(public_id=public_id).select_related("owner").first()
@@ -96,7 +99,7 @@ def subject_for(user: Any, public_id: str, *, contribute: bool = False) -> Subje
     return subject
 
 
-def owned_subject(user: Any, public_id: str) -> Subject:
+def subject_owned(user: User, public_id: str) -> Subject:
     """A subject only its owner may manage (sharing, editing, deletion), or 404."""
     subject = subject_for(user, public_id)
     if subject.owner_id != user.pk:
@@ -128,14 +131,14 @@ def access_of(subject: Subject) -> QuerySet[CareAccess]:
     return subject.access.select_related("clinician").order_by("-invited_at", "-id")
 
 
-def invitations_for(user: Any) -> QuerySet[CareAccess]:
+def invitations_for(user: User) -> QuerySet[CareAccess]:
     """Open invitations addressed to this user's e-mail address."""
     return CareAccess.objects.filter(
         email__iexact=user.email, status=CareAccess.Status.INVITED
     ).select_related("subject", "invited_by")
 
 
-def follow_up_end(subject: Subject) -> dt.date | None:
+def subject_follow_up_end(subject: Subject) -> dt.date | None:
     ends = [
         m.date
         for m in subject.milestones.all()

@@ -42,17 +42,17 @@ Action = AuditEvent.Action
 CLINICAL_ROLES = (Role.CLINICIAN, Role.VETERINARIAN)
 
 
-def _check_contributor(subject: Subject, by: Any) -> None:
+def _check_contributor(subject: Subject, by: User) -> None:
     if by is not None and not subjects_contributable_by(by).filter(pk=subject.pk).exists():
         raise PermissionDenied("You may not add to this record.")
 
 
-def _check_owner(subject: Subject, by: Any) -> None:
+def _check_owner(subject: Subject, by: User) -> None:
     if by is not None and subject.owner_id != by.pk:
         raise PermissionDenied("Only the record's owner may do this.")
 
 
-def _audit(by: Any, action: str, instance: Any, subject: Subject, before: Any, after: Any) -> None:
+def _audit(by: User, action: str, instance: Any, subject: Subject, before: Any, after: Any) -> None:
     audit_record(
         by=by,
         action=action,

@@ -1,5 +1,5 @@
 """Registry pages. Every subject is fetched through ``selectors.subjects_visible_to`` (via
-``subject_for``/``owned_subject``), so a record that is not yours, or no longer shared with you,
+``subject_for``/``subject_owned``), so a record that is not yours, or no longer shared with you,
 answers 404."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from offlabel.registry.vocabulary import ScaleKey
+from offlabel.web.accounts.models import Viewer
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
 from offlabel.web.common.selectors import audit_for_owner
@@ -55,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/dashboard.html", context)
 
 
-def _subject_form_class(user: Any, kind: str, case_history: bool) -> type[forms._SubjectForm]:
+def _subject_form_class(user: Viewer, kind: str, case_history: bool) -> type[forms._SubjectForm]:
     if kind == Subject.Kind.PERSON:
         return forms.PersonCaseHistoryForm if case_history else forms.PersonSubjectForm
     if kind == Subject.Kind.DOG:
@@ -67,7 +68,7 @@ def _subject_form_class(user: Any, kind: str, case_history: bool) -> type[forms.
 def subject_new(request: HttpRequest, kind: str) -> HttpResponse:
     user = signed_in_user(request)
     form_class = _subject_form_class(user, kind, case_history=False)
-    own_person = selectors.own_person_record(user) if kind == Subject.Kind.PERSON else None
+    own_person = selectors.subject_own_person(user) if kind == Subject.Kind.PERSON else None
     if own_person is not None:
         messages.info(request, "You already have your record.")
         return redirect(own_person)
@@ -115,7 +116,7 @@ def subject_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def subject_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     user = signed_in_user(request)
-    subject = selectors.owned_subject(user, public_id)
+    subject = selectors.subject_owned(user, public_id)
     form_class = _subject_form_class(
         user, subject.kind, case_history=subject.origin == Subject.Origin.CASE_HISTORY
     )
@@ -133,7 +134,7 @@ def subject_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def subject_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     user = signed_in_user(request)
-    subject = selectors.owned_subject(user, public_id)
+    subject = selectors.subject_owned(user, public_id)
     if subject.kind == Subject.Kind.PERSON and subject.origin == Subject.Origin.SELF:
         messages.error(request, "Your own record goes with your account: delete the account.")
         return redirect(subject)
@@ -285,7 +286,7 @@ def milestone_delete(request: HttpRequest, public_id: str, pk: int) -> HttpRespo
 @login_required
 def access_invite(request: HttpRequest, public_id: str) -> HttpResponse:
     user = signed_in_user(request)
-    subject = selectors.owned_subject(user, public_id)
+    subject = selectors.subject_owned(user, public_id)
     form = forms.InviteForm(request.POST)
     if form.is_valid():
         services.access_invite(
@@ -305,7 +306,7 @@ def access_invite(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def access_revoke(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    subject = selectors.owned_subject(user, public_id)
+    subject = selectors.subject_owned(user, public_id)
     access = get_object_or_404(subject.access, pk=pk)
     services.access_revoke(access=access, by=user)
     messages.success(request, "Access withdrawn.")

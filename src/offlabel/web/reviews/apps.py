@@ -20,7 +20,7 @@ class ReviewsConfig(AppConfig):
 
     def topic_panels(self, request: HttpRequest, topic: Any) -> list[Panel]:
         from offlabel.web.reviews.models import Review
-        from offlabel.web.reviews.selectors import grade_rows
+        from offlabel.web.reviews.selectors import review_grade_rows
 
         versions = list(
             Review.objects.filter(topic=topic)
@@ -36,7 +36,7 @@ class ReviewsConfig(AppConfig):
                 "reviews/_topic_panel.html",
                 {
                     "review": published,
-                    "grades": grade_rows(published) if published else [],
+                    "grades": review_grade_rows(published) if published else [],
                     "in_review": in_review,
                 },
             )

@@ -22,6 +22,7 @@ from offlabel.reports.review_document import (
     ReviewDocument,
     SectionText,
 )
+from offlabel.web.accounts.models import Viewer, signed_in
 from offlabel.web.accounts.roles import Role
 from offlabel.web.reviews.citations import format_references
 from offlabel.web.reviews.models import (
@@ -37,21 +38,20 @@ PUBLIC_STATUSES = (Review.Status.PUBLISHED, Review.Status.SUPERSEDED)
 OPEN_STATUSES = (Review.Status.DRAFT, Review.Status.CIRCULATING)
 
 
-def can_see_unpublished(user: Any) -> bool:
+def user_sees_unpublished(user: Viewer) -> bool:
     """Reviewers and editors see drafts and circulating versions."""
-    return bool(
-        getattr(user, "is_authenticated", False) and user.has_any_role(Role.REVIEWER, Role.EDITOR)
-    )
+    account = signed_in(user)
+    return account is not None and account.has_any_role(Role.REVIEWER, Role.EDITOR)
 
 
 def _base() -> QuerySet[Review]:
     return Review.objects.select_related("topic__therapy", "topic__condition")
 
 
-def visible_reviews(user: Any) -> QuerySet[Review]:
+def reviews_visible_to(user: Viewer) -> QuerySet[Review]:
     """Every version this user may open."""
     reviews = _base()
-    if can_see_unpublished(user):
+    if user_sees_unpublished(user):
         return reviews
     return reviews.filter(status__in=PUBLIC_STATUSES)
 
@@ -61,15 +61,15 @@ def review_latest_published(topic_slug: str) -> Review:
     return _base().get(topic__slug=topic_slug, status=Review.Status.PUBLISHED)
 
 
-def review_version(topic_slug: str, version: int, user: Any) -> Review:
+def review_version(topic_slug: str, version: int, user: Viewer) -> Review:
     """One version by its permalink, if this user may see it."""
-    return visible_reviews(user).get(topic__slug=topic_slug, version=version)
+    return reviews_visible_to(user).get(topic__slug=topic_slug, version=version)
 
 
-def review_history(review: Review, user: Any) -> list[Review]:
+def review_history(review: Review, user: Viewer) -> list[Review]:
     """The versions of the same topic this user may see, newest first."""
     return list(
-        visible_reviews(user)
+        reviews_visible_to(user)
         .filter(topic_id=review.topic_id)
         .only("id", "version", "status", "published_at", "change_summary", "topic_id")
         .order_by("-version")
@@ -99,7 +99,7 @@ class GradeRow:
         return [(g.value, int(self.published.distribution.get(g.value, 0))) for g in Grade]
 
 
-def grade_rows(review: Review) -> list[GradeRow]:
+def review_grade_rows(review: Review) -> list[GradeRow]:
     """The five categories in order, with the published consensus when there is one.
 
     Uses ``review.published_grades`` (prefetch it to keep this free of queries).
@@ -140,15 +140,15 @@ def review_citations(review: Review) -> list[Citation]:
     ]
 
 
-def review_for_page(topic_slug: str, version: int | None, user: Any) -> Review:
+def review_for_page(topic_slug: str, version: int | None, user: Viewer) -> Review:
     """A version with everything its page shows prefetched (``DoesNotExist`` if not visible)."""
-    reviews = visible_reviews(user).prefetch_related("published_grades", "authors")
+    reviews = reviews_visible_to(user).prefetch_related("published_grades", "authors")
     if version is None:
         return reviews.get(topic__slug=topic_slug, status=Review.Status.PUBLISHED)
     return reviews.get(topic__slug=topic_slug, version=version)
 
 
-def published_reviews(
+def reviews_published(
     *,
     condition: Any = None,
     species: str = "",
@@ -180,7 +180,7 @@ def published_reviews(
     return reviews
 
 
-def workspace_reviews() -> QuerySet[Review]:
+def reviews_in_workspace() -> QuerySet[Review]:
     """Versions being written or voted on, for the reviewer workspace."""
     return _base().filter(status__in=OPEN_STATUSES).order_by("-updated")
 
@@ -301,7 +301,7 @@ def review_document(review: Review) -> ReviewDocument:
                 distribution=dict(row.published.distribution),
                 n_votes=row.published.n_votes,
             )
-            for row in grade_rows(review)
+            for row in review_grade_rows(review)
         ],
         agreement_alpha=review.agreement_alpha,
         agreement_note=review.agreement_note,

@@ -42,6 +42,7 @@ from offlabel.evidence.vocabulary import (
     Species,
     TargetSpecies,
 )
+from offlabel.web.accounts.models import User, Viewer, signed_in
 from offlabel.web.accounts.roles import Role
 from offlabel.web.catalog.models import Topic
 from offlabel.web.common.models import AuditEvent
@@ -82,13 +83,15 @@ def min_votes() -> int:
 # -- checks ------------------------------------------------------------------------------------
 
 
-def _require_reviewer(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.REVIEWER)):
+def _require_reviewer(user: Viewer) -> None:
+    account = signed_in(user)
+    if account is None or not account.has_role(Role.REVIEWER):
         raise PermissionDenied("Only reviewers may do this.")
 
 
-def _require_editor(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.EDITOR)):
+def _require_editor(user: Viewer) -> None:
+    account = signed_in(user)
+    if account is None or not account.has_role(Role.EDITOR):
         raise PermissionDenied("Only editors may publish a review.")
 
 
@@ -119,7 +122,7 @@ def _next_version(topic: Topic) -> int:
     return int(top["version__max"] or 0) + 1
 
 
-def _audit(by: Any, action: str, instance: Any, before: Any, after: Any, note: str = "") -> None:
+def _audit(by: User, action: str, instance: Any, before: Any, after: Any, note: str = "") -> None:
     audit_record(by=by, action=action, instance=instance, before=before, after=after, note=note)
 
 
@@ -131,7 +134,7 @@ def _review_snapshot(review: Review) -> dict[str, Any]:
 
 
 @transaction.atomic
-def review_create_draft(*, topic: Topic, by: Any, title: str = "") -> Review:
+def review_create_draft(*, topic: Topic, by: User, title: str = "") -> Review:
     """Start version 1 (or the next number) of a topic's review as an empty draft.
 
     A topic whose review was already published gets new versions from
@@ -161,7 +164,7 @@ def review_create_draft(*, topic: Topic, by: Any, title: str = "") -> Review:
 
 
 @transaction.atomic
-def review_update(*, review: Review, by: Any, **fields: Any) -> Review:
+def review_update(*, review: Review, by: User, **fields: Any) -> Review:
     """Change a draft's or circulating version's title, by-line, change summary or sections."""
     _require_reviewer(by)
     review = Review.objects.select_for_update().get(pk=review.pk)
@@ -188,7 +191,7 @@ def review_update(*, review: Review, by: Any, **fields: Any) -> Review:
 
 
 @transaction.atomic
-def review_circulate(*, review: Review, by: Any) -> Review:
+def review_circulate(*, review: Review, by: User) -> Review:
     """Send a draft round the reviewers for votes."""
     _require_reviewer(by)
     review = Review.objects.select_for_update().get(pk=review.pk)
@@ -207,7 +210,7 @@ def review_circulate(*, review: Review, by: Any) -> Review:
 
 @transaction.atomic
 def review_new_version(
-    *, review: Review, by: Any, change_summary: str = "", carry_votes: bool = False
+    *, review: Review, by: User, change_summary: str = "", carry_votes: bool = False
 ) -> Review:
     """A new draft starting from the published version ``review`` (see the module docstring)."""
     _require_reviewer(by)
@@ -271,7 +274,7 @@ def _cite(review: Review, reference: Any) -> ReviewReference:
 
 
 @transaction.atomic
-def review_reference_cite(*, review: Review, reference: Any, by: Any) -> ReviewReference:
+def review_reference_cite(*, review: Review, reference: Any, by: User) -> ReviewReference:
     """Add a reference to a version's numbered reference list (once; returns its entry)."""
     _require_reviewer(by)
     _require_open(review)
@@ -285,7 +288,7 @@ def _clean_item(item: EvidenceItem) -> None:
 
 
 @transaction.atomic
-def evidence_item_add(*, review: Review, by: Any, **values: Any) -> EvidenceItem:
+def evidence_item_add(*, review: Review, by: User, **values: Any) -> EvidenceItem:
     """Attach one reference to one category as an evidence item (and cite the reference)."""
     _require_reviewer(by)
     review = Review.objects.select_for_update().get(pk=review.pk)
@@ -302,7 +305,7 @@ def evidence_item_add(*, review: Review, by: Any, **values: Any) -> EvidenceItem
 
 
 @transaction.atomic
-def evidence_item_update(*, item: EvidenceItem, by: Any, **values: Any) -> EvidenceItem:
+def evidence_item_update(*, item: EvidenceItem, by: User, **values: Any) -> EvidenceItem:
     """Change an evidence item of an open version."""
     _require_reviewer(by)
     item = EvidenceItem.objects.select_related("review").select_for_update().get(pk=item.pk)
@@ -321,7 +324,7 @@ def evidence_item_update(*, item: EvidenceItem, by: Any, **values: Any) -> Evide
 
 
 @transaction.atomic
-def evidence_item_delete(*, item: EvidenceItem, by: Any) -> None:
+def evidence_item_delete(*, item: EvidenceItem, by: User) -> None:
     """Remove an evidence item from an open version (its reference stays cited)."""
     _require_reviewer(by)
     item = EvidenceItem.objects.select_related("review").select_for_update().get(pk=item.pk)
@@ -357,7 +360,7 @@ def core_items(review: Review, items: Any = None) -> list[Any]:
 
 @transaction.atomic
 def grade_vote_cast(
-    *, review: Review, by: Any, category: str, grade: str, rationale: str = ""
+    *, review: Review, by: User, category: str, grade: str, rationale: str = ""
 ) -> GradeVote:
     """Cast (or re-cast) one reviewer's grade for one category of a circulating version.
 
@@ -406,7 +409,7 @@ def grade_vote_cast(
 
 
 @transaction.atomic
-def review_publish(*, review: Review, by: Any) -> Review:
+def review_publish(*, review: Review, by: User) -> Review:
     """Publish a circulating version: freeze the consensus grades and supersede the old version.
 
     Refused (``ValidationError`` naming each short category) while any category has fewer votes

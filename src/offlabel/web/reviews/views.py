@@ -45,8 +45,8 @@ def index(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    reviews = list(selectors.published_reviews(**filters))
-    rows = [(review, selectors.grade_rows(review)) for review in reviews]
+    reviews = list(selectors.reviews_published(**filters))
+    rows = [(review, selectors.review_grade_rows(review)) for review in reviews]
     return render(
         request,
         "reviews/index.html",
@@ -73,12 +73,12 @@ def _render_review(request: HttpRequest, review: Review) -> HttpResponse:
         )
     context = {
         "review": review,
-        "grades": selectors.grade_rows(review),
+        "grades": selectors.review_grade_rows(review),
         "sections": sections,
         "citations": selectors.review_citations(review),
         "history": selectors.review_history(review, request.user),
         "formats": exports.FORMATS,
-        "can_review": selectors.can_see_unpublished(request.user),
+        "can_review": selectors.user_sees_unpublished(request.user),
     }
     return render(request, "reviews/review.html", context)
 
@@ -141,7 +141,7 @@ def review_diff(request: HttpRequest, topic_slug: str, a: int, b: int) -> HttpRe
     ]
     old_grades = {
         row.category: row.published.grade if row.published else ""
-        for row in selectors.grade_rows(old)
+        for row in selectors.review_grade_rows(old)
     }
     grade_changes = [
         {
@@ -149,7 +149,7 @@ def review_diff(request: HttpRequest, topic_slug: str, a: int, b: int) -> HttpRe
             "old": old_grades[row.category],
             "new": row.published.grade if row.published else "",
         }
-        for row in selectors.grade_rows(new)
+        for row in selectors.review_grade_rows(new)
     ]
     return render(
         request,
@@ -181,13 +181,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Draft version {review.version} started.")
             return redirect(review.get_workspace_url())
-    published = selectors.published_reviews()
+    published = selectors.reviews_published()
     return render(
         request,
         "reviews/workspace.html",
         {
             "form": form,
-            "open_reviews": selectors.workspace_reviews(),
+            "open_reviews": selectors.reviews_in_workspace(),
             "published": published,
             "new_version_form": NewVersionForm(),
         },

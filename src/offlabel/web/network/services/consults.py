@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from offlabel.web.accounts.models import RoleGrant, User
+from offlabel.web.accounts.models import RoleGrant, User, Viewer, signed_in
 from offlabel.web.accounts.roles import Role
 from offlabel.web.accounts.tasks import send_email
 from offlabel.web.catalog.models import Topic
@@ -35,7 +35,7 @@ from offlabel.web.network.services.notifications import SUBJECT_PREFIX, notify
 MAX_MESSAGE = 10_000
 
 
-def _require_prescriber(user: Any) -> None:
+def _require_prescriber(user: Viewer) -> None:
     if not can_prescribe(user):
         raise PermissionDenied("Only clinicians and veterinarians can do this.")
 
@@ -66,7 +66,7 @@ def listing_save(
 
 
 @transaction.atomic
-def listing_delete(*, listing: PrescriberListing, by: Any) -> None:
+def listing_delete(*, listing: PrescriberListing, by: User) -> None:
     if by.pk != listing.prescriber_id and not is_editor(by):
         raise PermissionDenied("Only the listed prescriber or an editor can remove this entry.")
     audit_record(by=by, action=AuditEvent.Action.DELETE, instance=listing, before=snapshot(listing))
@@ -117,12 +117,13 @@ def consult_request_create(
     return consult
 
 
-def can_decide(user: Any, consult: ConsultRequest) -> bool:
+def can_decide(user: Viewer, consult: ConsultRequest) -> bool:
     """The named prescriber decides; requests naming nobody go to the editors."""
     if consult.status != ConsultRequest.Status.PENDING:
         return False
     if consult.prescriber_id is not None:
-        return bool(user.pk == consult.prescriber_id)
+        account = signed_in(user)
+        return account is not None and account.pk == consult.prescriber_id
     return is_editor(user)
 
 
@@ -130,7 +131,7 @@ def can_decide(user: Any, consult: ConsultRequest) -> bool:
 def consult_decide(
     *,
     consult: ConsultRequest,
-    by: Any,
+    by: User,
     accept: bool,
     prescriber: Any = None,
     note: str = "",
@@ -181,7 +182,7 @@ def consult_decide(
     return consult
 
 
-def _require_open_thread(consult: ConsultRequest, user: Any) -> None:
+def _require_open_thread(consult: ConsultRequest, user: Viewer) -> None:
     if not consult.is_party(user):
         raise PermissionDenied("Only the two colleagues of a consult take part in it.")
     if consult.status != ConsultRequest.Status.ACCEPTED:
@@ -212,7 +213,7 @@ def consult_message_send(*, consult: ConsultRequest, author: Any, body: str) -> 
 
 
 @transaction.atomic
-def consult_share_contact(*, consult: ConsultRequest, user: Any, share: bool) -> ConsultRequest:
+def consult_share_contact(*, consult: ConsultRequest, user: User, share: bool) -> ConsultRequest:
     """Tick or untick "share my contact details"; e-mails show only when both ticked."""
     _require_open_thread(consult, user)
     field = (

@@ -37,7 +37,7 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _check_rate(user: Any) -> None:
+def _check_rate(user: User) -> None:
     rate_limit_check(
         action="post", user_pk=user.pk, limit=POST_LIMIT, window=POST_WINDOW, what="messages"
     )
@@ -140,7 +140,7 @@ def post_create(*, thread: Thread, author: Any, body: str, reply_to: Post | None
 
 
 @transaction.atomic
-def post_set_hidden(*, post: Post, by: Any, hidden: bool, reason: str = "") -> Post:
+def post_set_hidden(*, post: Post, by: User, hidden: bool, reason: str = "") -> Post:
     """Editors hide a post from everyone (or show it again); the audit keeps who and why."""
     if not is_editor(by):
         raise PermissionDenied("Only editors moderate discussions.")
@@ -162,7 +162,7 @@ def post_set_hidden(*, post: Post, by: Any, hidden: bool, reason: str = "") -> P
 
 @transaction.atomic
 def thread_moderate(
-    *, thread: Thread, by: Any, is_locked: bool | None = None, is_public: bool | None = None
+    *, thread: Thread, by: User, is_locked: bool | None = None, is_public: bool | None = None
 ) -> Thread:
     """Editors lock or unlock a thread and make it public or private."""
     if not is_editor(by):

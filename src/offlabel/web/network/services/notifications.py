@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from offlabel.web.accounts.models import User
 from offlabel.web.accounts.tasks import send_email
 from offlabel.web.network.models import Notification, NotificationSetting
 
@@ -23,13 +24,13 @@ def site_url(path: str) -> str:
     return f"{base}{path}" if path else base
 
 
-def notification_setting_get(*, user: Any) -> NotificationSetting:
+def notification_setting_get(*, user: User) -> NotificationSetting:
     setting, _ = NotificationSetting.objects.get_or_create(user=user)
     return setting
 
 
 @transaction.atomic
-def notification_setting_update(*, user: Any, email_frequency: str) -> NotificationSetting:
+def notification_setting_update(*, user: User, email_frequency: str) -> NotificationSetting:
     setting = notification_setting_get(user=user)
     if email_frequency not in NotificationSetting.Frequency.values:
         raise ValueError(f"Unknown e-mail frequency {email_frequency!r}.")
@@ -70,7 +71,7 @@ def notify(*, recipient: Any, kind: str, title: str, body: str = "", url: str = 
 
 
 @transaction.atomic
-def notifications_mark_read(*, user: Any) -> int:
+def notifications_mark_read(*, user: User) -> int:
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.web.accounts.models import User, Viewer
 from offlabel.web.catalog.models import Condition, Therapy, Topic
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.common.services import audit_record, snapshot
@@ -38,7 +39,7 @@ def clean_links(text: str) -> str:
     return "\n".join(links)
 
 
-def _require_editor(user: Any) -> None:
+def _require_editor(user: Viewer) -> None:
     if not is_editor(user):
         raise PermissionDenied("Only editors can do this.")
 
@@ -102,7 +103,7 @@ def request_vote(*, request: ReviewRequest, voter: Any) -> RequestVote:
 
 
 @transaction.atomic
-def request_set_availability(*, request: ReviewRequest, availability: str, by: Any) -> None:
+def request_set_availability(*, request: ReviewRequest, availability: str, by: User) -> None:
     _require_editor(by)
     if availability not in Availability.values:
         raise ValidationError(f"Unknown availability {availability!r}.")
@@ -119,7 +120,7 @@ def request_set_availability(*, request: ReviewRequest, availability: str, by: A
 
 
 @transaction.atomic
-def request_merge(*, duplicate: ReviewRequest, into: ReviewRequest, by: Any) -> ReviewRequest:
+def request_merge(*, duplicate: ReviewRequest, into: ReviewRequest, by: User) -> ReviewRequest:
     """Fold a duplicate into another request; its votes move over, one per voter."""
     _require_editor(by)
     if duplicate.pk == into.pk:
@@ -156,7 +157,7 @@ def _unique_slug(model: Any, base: str) -> str:
     return slug
 
 
-def _therapy_for(request: ReviewRequest, by: Any) -> Therapy:
+def _therapy_for(request: ReviewRequest, by: User) -> Therapy:
     if request.therapy is not None:
         return request.therapy
     therapy = Therapy.objects.filter(name__iexact=request.therapy_name).first()
@@ -170,7 +171,7 @@ def _therapy_for(request: ReviewRequest, by: Any) -> Therapy:
     return therapy
 
 
-def _condition_for(request: ReviewRequest, by: Any) -> Condition:
+def _condition_for(request: ReviewRequest, by: User) -> Condition:
     if request.condition is not None:
         return request.condition
     condition = Condition.objects.filter(
@@ -192,7 +193,7 @@ def _condition_for(request: ReviewRequest, by: Any) -> Condition:
 
 
 @transaction.atomic
-def request_link_topic(*, request: ReviewRequest, by: Any, topic: Topic | None = None) -> Topic:
+def request_link_topic(*, request: ReviewRequest, by: User, topic: Topic | None = None) -> Topic:
     """Tie a request to a catalog topic, creating therapy, condition and topic when needed.
 
     A topic created here has the status "requested" until reviewers take it up.

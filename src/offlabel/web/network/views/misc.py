@@ -79,7 +79,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         "network/notifications.html",
         {
             "notifications": selectors.notifications_for(user),
-            "unread": selectors.unread_count(user),
+            "unread": selectors.notifications_unread_count(user),
         },
     )
 

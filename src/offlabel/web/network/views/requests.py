@@ -23,8 +23,8 @@ def future(request: HttpRequest) -> HttpResponse:
         request,
         "network/future.html",
         {
-            "requests": selectors.future_reviews(),
-            "voted": selectors.voted_request_ids(request.user),
+            "requests": selectors.requests_future_reviews(),
+            "voted": selectors.request_ids_voted_by(request.user),
             "multipliers": AVAILABILITY_MULTIPLIER,
             "can_invite": request.user.is_authenticated
             and request.user.has_any_role(*INVITER_ROLES),
@@ -71,7 +71,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editor = request.user.is_authenticated and request.user.is_editor
     context = {
         "item": item,
-        "voted": item.pk in selectors.voted_request_ids(request.user),
+        "voted": item.pk in selectors.request_ids_voted_by(request.user),
         "is_editor": editor,
     }
     if editor and item.status == ReviewRequest.Status.OPEN:
