@@ -5,11 +5,15 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
+from offlabel.web.literature.demo import PUBMED_DIR
 from tests.support.shared_data import PUBMED_DATA, TEST_DATA
 
 FIXTURES = TEST_DATA / "uploads"
 RECORDED = TEST_DATA / "recorded"
+#: Real MEDLINE files written by others (``../shared``): reach them through ``shared_file``.
 PUBMED = PUBMED_DATA
+#: A PubMed XML file the project wrote itself (the demo's literature), always present.
+OWN_PUBMED = PUBMED_DIR / "ldn-demo.xml"
 
 
 def recorded_transport() -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.literature.models import ImportBatch, LibraryEntry, Reference
-from tests.web.literature.support import FIXTURES, PUBMED, RECORDED
+from tests.support.shared_data import shared_file
+from tests.web.literature.support import FIXTURES, OWN_PUBMED, PUBMED, RECORDED
 
 pytestmark = pytest.mark.django_db
 
@@ -57,30 +59,55 @@ def test_only_reviewers_and_editors_open_the_import_form(
 def test_only_reviewers_and_editors_can_upload(
     world: Any, topic: Any, upload: Any, who: str, status: int
 ) -> None:
-    response = upload(world.by_name(who), topic, PUBMED / "pubmed-29768149.xml")
+    response = upload(world.by_name(who), topic, OWN_PUBMED)
     assert response.status_code == status
     assert not ImportBatch.objects.exists()
     assert not Reference.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("path", "pmid", "title", "doi"),
+    [
+        (
+            OWN_PUBMED,
+            "19922128",
+            "Glatiramer acetate has no impact on disease progression in ALS",
+            "10.3109/17482960902803432",
+        ),
+        (
+            PUBMED / "pubmed-29768149.xml",
+            "29768149",
+            "Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma",
+            "10.1056/nejmoa1715274",
+        ),
+    ],
+    ids=["own", "shared"],
+)
 def test_reviewer_imports_a_pubmed_file_through_preview_into_the_library(
-    world: Any, topic: Any, upload: Any, client_for: Any
+    world: Any,
+    topic: Any,
+    upload: Any,
+    client_for: Any,
+    path: Path,
+    pmid: str,
+    title: str,
+    doi: str,
 ) -> None:
-    response = upload(world.reviewer, topic, PUBMED / "pubmed-29768149.xml")
+    response = upload(world.reviewer, topic, shared_file(path))
     preview = client_for(world.reviewer).get(_preview_url(response))
     html = preview.content.decode()
     assert preview.status_code == 200
-    assert "Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma" in html
+    assert title in html
     assert "Randomised controlled trial" in html  # the classifier's suggestion is shown
     assert ">Human<" in html and ">Trials<" in html
     assert not Reference.objects.exists()  # nothing is added before the commit
 
     committed = client_for(world.reviewer).post(preview.request["PATH_INFO"], {"keep": _keys(html)})
     assert committed.status_code == 302
-    reference = Reference.objects.get(pmid="29768149")
+    reference = Reference.objects.get(pmid=pmid)
     assert reference.design == "rct"
     assert reference.species == "human"
-    assert reference.doi == "10.1056/nejmoa1715274"
+    assert reference.doi == doi
     assert reference.source == "pubmed"
     assert reference.added_by == world.reviewer
     assert LibraryEntry.objects.filter(topic=topic, reference=reference).exists()
@@ -92,16 +119,22 @@ def test_reviewer_imports_a_pubmed_file_through_preview_into_the_library(
     )
     assert audited == {("reference", world.reviewer.pk), ("libraryentry", world.reviewer.pk)}
     library = client_for(world.reviewer).get(f"/literature/{topic.slug}/").content.decode()
-    assert "Budesonide-Formoterol" in library
+    assert title in library
 
 
+@pytest.mark.parametrize("source", ["own", "shared"])
 def test_reviewer_picks_only_some_records_of_a_gzipped_medline_file(
-    world: Any, topic: Any, upload: Any, client_for: Any
+    world: Any, topic: Any, upload: Any, client_for: Any, source: str, tmp_path: Path
 ) -> None:
     from offlabel.literature.formats import parse_file
 
-    expected = parse_file(PUBMED / "test_current_medline.xml.gz").records
-    response = upload(world.reviewer, topic, PUBMED / "test_current_medline.xml.gz")
+    if source == "shared":
+        path = shared_file(PUBMED / "test_current_medline.xml.gz")
+    else:
+        path = tmp_path / "ldn-demo.xml.gz"
+        path.write_bytes(gzip.compress(OWN_PUBMED.read_bytes()))
+    expected = parse_file(path).records
+    response = upload(world.reviewer, topic, path)
     url = _preview_url(response)
     html = client_for(world.reviewer).get(url).content.decode()
     keys = _keys(html)
@@ -198,9 +231,9 @@ def test_records_already_in_the_library_are_marked_and_not_ticked(
 def test_a_reference_stored_for_another_topic_is_reused_not_copied(
     world: Any, topic: Any, dog_topic: Any, upload: Any, client_for: Any
 ) -> None:
-    url = _preview_url(upload(world.reviewer, topic, PUBMED / "pubmed-29768149.xml"))
+    url = _preview_url(upload(world.reviewer, topic, OWN_PUBMED))
     client_for(world.reviewer).post(url, {"keep": ["0"]})
-    url = _preview_url(upload(world.reviewer, dog_topic, PUBMED / "pubmed-29768149.xml"))
+    url = _preview_url(upload(world.reviewer, dog_topic, OWN_PUBMED))
     html = client_for(world.reviewer).get(url).content.decode()
     assert "Already stored as a reference" in html
     client_for(world.reviewer).post(url, {"keep": ["0"]})
@@ -291,7 +324,7 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(
     from offlabel.web.literature import importing
 
     monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 2000)
-    response = upload(world.reviewer, topic, PUBMED / "pubmed-29768149.xml")
+    response = upload(world.reviewer, topic, OWN_PUBMED)
     html = response.content.decode()
     assert response.status_code == 413
     assert "the web import takes files up to" in html
@@ -382,7 +415,8 @@ def test_a_huge_upload_is_refused_from_its_declared_length_before_it_is_stored(
     from offlabel.web.literature import importing
 
     monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 1000)
-    response = upload(world.reviewer, topic, PUBMED / "medline16n0902.xml.gz")  # 654 kB
+    big = OWN_PUBMED.read_bytes() * (650_000 // OWN_PUBMED.stat().st_size)  # about 0.6 MB
+    response = upload(world.reviewer, topic, ("big.xml", big))
     assert response.status_code == 413
     assert "The file is 0.6 MB" in response.content.decode()
     assert not ImportBatch.objects.exists()
@@ -424,8 +458,9 @@ def test_a_real_baseline_file_previews_with_few_queries_and_commits_whole(
 ) -> None:
     from offlabel.literature.formats import parse_file
 
-    expected = parse_file(PUBMED / "medline16n0902.xml.gz").records
-    url = _preview_url(upload(world.reviewer, topic, PUBMED / "medline16n0902.xml.gz"))
+    baseline = shared_file(PUBMED / "medline16n0902.xml.gz")
+    expected = parse_file(baseline).records
+    url = _preview_url(upload(world.reviewer, topic, baseline))
     client = client_for(world.reviewer)
     with django_assert_max_num_queries(10):
         html = client.get(url).content.decode()

@@ -10,31 +10,33 @@ from typing import Any
 import pytest
 
 from offlabel.web.literature.models import LibraryEntry, Reference, SavedSearch, WatchFlag
-from tests.web.literature.support import PUBMED, RECORDED
+from tests.web.literature.support import OWN_PUBMED, RECORDED
 
 pytestmark = pytest.mark.django_db
 
-SMALL_FILES = ("test_current_medline.xml.gz", "pubmed-29768149.xml")
+#: Three drugs tried in ALS; the project's own PubMed file has one record on each.
+THERAPIES = ("naltrexone", "glatiramer acetate", "thalidomide")
+NORWAY_2022, GLATIRAMER_2009, THALIDOMIDE_2009 = "35464630", "19922128", "19922130"
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real index of the small MEDLINE files (back pain ×3 from 1985, 2001 and 2023; TB
-    testing 2017; budesonide-formoterol in asthma 2018)."""
+    """A real index of a PubMed file the project wrote (the demo's literature: LDN use in ALS
+    2022, glatiramer and thalidomide in ALS 2009, LDN in Crohn's disease and MS, a review)."""
     from offlabel.literature.index.scan import SYNCHRONOUS, scan
 
     root = tmp_path_factory.mktemp("litweb-index")
-    (root / "in").mkdir()
-    for name in SMALL_FILES:
-        (root / "in" / name).symlink_to(PUBMED / name)
-    scan(root / "in", root / "index", scheduler=SYNCHRONOUS, progress=False)
+    scan(OWN_PUBMED.parent, root / "index", scheduler=SYNCHRONOUS, progress=False)
     return root / "index"
 
 
 @pytest.fixture
-def back_pain(topic: Any, world: Any) -> SavedSearch:
+def als_drugs(topic: Any, world: Any) -> SavedSearch:
     return SavedSearch.objects.create(
-        topic=topic, therapy_terms="pain", condition_terms="back pain", created_by=world.reviewer
+        topic=topic,
+        therapy_terms="\n".join(THERAPIES),
+        condition_terms="ALS",
+        created_by=world.reviewer,
     )
 
 
@@ -57,25 +59,25 @@ def _flagged(topic: Any) -> set[str]:
 def _all_matches(index_dir: Path) -> set[str]:
     from offlabel.literature.index.search import search
 
-    return {str(hit.pmid) for hit in search(index_dir, "pain", "back pain")}
+    return {str(hit.pmid) for therapy in THERAPIES for hit in search(index_dir, therapy, "ALS")}
 
 
 def test_watch_flags_records_newer_than_the_last_published_review(
-    topic: Any, back_pain: SavedSearch, index_dir: Path
+    topic: Any, als_drugs: SavedSearch, index_dir: Path
 ) -> None:
     from offlabel.web.literature.watch import watch_run
 
-    assert _all_matches(index_dir) == {"36400559", "11446611", "2930949"}  # 2023, 2001, 1985
+    assert _all_matches(index_dir) == {NORWAY_2022, GLATIRAMER_2009, THALIDOMIDE_2009}
     _publish_review(topic, 2010)
     summary = watch_run(index_dir=index_dir)
     assert summary.flagged == 1
-    assert _flagged(topic) == {"36400559"}
-    back_pain.refresh_from_db()
-    assert back_pain.last_run_at is not None
+    assert _flagged(topic) == {NORWAY_2022}
+    als_drugs.refresh_from_db()
+    assert als_drugs.last_run_at is not None
 
 
 def test_without_a_published_review_every_match_is_new(
-    topic: Any, back_pain: SavedSearch, index_dir: Path
+    topic: Any, als_drugs: SavedSearch, index_dir: Path
 ) -> None:
     from offlabel.web.literature.watch import watch_run
 
@@ -84,15 +86,15 @@ def test_without_a_published_review_every_match_is_new(
 
 
 def test_records_in_the_library_and_dismissed_ones_are_not_flagged_again(
-    topic: Any, back_pain: SavedSearch, index_dir: Path, world: Any
+    topic: Any, als_drugs: SavedSearch, index_dir: Path, world: Any
 ) -> None:
     from offlabel.web.literature.services import watch_flag_dismiss
     from offlabel.web.literature.watch import watch_run
 
-    reference = Reference.objects.create(title="Back Pain", pmid="36400559", year=2023)
+    reference = Reference.objects.create(title="LDN in Norway", pmid=NORWAY_2022, year=2022)
     LibraryEntry.objects.create(topic=topic, reference=reference)
     watch_run(index_dir=index_dir)
-    assert _flagged(topic) == {"11446611", "2930949"}
+    assert _flagged(topic) == {GLATIRAMER_2009, THALIDOMIDE_2009}
     flag = WatchFlag.objects.filter(topic=topic).first()
     assert flag is not None
     watch_flag_dismiss(flag=flag, actor=world.reviewer)
@@ -103,7 +105,7 @@ def test_records_in_the_library_and_dismissed_ones_are_not_flagged_again(
 
 
 def test_a_missing_index_is_a_reported_problem(
-    topic: Any, back_pain: SavedSearch, tmp_path: Path
+    topic: Any, als_drugs: SavedSearch, tmp_path: Path
 ) -> None:
     from offlabel.web.literature.watch import watch_run
 
@@ -113,7 +115,7 @@ def test_a_missing_index_is_a_reported_problem(
 
 
 def test_the_watch_command_runs_every_saved_search(
-    topic: Any, back_pain: SavedSearch, index_dir: Path
+    topic: Any, als_drugs: SavedSearch, index_dir: Path
 ) -> None:
     from click.testing import CliRunner
 
@@ -126,7 +128,7 @@ def test_the_watch_command_runs_every_saved_search(
 
 
 def test_the_daily_task_reads_the_index_from_the_environment(
-    topic: Any, back_pain: SavedSearch, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+    topic: Any, als_drugs: SavedSearch, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from offlabel.web.literature.tasks import watch_saved_searches
 
@@ -170,13 +172,14 @@ def test_watch_can_also_search_pubmed_online(topic: Any) -> None:
 
 
 @pytest.fixture
-def flag(topic: Any, back_pain: SavedSearch) -> WatchFlag:
+def flag(topic: Any, als_drugs: SavedSearch) -> WatchFlag:
     return WatchFlag.objects.create(
         topic=topic,
-        saved_search=back_pain,
-        pmid="36400559",
-        title="Back Pain: Differential Diagnosis and Management.",
-        year=2023,
+        saved_search=als_drugs,
+        pmid=NORWAY_2022,
+        title="Use of Off-Label Drugs and Nutrition Supplements among Patients with "
+        "Amyotrophic Lateral Sclerosis in Norway.",
+        year=2022,
     )
 
 
@@ -216,20 +219,20 @@ def test_the_watch_flags_include_renders_with_only_the_topic(
     request = rf.get("/reviews/workspace/1/")
     request.user = world.by_name(who) or AnonymousUser()
     html = render_to_string("literature/_watch_flags.html", {"topic": topic}, request=request)
-    assert ("Back Pain: Differential Diagnosis" in html) is sees
+    assert ("Use of Off-Label Drugs" in html) is sees
     if sees:
-        assert f"/literature/{topic.slug}/import/?identifiers=36400559" in html
+        assert f"/literature/{topic.slug}/import/?identifiers={NORWAY_2022}" in html
 
 
 def test_the_library_page_lists_flags_for_reviewers_only(
     world: Any, topic: Any, flag: WatchFlag, client_for: Any
 ) -> None:
     assert (
-        "Back Pain: Differential"
+        "Use of Off-Label Drugs"
         in client_for(world.reviewer).get(f"/literature/{topic.slug}/").content.decode()
     )
     assert (
-        "Back Pain: Differential"
+        "Use of Off-Label Drugs"
         not in client_for(None).get(f"/literature/{topic.slug}/").content.decode()
     )
 
@@ -260,8 +263,11 @@ def test_only_reviewers_dismiss_a_flag(
 def test_importing_a_flagged_record_marks_the_flag_imported(
     world: Any, topic: Any, flag: WatchFlag, client_for: Any, upload: Any
 ) -> None:
-    url = upload(world.reviewer, topic, PUBMED / "test_current_medline.xml.gz").url
-    client_for(world.reviewer).post(url, {"keep": ["0"]})  # the first record is PMID 36400559
+    from offlabel.literature.parsers.pubmed import iter_pubmed
+
+    position = [r.pmid for r in iter_pubmed(OWN_PUBMED)].index(NORWAY_2022)
+    url = upload(world.reviewer, topic, OWN_PUBMED).url
+    client_for(world.reviewer).post(url, {"keep": [str(position)]})
     flag.refresh_from_db()
     assert flag.status == WatchFlag.Status.IMPORTED
 

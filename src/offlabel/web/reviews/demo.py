@@ -1,8 +1,9 @@
 """Two published demo reviews of low-dose naltrexone (LDN): for ALS and for canine DM.
 
 The ALS review rebuilds, in our own words, the facts of the ALSUntangled No. 8 report (seed
-002): its references become Reference rows and evidence items, the patient-community figures go
-under Cases, the label's side effects and liver warning under Risks. The DM review uses the
+002): its references (records of the demo literature, ``web/literature/demo_data``) become
+Reference rows and evidence items, the patient-community figures go under Cases, the label's
+side effects and liver warning under Risks. The DM review uses the
 veterinary article of seed 000: vets' anecdotal case histories under Cases, no trials, and the
 human ALS evidence as model evidence. Both are drafted by reviewer@, voted on by the three demo
 reviewers and the editor, and published by editor@ through the same services the site uses.
@@ -23,6 +24,7 @@ from offlabel.evidence.vocabulary import (
 from offlabel.web.accounts.models import User
 from offlabel.web.catalog.demo import LDN_ALS_SLUG, LDN_DM_SLUG
 from offlabel.web.catalog.models import Topic
+from offlabel.web.literature import demo as demo_literature
 from offlabel.web.literature.models import LibraryEntry, Reference
 from offlabel.web.reviews import services
 from offlabel.web.reviews.demo_als import (
@@ -47,29 +49,19 @@ EDITOR = "editor@offlabel.demo"
 
 
 def _reference(ref: Ref) -> Reference:
-    """The existing library record (by DOI or title) or a new one."""
+    """The stored reference for ``ref`` (by PMID, DOI or title) or a new one, from the demo
+    literature's record."""
+    fields = demo_literature.reference_fields(ref.cite)
     found = None
-    if ref.doi:
-        found = Reference.objects.filter(doi__iexact=ref.doi).first()
+    if fields["pmid"]:
+        found = Reference.objects.filter(pmid=fields["pmid"]).first()
+    if found is None and fields["doi"]:
+        found = Reference.objects.filter(doi__iexact=fields["doi"]).first()
     if found is None:
-        found = Reference.objects.filter(title__iexact=ref.title).first()
+        found = Reference.objects.filter(title__iexact=fields["title"]).first()
     if found is not None:
         return found
-    return Reference.objects.create(
-        kind=ref.kind,
-        authors=list(ref.authors),
-        title=ref.title,
-        journal=ref.journal,
-        year=ref.year,
-        volume=ref.volume,
-        issue=ref.issue,
-        pages=ref.pages,
-        doi=ref.doi,
-        url=ref.url,
-        species=ref.species,
-        design=ref.design,
-        source="manual",
-    )
+    return Reference.objects.create(**fields, species=ref.species, design=ref.design)
 
 
 def _build(spec: DemoReview, users: dict[str, User]) -> Review:

@@ -3,85 +3,17 @@ anecdotal case histories, no trials, human ALS evidence as model evidence)."""
 
 from __future__ import annotations
 
-from offlabel.web.literature.models import Reference
-from offlabel.web.reviews.demo_als import ALS_REFS
 from offlabel.web.reviews.demo_spec import Item, Ref
 
+# In the order the sections cite them; shared sources are the same records as the ALS review's.
 DM_REFS = [
-    Ref(
-        "blog",
-        "Naltrexone for degenerative myelopathy: a peer suggestion",
-        kind=Reference.Kind.WEBPAGE,
-        species="dog",
-        design="case_series",
-    ),
-    Ref(
-        "untangled",
-        ALS_REFS[-1].title,
-        ALS_REFS[-1].authors,
-        ALS_REFS[-1].journal,
-        ALS_REFS[-1].year,
-        "12",
-        "1",
-        "76-8",
-        doi=ALS_REFS[-1].doi,
-        species="human",
-        design="review",
-    ),
-    Ref(
-        "norway",
-        "Norwegian survey of people with ALS (2022): physical quality of life and "
-        "use of low-dose naltrexone or vitamin B (as reported in the veterinary article)",
-        year=2022,
-        kind=Reference.Kind.DOCUMENT,
-        species="human",
-        design="cohort",
-    ),
-    Ref(
-        "silani",
-        ALS_REFS[16].title,
-        ALS_REFS[16].authors,
-        ALS_REFS[16].journal,
-        ALS_REFS[16].year,
-        "13",
-        "2",
-        "222",
-        species="human",
-        design="uncontrolled_trial",
-    ),
-    Ref(
-        "label",
-        ALS_REFS[0].title,
-        ALS_REFS[0].authors,
-        year=2010,
-        kind=Reference.Kind.DOCUMENT,
-        url=ALS_REFS[0].url,
-    ),
-    Ref(
-        "ralli",
-        "Amyotrophic lateral sclerosis: autoimmune pathogenic mechanisms, clinical "
-        "features, and therapeutic perspectives",
-        ("Ralli M", "Lambiase A", "Artico M", "de Vincentiis M", "Greco A"),
-        "Isr Med Assoc J",
-        2019,
-        "21",
-        "7",
-        "438-43",
-        design="review",
-    ),
-    Ref(
-        "ovchinnikova",
-        "Extracellular vesicles in chronic demyelinating diseases: prospects in "
-        "treatment and diagnosis of autoimmune neurological disorders",
-        ("Ovchinnikova LA", "Lomakin YA"),
-        "Life (Basel)",
-        2022,
-        "12",
-        "11",
-        "1943",
-        doi="10.3390/life12111943",
-        design="review",
-    ),
+    Ref("blog", "Naltrexone for degenerative myelopathy: a peer suggestion", "dog", "case_series"),
+    Ref("untangled", "10.3109/17482968.2010.544386", "human", "review"),
+    Ref("norway", "35464630", "human", "cohort"),
+    Ref("silani", "Silani 1983", "human", "uncontrolled_trial"),
+    Ref("label", "US Food and Drug Administration 2010"),
+    Ref("ralli", "Ralli 2019", design="review"),
+    Ref("ovchinnikova", "36431078", design="review"),
 ]
 
 DM_ITEMS = [

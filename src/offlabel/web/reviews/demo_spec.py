@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from offlabel.web.literature.models import Reference
-
 
 @dataclass(frozen=True)
 class Ref:
+    """A reference a demo review cites.
+
+    ``cite`` names its record in the demo literature (``web/literature/demo_data``) by PMID,
+    DOI, URL, title or "Firstauthor Year"; the bibliographic data lives only there. ``species``
+    and ``design`` are the reviewers' reading of the source.
+    """
+
     key: str
-    title: str
-    authors: tuple[str, ...] = ()
-    journal: str = ""
-    year: int | None = None
-    volume: str = ""
-    issue: str = ""
-    pages: str = ""
-    doi: str = ""
-    url: str = ""
-    kind: str = Reference.Kind.ARTICLE
+    cite: str
     species: str = ""
     design: str = ""
 
