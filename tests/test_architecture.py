@@ -118,7 +118,6 @@ _NOT_SOURCE = ("__pycache__", ".egg-info")
 KNOWN_OFFENDERS_UNTIL_FIXED = frozenset(
     {
         "benchmarks/bench_literature.py",
-        "src/offlabel/literature/formats.py",
     }
 )
 
