@@ -9,6 +9,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.accounts import PASSWORD, ROLES, make_user
+
+__all__ = ["PASSWORD", "ROLES", "World", "make_user"]
+
 # Playwright's sync API keeps an event loop running in the test thread; the Django ORM calls the
 # tests make there are still plain synchronous calls, so its async-safety guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -23,38 +27,36 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-PASSWORD = "correct horse battery staple 42"
 
 
 @dataclass
 class World:
-    """One account per role, so permission tests read like a table."""
+    """One account per role, each patient and owner with a record, and the consents a
+    permission table needs, so permission tests read like a table.
+
+    - ``person`` is the patient's own record; ``clinician`` was invited to it and may add to it.
+    - ``dog`` is the owner's dog; ``vet`` was invited to see it (view only).
+    - ``other_dog`` belongs to ``other_owner`` and is shared with no one: a second owner's
+      record for tests that try one owner's ids on another's.
+    - ``stranger_vet`` is a vet no one has invited.
+    """
 
     patient: Any
     owner: Any
+    other_owner: Any
     clinician: Any
     vet: Any
+    stranger_vet: Any
     reviewer: Any
     editor: Any
     pending_clinician: Any  # asked for the clinician role; not granted yet
     nobody: Any  # signed in, no role at all
+    person: Any
+    dog: Any
+    other_dog: Any
 
     def by_name(self, name: str) -> Any:
         return None if name == "anonymous" else getattr(self, name)
-
-
-def make_user(email: str, *roles: str, requested: tuple[str, ...] = ()) -> Any:
-    from offlabel.web.accounts.models import RoleGrant, User
-    from offlabel.web.accounts.services import role_grant
-
-    user = User.objects.create_user(
-        email=email, password=PASSWORD, display_name=email.split("@")[0]
-    )
-    for role in roles:
-        role_grant(user=user, role=role)
-    for role in requested:
-        RoleGrant.objects.create(user=user, role=role, status=RoleGrant.Status.REQUESTED)
-    return user
 
 
 @pytest.fixture(autouse=True)
@@ -67,18 +69,66 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+def _subjects_and_consents(accounts: dict[str, Any]) -> dict[str, Any]:
+    import datetime as dt
+
+    from offlabel.web.registry import services
+
+    person = services.subject_create(
+        by=accounts["patient"],
+        kind="person",
+        sex="female",
+        birth_year=1960,
+        onset_date=dt.date(2023, 1, 10),
+        diagnosis_date=dt.date(2023, 6, 1),
+    )
+    dog = services.subject_create(
+        by=accounts["owner"],
+        kind="dog",
+        name="Rex",
+        breed="Boxer",
+        sex="male_neutered",
+        birth_year=2016,
+        weight_kg=30.0,
+        sod1="A/A",
+        onset_date=dt.date(2024, 2, 1),
+    )
+    other_dog = services.subject_create(
+        by=accounts["other_owner"],
+        kind="dog",
+        name="Bella",
+        breed="Pembroke Welsh Corgi",
+        sex="female_spayed",
+        birth_year=2015,
+        sod1="A/A",
+        onset_date=dt.date(2023, 9, 1),
+    )
+    for subject, owner, professional, scope in (
+        (person, accounts["patient"], accounts["clinician"], "contribute"),
+        (dog, accounts["owner"], accounts["vet"], "view"),
+    ):
+        access = services.access_invite(
+            subject=subject, by=owner, email=professional.email, scope=scope
+        )
+        services.access_accept(access=access, user=professional)
+    return {"person": person, "dog": dog, "other_dog": other_dog}
+
+
 @pytest.fixture
 def world(db: Any) -> World:
-    return World(
-        patient=make_user("patient@example.org", "patient"),
-        owner=make_user("owner@example.org", "owner"),
-        clinician=make_user("clinician@example.org", "clinician"),
-        vet=make_user("vet@example.org", "veterinarian"),
-        reviewer=make_user("reviewer@example.org", "reviewer"),
-        editor=make_user("editor@example.org", "editor", "reviewer"),
-        pending_clinician=make_user("pending@example.org", requested=("clinician",)),
-        nobody=make_user("nobody@example.org"),
-    )
+    accounts = {
+        "patient": make_user("patient@example.org", "patient"),
+        "owner": make_user("owner@example.org", "owner"),
+        "other_owner": make_user("owner2@example.org", "owner"),
+        "clinician": make_user("clinician@example.org", "clinician"),
+        "vet": make_user("vet@example.org", "veterinarian"),
+        "stranger_vet": make_user("stranger-vet@example.org", "veterinarian"),
+        "reviewer": make_user("reviewer@example.org", "reviewer"),
+        "editor": make_user("editor@example.org", "editor", "reviewer"),
+        "pending_clinician": make_user("pending@example.org", requested=("clinician",)),
+        "nobody": make_user("nobody@example.org"),
+    }
+    return World(**accounts, **_subjects_and_consents(accounts))
 
 
 @pytest.fixture

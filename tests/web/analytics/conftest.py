@@ -55,13 +55,7 @@ def published_review(als_topic: Any, world: Any) -> Any:
 def patient_record(world: Any, demo_topics: list[Any]) -> Any:
     from offlabel.web.registry import services
 
-    person = services.subject_create(
-        by=world.patient,
-        kind="person",
-        sex="female",
-        birth_year=1965,
-        onset_date=dt.date(2023, 1, 10),
-    )
+    person = world.person
     for when, total in (
         (dt.date(2023, 6, 1), 44),
         (dt.date(2023, 10, 1), 41),

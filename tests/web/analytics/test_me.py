@@ -20,7 +20,7 @@ def test_patient_sees_own_trajectory_against_the_range(
     assert "<td>44</td>" in html  # the own scores' table
 
 
-@pytest.mark.parametrize("role", ["owner", "clinician", "reviewer", "editor", "nobody"])
+@pytest.mark.parametrize("role", ["owner", "vet", "stranger_vet", "reviewer", "editor", "nobody"])
 def test_anyone_else_gets_not_found(
     client_for: Any, world: Any, patient_record: Any, role: str
 ) -> None:

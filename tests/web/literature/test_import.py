@@ -113,9 +113,9 @@ def test_reviewer_imports_a_pubmed_file_through_preview_into_the_library(
     assert LibraryEntry.objects.filter(topic=topic, reference=reference).exists()
     assert not ImportBatch.objects.exists()
     audited = set(
-        AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).values_list(
-            "content_type__model", "actor"
-        )
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.CREATE, actor=world.reviewer
+        ).values_list("content_type__model", "actor")
     )
     assert audited == {("reference", world.reviewer.pk), ("libraryentry", world.reviewer.pk)}
     library = client_for(world.reviewer).get(f"/literature/{topic.slug}/").content.decode()

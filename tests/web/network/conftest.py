@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.accounts import PASSWORD
+
 
 @pytest.fixture
 def als(demo_topics: list[Any]) -> Any:
@@ -39,9 +41,6 @@ def thread(world: Any, dm: Any) -> Any:
     return services.thread_create(
         topic=dm, author=world.vet, title="Night-time dosing", body="When do you give it?"
     )
-
-
-PASSWORD = "correct horse battery staple 42"
 
 
 @pytest.fixture

@@ -4,24 +4,14 @@ import pytest
 from django.urls import reverse
 
 from offlabel.web.network import services
+from tests.support.accounts import ROLES
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "anonymous",
-    "patient",
-    "owner",
-    "nobody",
-    "pending_clinician",
-    "clinician",
-    "vet",
-    "reviewer",
-    "editor",
-]
-DISCUSSERS = {"clinician", "vet", "reviewer", "editor"}
-DIRECTORY = {"clinician", "vet", "editor"}
-PRESCRIBERS = {"clinician", "vet"}
-INVITERS = {"patient", "owner"}
+DISCUSSERS = {"clinician", "vet", "stranger_vet", "reviewer", "editor"}
+DIRECTORY = {"clinician", "vet", "stranger_vet", "editor"}
+PRESCRIBERS = {"clinician", "vet", "stranger_vet"}
+INVITERS = {"patient", "owner", "other_owner"}
 
 
 def _expected(role, allowed, *, denied=403):

@@ -16,9 +16,11 @@ def _url(subject):
     ("role", "status"),
     [
         ("owner", 200),
+        ("vet", 200),  # invited by the owner (view only)
         ("patient", 404),
         ("clinician", 404),
-        ("vet", 404),
+        ("stranger_vet", 404),
+        ("other_owner", 404),
         ("reviewer", 404),
         ("editor", 404),
         ("nobody", 404),
@@ -34,7 +36,13 @@ def test_only_the_owner_sees_a_dog_record(world, dog, client_for, role, status):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("patient", 200), ("owner", 404), ("clinician", 404), ("reviewer", 404)],
+    [
+        ("patient", 200),
+        ("clinician", 200),  # invited by the patient
+        ("owner", 404),
+        ("vet", 404),
+        ("reviewer", 404),
+    ],
 )
 def test_only_the_patient_sees_their_own_record(world, person, client_for, role, status):
     assert client_for(world.by_name(role)).get(_url(person)).status_code == status
@@ -58,13 +66,13 @@ def test_second_owner_gets_404_on_the_first_owners_dog_and_its_pages(dog, second
 
 
 def test_vet_sees_the_dog_only_while_consent_is_active(world, dog, client_for):
-    client = client_for(world.vet)
+    client = client_for(world.stranger_vet)
     assert client.get(_url(dog)).status_code == 404
     access = services.access_invite(
-        subject=dog, by=world.owner, email=world.vet.email, scope="view"
+        subject=dog, by=world.owner, email=world.stranger_vet.email, scope="view"
     )
     assert client.get(_url(dog)).status_code == 404  # invited, not accepted yet
-    services.access_accept(access=access, user=world.vet)
+    services.access_accept(access=access, user=world.stranger_vet)
     response = client.get(_url(dog))
     assert response.status_code == 200
     assert "Rex" in response.content.decode()
@@ -79,16 +87,16 @@ def test_vet_sees_the_dog_only_while_consent_is_active(world, dog, client_for):
 
 def test_contribute_scope_lets_the_vet_add_scores(world, dog, client_for):
     access = services.access_invite(
-        subject=dog, by=world.owner, email=world.vet.email, scope="contribute"
+        subject=dog, by=world.owner, email=world.stranger_vet.email, scope="contribute"
     )
-    services.access_accept(access=access, user=world.vet)
+    services.access_accept(access=access, user=world.stranger_vet)
     url = reverse("registry:score_new", kwargs={"public_id": dog.public_id})
-    response = client_for(world.vet).post(url, {"date": "2024-05-01", "gait": "5"})
+    response = client_for(world.stranger_vet).post(url, {"date": "2024-05-01", "gait": "5"})
     assert response.status_code == 302
-    assert dog.scores.get().entered_by == world.vet
+    assert dog.scores.get().entered_by == world.stranger_vet
     # but the vet cannot manage sharing
     edit = reverse("registry:subject_edit", kwargs={"public_id": dog.public_id})
-    assert client_for(world.vet).get(edit).status_code == 404
+    assert client_for(world.stranger_vet).get(edit).status_code == 404
 
 
 def test_invitation_accepted_through_the_link(
@@ -98,12 +106,12 @@ def test_invitation_accepted_through_the_link(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("registry:access_invite", kwargs={"public_id": dog.public_id}),
-            {"email": world.vet.email, "scope": "view"},
+            {"email": world.stranger_vet.email, "scope": "view"},
         )
     assert len(mailoutbox) == 1
     link = next(line for line in mailoutbox[0].body.splitlines() if "/invitations/" in line)
     path = link[link.index("/registry/") :]
-    vet = client_for(world.vet)
+    vet = client_for(world.stranger_vet)
     assert "see and accept" in vet.get(reverse("registry:dashboard")).content.decode()
     assert vet.post(path).status_code == 302
     assert vet.get(_url(dog)).status_code == 200
@@ -114,7 +122,7 @@ def test_an_invitation_for_someone_else_is_404(world, dog, client_for):
         subject=dog, by=world.owner, email="other@example.org", scope="view"
     )
     url = reverse("registry:invitation", kwargs={"token": access.token})
-    assert client_for(world.vet).post(url).status_code == 404
+    assert client_for(world.stranger_vet).post(url).status_code == 404
     assert client_for(world.owner).get(url).status_code == 403  # not a clinician at all
 
 
@@ -147,7 +155,9 @@ def test_reviewer_sees_no_identifiable_detail(world, dog, person, client_for):
         efficacy="cant_tell",
         side_effects=[("sleepiness", "mild")],
     )
-    services.access_invite(subject=dog, by=world.owner, email=world.vet.email, scope="view")
+    services.access_invite(
+        subject=dog, by=world.owner, email=world.stranger_vet.email, scope="view"
+    )
     client = client_for(world.reviewer)
     page = client.get(reverse("registry:deidentified")).content.decode()
     export = client.get(reverse("registry:deidentified_export")).content
@@ -176,10 +186,10 @@ def test_a_vet_whose_role_is_taken_away_loses_access(world, dog, client_for):
     from offlabel.web.accounts.models import RoleGrant
 
     access = services.access_invite(
-        subject=dog, by=world.owner, email=world.vet.email, scope="view"
+        subject=dog, by=world.owner, email=world.stranger_vet.email, scope="view"
     )
-    services.access_accept(access=access, user=world.vet)
-    assert client_for(world.vet).get(_url(dog)).status_code == 200
-    RoleGrant.objects.filter(user=world.vet).update(status=RoleGrant.Status.REFUSED)
-    world.vet.__dict__.pop("_granted_roles", None)
-    assert client_for(world.vet).get(_url(dog)).status_code == 404
+    services.access_accept(access=access, user=world.stranger_vet)
+    assert client_for(world.stranger_vet).get(_url(dog)).status_code == 200
+    RoleGrant.objects.filter(user=world.stranger_vet).update(status=RoleGrant.Status.REFUSED)
+    world.stranger_vet.__dict__.pop("_granted_roles", None)
+    assert client_for(world.stranger_vet).get(_url(dog)).status_code == 404

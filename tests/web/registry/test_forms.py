@@ -18,6 +18,7 @@ from offlabel.web.registry.forms import (
     MilestoneForm,
     PersonSubjectForm,
 )
+from tests.support.accounts import make_user
 from tests.web.registry.support import ALL_FOUR
 
 TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
@@ -171,8 +172,9 @@ def test_alsfrs_date_rules(person, date, words):
 
 
 def test_score_before_birth_is_refused(world):
+    patient = make_user("young@example.org", "patient")
     subject = services.subject_create(
-        by=world.patient, kind="person", birth_year=2000, onset_date=dt.date(2001, 1, 1)
+        by=patient, kind="person", birth_year=2000, onset_date=dt.date(2001, 1, 1)
     )
     form = AlsfrsForm({"date": "1999-06-01", **_items()}, subject=subject)
     assert not form.is_valid()
@@ -235,14 +237,15 @@ def test_milestone_rules(world, person, dog):
 
 
 def test_bad_form_input_re_renders_with_the_message_and_saves_nothing(world, client_for):
-    client = client_for(world.patient)
+    patient = make_user("new-patient@example.org", "patient")  # no record of their own yet
+    client = client_for(patient)
     url = reverse("registry:subject_new", kwargs={"kind": "person"})
     response = client.post(
         url, {"sex": "female", "onset_date": "2024-05-01", "diagnosis_date": "2024-01-01"}
     )
     assert response.status_code == 200
     assert "before onset" in response.content.decode()
-    assert not world.patient.registry_subjects.exists()
+    assert not patient.registry_subjects.exists()
 
 
 def test_a_patient_has_exactly_one_own_record(world, person, client_for):

@@ -96,7 +96,8 @@ def test_cli_owner_option_and_unknown_owner(world, registry_dir):
     assert bad.exit_code == 2 and "no@x.org" in bad.output
     ok = runner.invoke(main, ["registry", "import", str(registry_dir), "--owner", world.vet.email])
     assert ok.exit_code == 0, ok.output
-    assert set(Subject.objects.values_list("owner__email", flat=True)) == {world.vet.email}
+    imported = Subject.objects.filter(origin=Subject.Origin.IMPORTED)
+    assert set(imported.values_list("owner__email", flat=True)) == {world.vet.email}
 
 
 def test_importing_twice_reports_existing_subjects(db, registry_dir):
@@ -140,12 +141,16 @@ def test_form_entered_records_export_and_round_trip(world, person, dog, tmp_path
     )
     registry_export(tmp_path)
     bundle = read_registry_dir(tmp_path)
-    assert {s.subject_id for s in bundle.subjects} == {person.public_id, dog.public_id}
+    assert {s.subject_id for s in bundle.subjects} == {
+        person.public_id,
+        dog.public_id,
+        world.other_dog.public_id,
+    }
     assert "Rex" not in (tmp_path / "subjects.csv").read_text()  # names never leave the account
     Subject.objects.all().delete()
     shutil.copytree(tmp_path, tmp_path.parent / "copy")
     registry_import(directory=tmp_path.parent / "copy", by=None)
-    assert Subject.objects.count() == 2
+    assert Subject.objects.count() == 3
 
 
 def test_cli_deidentified_export(db, registry_dir, tmp_path_factory):
@@ -218,10 +223,10 @@ def test_import_page_lists_problems_with_file_and_line_and_saves_nothing(world, 
     response = client.post("/registry/import/", {"archive": _zip(bad)})
     page = response.content.decode()
     assert response.status_code == 200 and "scores.csv:6 [total]" in page
-    assert not Subject.objects.exists()
+    assert not Subject.objects.filter(origin=Subject.Origin.IMPORTED).exists()
     response = client.post("/registry/import/", {"archive": _zip(FILES)})
     assert response.status_code == 302
-    assert Subject.objects.count() == 2
+    assert Subject.objects.filter(origin=Subject.Origin.IMPORTED).count() == 2
     assert AuditEvent.objects.filter(owner_key="p1", actor=world.editor).exists()
 
 

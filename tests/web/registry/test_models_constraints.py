@@ -21,11 +21,9 @@ def test_subject_page_links_to_the_comparison_with_similar_subjects(world, clien
 
     from offlabel.web.registry.models import ScoreRecord
 
-    subject = Subject.objects.create(
-        owner=world.patient, kind="person", onset_date=dt.date(2020, 1, 1)
-    )
+    subject = world.person
     ScoreRecord.objects.create(
-        subject=subject, date=dt.date(2020, 6, 1), scale="alsfrs_r", total=40
+        subject=subject, date=dt.date(2023, 6, 1), scale="alsfrs_r", total=40
     )
     page = client_for(world.patient).get(reverse("registry:subject", args=[subject.public_id]))
     assert reverse("analytics:me", args=[subject.public_id]) in page.content.decode()

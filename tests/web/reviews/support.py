@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from offlabel.evidence.vocabulary import Category
-
-PASSWORD = "correct horse battery staple 42"
+from tests.support.accounts import PASSWORD
 
 # (category, species, design, quality, direction, verified, n) for the ALS topic. With
 # default-v1 these suggest mechanism B, preclinical D, cases D, trials D, risks C.
