@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from offlabel.literature.errors import FileTooLargeError, LiteratureParseError
+from offlabel.literature.format_names import FORMAT_LABELS
 from offlabel.literature.parsers._common import Source, guess_encoding, source_name
 from offlabel.literature.parsers.bibtex import iter_bibtex, looks_like_bibtex
 from offlabel.literature.parsers.crossref import iter_crossref, looks_like_crossref
@@ -79,36 +80,18 @@ def _looks_like_pmc(head: str) -> bool:
     return "<pmc-articleset" in head or "JATS" in head[:2000] or "<!DOCTYPE article" in head
 
 
+_READERS: dict[str, tuple[Reader, Callable[[str], bool], tuple[str, ...]]] = {
+    "pubmed": (iter_pubmed, _looks_like_pubmed, (".xml", ".xml.gz", ".gz")),
+    "medline": (iter_medline, looks_like_medline, (".nbib", ".txt", ".medline")),
+    "ris": (iter_ris, looks_like_ris, (".ris", ".txt")),
+    "bibtex": (iter_bibtex, looks_like_bibtex, (".bib", ".bibtex")),
+    "endnote": (iter_endnote, looks_like_endnote, (".xml",)),
+    "wos": (iter_wos, looks_like_wos, (".txt", ".ciw")),
+    "ctgov": (iter_ctgov, looks_like_ctgov, (".json",)),
+    "crossref": (iter_crossref, looks_like_crossref, (".json",)),
+}
 FORMATS: dict[str, Format] = {
-    fmt.name: fmt
-    for fmt in (
-        Format(
-            "pubmed",
-            "PubMed/MEDLINE XML",
-            iter_pubmed,
-            _looks_like_pubmed,
-            (".xml", ".xml.gz", ".gz"),
-        ),
-        Format(
-            "medline",
-            "MEDLINE/nbib text (PubMed format)",
-            iter_medline,
-            looks_like_medline,
-            (".nbib", ".txt", ".medline"),
-        ),
-        Format(
-            "ris",
-            "RIS (EndNote, Zotero, Mendeley, Ovid, Embase, Scopus, Cochrane, Rayyan, Covidence)",
-            iter_ris,
-            looks_like_ris,
-            (".ris", ".txt"),
-        ),
-        Format("bibtex", "BibTeX/biblatex", iter_bibtex, looks_like_bibtex, (".bib", ".bibtex")),
-        Format("endnote", "EndNote XML", iter_endnote, looks_like_endnote, (".xml",)),
-        Format("wos", "Web of Science tagged text", iter_wos, looks_like_wos, (".txt", ".ciw")),
-        Format("ctgov", "ClinicalTrials.gov API v2 JSON", iter_ctgov, looks_like_ctgov, (".json",)),
-        Format("crossref", "Crossref works JSON", iter_crossref, looks_like_crossref, (".json",)),
-    )
+    name: Format(name, label, *_READERS[name]) for name, label in FORMAT_LABELS.items()
 }
 
 

@@ -146,7 +146,9 @@ def pages_of(start: str | None, end: str | None) -> str | None:
     return start
 
 
-_PUBMED_LINK = re.compile(r"pubmed(?:\.ncbi\.nlm\.nih\.gov)?/(?:\?term=)?(\d{1,9})\b", re.IGNORECASE)
+_PUBMED_LINK = re.compile(
+    r"pubmed(?:\.ncbi\.nlm\.nih\.gov)?/(?:\?term=)?(\d{1,9})\b", re.IGNORECASE
+)
 _PMID_LABEL = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 _PMCID = re.compile(r"\bPMC\d{4,9}\b")
 _DOI_LINK = re.compile(r"doi\.org/(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
@@ -198,7 +200,7 @@ def keep_or_refuse(
 
 
 def nlm_abbreviation(abbreviation: str | None) -> str | None:
-    """A journal abbreviation the NLM (Vancouver) way, without dots: ``"Org. Lett."`` → ``"Org Lett"``.
+    """A journal abbreviation the NLM (Vancouver) way, without dots (``"Org. Lett."``).
 
     Examples
     --------

@@ -150,7 +150,9 @@ def iter_bibtex(source: Source, *, on_problem: ProblemHandler | None = None) -> 
             if isinstance(block, bibtexparser.model.ParsingFailedBlock):
                 raise _failed(block, name, position)
     by_key = {
-        block.key.lower(): _fields(block) for block in blocks if isinstance(block, bibtexparser.model.Entry)
+        block.key.lower(): _fields(block)
+        for block in blocks
+        if isinstance(block, bibtexparser.model.Entry)
     }
     for position, block in enumerate(blocks):
         try:
@@ -210,7 +212,9 @@ def bibtex_authors(value: object) -> tuple[Author, ...]:
             return [w for item in items for w in (latex_to_text(item) or "").split()]
 
         authors.append(
-            author_from_parts(first=words(parts.first), von=words(parts.von), last=words(parts.last))
+            author_from_parts(
+                first=words(parts.first), von=words(parts.von), last=words(parts.last)
+            )
         )
     return tuple(a for a in authors if a.last_name)
 
@@ -245,7 +249,9 @@ def _record(entry: Any, by_key: dict[str, dict[str, Any]], name: str, position: 
             record=position + 1,
             line=line,
         )
-    keep_or_refuse(title, pmid, doi, found.nct, file=name, record=position + 1, line=line, field="title")
+    keep_or_refuse(
+        title, pmid, doi, found.nct, file=name, record=position + 1, line=line, field="title"
+    )
     pages = clean(fields.get("pages"))
     if pages:
         pages = pages.replace("--", "-").replace("–", "-")

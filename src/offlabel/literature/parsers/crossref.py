@@ -64,7 +64,7 @@ def iter_crossref(source: Source, *, on_problem: ProblemHandler | None = None) -
 
 
 def _plain(text: str | None) -> str | None:
-    """Markup removed and entities decoded: ``"Big Data &amp; Society"`` → ``"Big Data & Society"``."""
+    """Markup removed, entities decoded: ``"Big Data &amp; Society"`` → ``"Big Data & Society"``."""
     return clean(html.unescape(_TAG.sub("", text))) if text else None
 
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from offlabel.literature.errors import LiteratureParseError
+from offlabel.literature.names import is_organisation, parse_name
 from offlabel.literature.parsers._common import ProblemHandler, Source, clean, year_of
 from offlabel.literature.parsers._json import load_json
-from offlabel.literature.names import is_organisation, parse_name
 from offlabel.literature.records import Author, MeshHeading, Record
 
 __all__ = ["iter_ctgov", "looks_like_ctgov", "study_to_record"]

@@ -34,7 +34,9 @@ _PARSER = {"resolve_entities": False, "no_network": True, "load_dtd": False, "hu
 
 
 def looks_like_endnote(head: str) -> bool:
-    return "<records>" in head and "<record>" in head and ("<ref-type" in head or "<titles>" in head)
+    return (
+        "<records>" in head and "<record>" in head and ("<ref-type" in head or "<titles>" in head)
+    )
 
 
 def _text(elem: _Element | None) -> str | None:
@@ -89,7 +91,10 @@ def _record(record: _Element, name: str, position: int) -> Record:
     )
     authors = tuple(
         a
-        for a in (parse_name(_text(author) or "") for author in record.iterfind("contributors/authors/author"))
+        for a in (
+            parse_name(_text(author) or "")
+            for author in record.iterfind("contributors/authors/author")
+        )
         if a.last_name
     )
     abstract = _text(record.find("abstract"))

@@ -37,9 +37,8 @@ def looks_like_wos(head: str) -> bool:
     """True for a Web of Science export: it starts with ``FN `` (or ``PT `` when trimmed)."""
     lines = [line for line in head.lstrip("\ufeff").splitlines() if line.strip()]
     return bool(lines) and (
-        lines[0].startswith("FN ") or (lines[0].startswith("PT ") and any(
-            line.startswith("ER") for line in lines
-        ))
+        lines[0].startswith("FN ")
+        or (lines[0].startswith("PT ") and any(line.startswith("ER") for line in lines))
     )
 
 
