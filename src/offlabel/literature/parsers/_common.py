@@ -149,7 +149,7 @@ def pages_of(start: str | None, end: str | None) -> str | None:
 _PUBMED_LINK = re.compile(
     r"pubmed(?:\.ncbi\.nlm\.nih\.gov)?/(?:\?term=)?(\d{1,9})\b", re.IGNORECASE
 )
-_PMID_LABEL = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+_PMID_LABEL = re.compile(r"\b(?:PMID|PUBMED):?\s*(\d{1,9})\b")
 _PMCID = re.compile(r"\bPMC\d{4,9}\b")
 _DOI_LINK = re.compile(r"doi\.org/(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
 _NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import bibtexparser
+from bibtexparser import middlewares
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
@@ -77,6 +78,9 @@ def _latex_context() -> Any:
     return context
 
 
+# the braces or quotes of values, taken off by bibtexparser's parse stack except for entries
+# it set aside as duplicates
+_UNENCLOSE = middlewares.RemoveEnclosingMiddleware(True)
 _LATEX = LatexNodes2Text(latex_context=_latex_context(), keep_braced_groups=False)
 
 
@@ -135,7 +139,9 @@ def iter_bibtex(source: Source, *, on_problem: ProblemHandler | None = None) -> 
     blocks: list[Any] = []
     for block in library.blocks:
         if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock):
-            blocks.append(block.ignore_error_block)  # a repeated or empty key: still an entry
+            # a repeated or empty key (JabRef's "@article{,"): still an entry, which the
+            # parse stack left raw
+            blocks.append(_UNENCLOSE.transform_entry(block.ignore_error_block, library))
         elif isinstance(block, bibtexparser.model.Entry | bibtexparser.model.ParsingFailedBlock):
             blocks.append(block)
     if not blocks and text.strip() and not library.strings and not library.preambles:
@@ -221,7 +227,8 @@ def bibtex_authors(value: object) -> tuple[Author, ...]:
 
 def _record(entry: Any, by_key: dict[str, dict[str, Any]], name: str, position: int) -> Record:
     fields = _fields(entry)
-    parent = by_key.get(str(fields.get("crossref", "")).strip().lower())
+    parent_key = str(fields.get("crossref", "")).strip().lower()
+    parent = by_key.get(parent_key) if parent_key else None
     if parent:
         for key in _INHERITED:
             if key not in fields and key in parent:
