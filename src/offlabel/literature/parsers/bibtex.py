@@ -31,7 +31,7 @@ from bibtexparser.middlewares.names import (
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from offlabel.literature.errors import LiteratureParseError
-from offlabel.literature.names import author_from_parts, parse_name
+from offlabel.literature.names import author_from_parts, is_organisation, parse_name
 from offlabel.literature.parsers._common import (
     ProblemHandler,
     Source,
@@ -205,6 +205,9 @@ def bibtex_authors(value: object) -> tuple[Author, ...]:
             authors.append(Author(last_name=latex_to_text(raw[1:-1]) or ""))  # {ALS Study Group}
             continue
         plain = latex_to_text(raw) or ""
+        if is_organisation(plain):
+            authors.append(Author(last_name=plain))  # an unbraced group: kept whole
+            continue
         if "," not in raw and _SURNAME_FIRST.match(plain):
             authors.append(parse_name(plain))  # "Adler D.G.", "Liu R.": surname first
             continue

@@ -28,6 +28,7 @@ __all__ = ["iter_medline", "looks_like_medline"]
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-\s?(.*)$")
 _ID_KIND = re.compile(r"^(\S+)\s*\[(\w+)\]$")
+_JOINED = {"TI", "BTI", "AB"}
 _IN_PARENS = re.compile(r"\(([^()]+)\)\s*$")
 
 
@@ -103,6 +104,10 @@ def _record(fields: list[tuple[str, str]], name: str, position: int, start: int)
 
     def one(*tags: str) -> str | None:
         for tag in tags:
+            if tag in _JOINED:  # a title or abstract written on repeated lines: one text
+                if text := clean(" ".join(values.get(tag, []))):
+                    return text
+                continue
             for value in values.get(tag, []):
                 if text := clean(value):
                     return text
