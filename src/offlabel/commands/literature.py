@@ -71,6 +71,9 @@ def parse_command(
         sys.exit(2)
     for problem in result.problems:
         click.echo(f"skipped: {problem}", err=True)
+    if result.problems and not result.records and not result.deletions:
+        click.echo(f"error: {file}: no record could be read", err=True)
+        sys.exit(2)
     for record in result.records:
         classification = classify(record, target_species)
         if jsonl:

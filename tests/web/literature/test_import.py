@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,11 @@ from hypothesis import strategies as st
 
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.literature.models import ImportBatch, LibraryEntry, Reference
+from tests.support.shared_data import TEST_DATA, needs_shared, shared_file
 from tests.web.literature.support import FIXTURES, PUBMED, RECORDED
+
+#: A PubMed XML file written for the tests (today's layout): a trial, a dog case, a book.
+OWN_PUBMED = TEST_DATA / "literature" / "pubmed_current.xml"
 
 pytestmark = pytest.mark.django_db
 
@@ -57,27 +62,47 @@ def test_only_reviewers_and_editors_open_the_import_form(
 def test_only_reviewers_and_editors_can_upload(
     world: Any, topic: Any, upload: Any, who: str, status: int
 ) -> None:
-    response = upload(world.by_name(who), topic, PUBMED / "pubmed-29768149.xml")
+    response = upload(world.by_name(who), topic, OWN_PUBMED)
     assert response.status_code == status
     assert not ImportBatch.objects.exists()
     assert not Reference.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("path", "title", "pmid"),
+    [
+        pytest.param(
+            PUBMED / "pubmed-29768149.xml",
+            "Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma",
+            "29768149",
+            marks=needs_shared,
+            id="real",
+        ),
+        pytest.param(
+            OWN_PUBMED,
+            "A randomised, placebo-controlled trial of low-dose naltrexone",
+            "90000001",
+            id="own",
+        ),
+    ],
+)
 def test_reviewer_imports_a_pubmed_file_through_preview_into_the_library(
-    world: Any, topic: Any, upload: Any, client_for: Any
+    world: Any, topic: Any, upload: Any, client_for: Any, path: Path, title: str, pmid: str
 ) -> None:
-    response = upload(world.reviewer, topic, PUBMED / "pubmed-29768149.xml")
+    response = upload(world.reviewer, topic, path)
     preview = client_for(world.reviewer).get(_preview_url(response))
     html = preview.content.decode()
     assert preview.status_code == 200
-    assert "Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma" in html
+    assert title in html
     assert "Randomised controlled trial" in html  # the classifier's suggestion is shown
     assert ">Human<" in html and ">Trials<" in html
     assert not Reference.objects.exists()  # nothing is added before the commit
 
-    committed = client_for(world.reviewer).post(preview.request["PATH_INFO"], {"keep": _keys(html)})
+    committed = client_for(world.reviewer).post(
+        preview.request["PATH_INFO"], {"keep": _keys(html)[:1]}
+    )
     assert committed.status_code == 302
-    reference = Reference.objects.get(pmid="29768149")
+    reference = Reference.objects.get(pmid=pmid)
     assert reference.design == "rct"
     assert reference.species == "human"
     assert reference.doi == "10.1056/nejmoa1715274"
@@ -92,16 +117,24 @@ def test_reviewer_imports_a_pubmed_file_through_preview_into_the_library(
     )
     assert audited == {("reference", world.reviewer.pk), ("libraryentry", world.reviewer.pk)}
     library = client_for(world.reviewer).get(f"/literature/{topic.slug}/").content.decode()
-    assert "Budesonide-Formoterol" in library
+    assert title[:40] in library
 
 
+@pytest.mark.parametrize(
+    "real", [pytest.param(True, marks=needs_shared, id="real"), pytest.param(False, id="own")]
+)
 def test_reviewer_picks_only_some_records_of_a_gzipped_medline_file(
-    world: Any, topic: Any, upload: Any, client_for: Any
+    world: Any, topic: Any, upload: Any, client_for: Any, real: bool
 ) -> None:
     from offlabel.literature.formats import parse_file
 
-    expected = parse_file(PUBMED / "test_current_medline.xml.gz").records
-    response = upload(world.reviewer, topic, PUBMED / "test_current_medline.xml.gz")
+    if real:
+        path = shared_file(PUBMED / "test_current_medline.xml.gz")
+        expected, source = parse_file(path).records, path
+    else:
+        expected = parse_file(OWN_PUBMED).records
+        source = ("pubmed_current.xml.gz", gzip.compress(OWN_PUBMED.read_bytes()))
+    response = upload(world.reviewer, topic, source)
     url = _preview_url(response)
     html = client_for(world.reviewer).get(url).content.decode()
     keys = _keys(html)
@@ -147,7 +180,6 @@ def test_a_trial_registration_is_stored_as_a_trial(
 
 BAD_FILES = [
     ("bad_truncated.xml.gz", "pubmed"),
-    ("bad_malformed.xml", "pubmed"),
     ("bad_no_er.ris", "ris"),
     ("bad_no_ty.ris", "ris"),
     ("bad_braces.bib", "bibtex"),
@@ -169,19 +201,24 @@ def test_a_bad_file_shows_the_parsers_error_and_imports_nothing(
     assert not Reference.objects.exists()
 
 
-def test_skip_bad_records_previews_the_good_ones_and_lists_the_bad(
-    world: Any, topic: Any, upload: Any, client_for: Any
+@pytest.mark.parametrize(
+    ("name", "good", "skipped"),
+    [
+        ("bad_malformed.xml", ["Fine"], "line"),
+        ("one_bad_record.ris", ["Low-dose", "Naltrexone and"], "record 2, line 9"),
+    ],
+)
+def test_a_file_with_bad_records_previews_the_good_ones_and_lists_the_skipped(
+    world: Any, topic: Any, upload: Any, client_for: Any, name: str, good: list[str], skipped: str
 ) -> None:
-    without = upload(world.reviewer, topic, FIXTURES / "bad_malformed.xml", format="pubmed")
-    assert without.status_code == 400
-    response = upload(
-        world.reviewer, topic, FIXTURES / "bad_malformed.xml", format="pubmed", skip_bad="on"
-    )
+    response = upload(world.reviewer, topic, FIXTURES / name)
     html = client_for(world.reviewer).get(_preview_url(response)).content.decode()
-    assert "Fine" in html
+    assert all(title in html for title in good)
     assert "Left out (1)" in html
-    assert "bad_malformed.xml" in html
-    assert len(_keys(html)) == 1
+    left_out = re.search(r'<ul class="lit-problems">(.*?)</ul>', html, re.S)
+    assert left_out and name in left_out.group(1) and skipped in left_out.group(1)
+    assert len(_keys(html)) == len(good)
+    assert not Reference.objects.exists()  # nothing is saved before the reviewer confirms
 
 
 def test_records_already_in_the_library_are_marked_and_not_ticked(
@@ -198,9 +235,9 @@ def test_records_already_in_the_library_are_marked_and_not_ticked(
 def test_a_reference_stored_for_another_topic_is_reused_not_copied(
     world: Any, topic: Any, dog_topic: Any, upload: Any, client_for: Any
 ) -> None:
-    url = _preview_url(upload(world.reviewer, topic, PUBMED / "pubmed-29768149.xml"))
+    url = _preview_url(upload(world.reviewer, topic, OWN_PUBMED))
     client_for(world.reviewer).post(url, {"keep": ["0"]})
-    url = _preview_url(upload(world.reviewer, dog_topic, PUBMED / "pubmed-29768149.xml"))
+    url = _preview_url(upload(world.reviewer, dog_topic, OWN_PUBMED))
     html = client_for(world.reviewer).get(url).content.decode()
     assert "Already stored as a reference" in html
     client_for(world.reviewer).post(url, {"keep": ["0"]})
@@ -291,7 +328,7 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(
     from offlabel.web.literature import importing
 
     monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 2000)
-    response = upload(world.reviewer, topic, PUBMED / "pubmed-29768149.xml")
+    response = upload(world.reviewer, topic, OWN_PUBMED)
     html = response.content.decode()
     assert response.status_code == 413
     assert "the web import takes files up to" in html
@@ -364,14 +401,12 @@ def test_without_network_a_look_up_is_a_clear_problem_not_a_crash(
 @given(
     content=st.binary(max_size=3000),
     name=st.sampled_from(["x.xml", "x.xml.gz", "x.ris", "x.bib", "x.json", "x.txt", "x"]),
-    fmt=st.sampled_from(["auto", "pubmed", "ris", "bibtex", "ctgov", "crossref"]),
-    skip_bad=st.booleans(),
+    fmt=st.sampled_from(["auto", "pubmed", "medline", "ris", "bibtex", "endnote", "wos", "ctgov"]),
 )
 def test_random_bytes_never_cause_a_server_error(
-    world: Any, topic: Any, upload: Any, content: bytes, name: str, fmt: str, skip_bad: bool
+    world: Any, topic: Any, upload: Any, content: bytes, name: str, fmt: str
 ) -> None:
-    fields = {"format": fmt, **({"skip_bad": "on"} if skip_bad else {})}
-    response = upload(world.reviewer, topic, (name, content), **fields)
+    response = upload(world.reviewer, topic, (name, content), format=fmt)
     assert response.status_code in (302, 400)
     assert not Reference.objects.exists()
 
@@ -382,7 +417,7 @@ def test_a_huge_upload_is_refused_from_its_declared_length_before_it_is_stored(
     from offlabel.web.literature import importing
 
     monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 1000)
-    response = upload(world.reviewer, topic, PUBMED / "medline16n0902.xml.gz")  # 654 kB
+    response = upload(world.reviewer, topic, ("big.xml.gz", b"\0" * 654_158))  # 654 kB
     assert response.status_code == 413
     assert "The file is 0.6 MB" in response.content.decode()
     assert not ImportBatch.objects.exists()
@@ -424,8 +459,9 @@ def test_a_real_baseline_file_previews_with_few_queries_and_commits_whole(
 ) -> None:
     from offlabel.literature.formats import parse_file
 
-    expected = parse_file(PUBMED / "medline16n0902.xml.gz").records
-    url = _preview_url(upload(world.reviewer, topic, PUBMED / "medline16n0902.xml.gz"))
+    baseline = shared_file(PUBMED / "medline16n0902.xml.gz")
+    expected = parse_file(baseline).records
+    url = _preview_url(upload(world.reviewer, topic, baseline))
     client = client_for(world.reviewer)
     with django_assert_max_num_queries(10):
         html = client.get(url).content.decode()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from offlabel.web.literature.models import LibraryEntry, Reference, SavedSearch, WatchFlag
+from tests.support.shared_data import shared_file
 from tests.web.literature.support import PUBMED, RECORDED
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,8 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("litweb-index")
     (root / "in").mkdir()
-    for name in SMALL_FILES:
-        (root / "in" / name).symlink_to(PUBMED / name)
+    for name in SMALL_FILES:  # real files: tests on this index skip on a lone clone
+        (root / "in" / name).symlink_to(shared_file(PUBMED / name))
     scan(root / "in", root / "index", scheduler=SYNCHRONOUS, progress=False)
     return root / "index"
 
@@ -260,7 +261,7 @@ def test_only_reviewers_dismiss_a_flag(
 def test_importing_a_flagged_record_marks_the_flag_imported(
     world: Any, topic: Any, flag: WatchFlag, client_for: Any, upload: Any
 ) -> None:
-    url = upload(world.reviewer, topic, PUBMED / "test_current_medline.xml.gz").url
+    url = upload(world.reviewer, topic, shared_file(PUBMED / "test_current_medline.xml.gz")).url
     client_for(world.reviewer).post(url, {"keep": ["0"]})  # the first record is PMID 36400559
     flag.refresh_from_db()
     assert flag.status == WatchFlag.Status.IMPORTED
