@@ -69,25 +69,25 @@ def test_only_reviewers_and_editors_can_upload(
 
 
 @pytest.mark.parametrize(
-    ("path", "title", "pmid"),
+    ("path", "title", "doi"),
     [
         pytest.param(
             PUBMED / "pubmed-29768149.xml",
             "Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma",
-            "29768149",
+            "10.1056/nejmoa1715274",
             marks=needs_shared,
             id="real",
         ),
         pytest.param(
             OWN_PUBMED,
             "A randomised, placebo-controlled trial of low-dose naltrexone",
-            "90000001",
+            "10.9999/jin.2021.101",
             id="own",
         ),
     ],
 )
 def test_reviewer_imports_a_pubmed_file_through_preview_into_the_library(
-    world: Any, topic: Any, upload: Any, client_for: Any, path: Path, title: str, pmid: str
+    world: Any, topic: Any, upload: Any, client_for: Any, path: Path, title: str, doi: str
 ) -> None:
     response = upload(world.reviewer, topic, path)
     preview = client_for(world.reviewer).get(_preview_url(response))
@@ -102,10 +102,9 @@ def test_reviewer_imports_a_pubmed_file_through_preview_into_the_library(
         preview.request["PATH_INFO"], {"keep": _keys(html)[:1]}
     )
     assert committed.status_code == 302
-    reference = Reference.objects.get(pmid=pmid)
+    reference = Reference.objects.get(doi=doi)
     assert reference.design == "rct"
     assert reference.species == "human"
-    assert reference.doi == "10.1056/nejmoa1715274"
     assert reference.source == "pubmed"
     assert reference.added_by == world.reviewer
     assert LibraryEntry.objects.filter(topic=topic, reference=reference).exists()
