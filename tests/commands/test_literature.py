@@ -1,10 +1,9 @@
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from offlabel.cli import main
-import pytest
-
 from offlabel.literature.formats import FORMATS
 from tests.support.shared_data import PUBMED_DATA, TEST_DATA, shared_file
 

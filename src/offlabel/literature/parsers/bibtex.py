@@ -141,7 +141,9 @@ def iter_bibtex(source: Source, *, on_problem: ProblemHandler | None = None) -> 
         if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock):
             # a repeated or empty key (JabRef's "@article{,"): still an entry, which the
             # parse stack left raw
-            blocks.append(_UNENCLOSE.transform_entry(block.ignore_error_block, library))
+            entry = block.ignore_error_block
+            if isinstance(entry, bibtexparser.model.Entry):
+                blocks.append(_UNENCLOSE.transform_entry(entry, library))
         elif isinstance(block, bibtexparser.model.Entry | bibtexparser.model.ParsingFailedBlock):
             blocks.append(block)
     if not blocks and text.strip() and not library.strings and not library.preambles:
