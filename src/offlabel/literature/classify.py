@@ -28,7 +28,16 @@ import re2
 from offlabel.evidence.vocabulary import Category, Design, Species, TargetSpecies
 from offlabel.literature.records import Record
 
-__all__ = ["Classification", "Rules", "classify", "compile_text_rule", "load_rules"]
+__all__ = [
+    "Classification",
+    "Rules",
+    "category_for",
+    "classify",
+    "compile_text_rule",
+    "design_from_publication_types",
+    "load_rules",
+    "refine_design_from_text",
+]
 
 _ANIMALS = (Species.DOG, Species.MOUSE, Species.RAT, Species.OTHER_ANIMAL)
 _CLINICAL = (

@@ -469,3 +469,20 @@ def test_a_real_baseline_file_previews_with_few_queries_and_commits_whole(
     client.post(url, {"keep": _checked(html)})
     assert LibraryEntry.objects.filter(topic=topic).count() == len(_checked(html))
     assert Reference.objects.filter(source="pubmed").count() == len(_checked(html))
+
+
+def test_a_record_with_a_doi_and_no_title_is_previewed_and_imported_under_its_identifier(
+    world: Any, topic: Any, upload: Any, client_for: Any
+) -> None:
+    path = TEST_DATA / "literature" / "ris_rayyan.ris"
+    url = _preview_url(upload(world.reviewer, topic, path))
+    html = client_for(world.reviewer).get(url).content.decode()
+    assert "[Untitled: DOI 10.9999/rayyan.untitled]" in html
+    assert "No title in the file" in html
+    assert _checked(html) == ["0", "1"]
+    client_for(world.reviewer).post(url, {"keep": ["1"]})
+    reference = Reference.objects.get()
+    assert (reference.title, reference.doi) == (
+        "[Untitled: DOI 10.9999/rayyan.untitled]",
+        "10.9999/rayyan.untitled",
+    )
