@@ -48,7 +48,8 @@ class Record:
         Identifiers; ``None`` when the source does not give one. DOIs are lower-cased and
         stripped of any ``https://doi.org/`` prefix; PMCIDs keep their ``PMC`` prefix.
     title
-        Article (or study) title, markup removed.
+        Article (or study) title, markup removed; ``""`` when the source gives none (a reader
+        keeps such a record only when it has an identifier: PMID, DOI or NCT number).
     abstract
         Sections as ``(label, text)`` pairs; the label is ``""`` for an unstructured abstract.
     authors
