@@ -222,13 +222,20 @@ def test_bibtex_in_utf16_and_windows_1252(name, title, author):
     assert (record.title, _displays(record)) == (title, [author])
 
 
-def test_bibtex_from_rayyan():
-    (record,) = parse_file(OWN / "rayyan.bib").records
-    assert (record.pmid, record.pages, _displays(record)) == (
-        "33333169",
-        "22-30",
-        ["Example A", "Rayyan R"],
-    )
+@pytest.mark.parametrize(
+    ("name", "identifier", "authors"),
+    [
+        ("rayyan.bib", "33333169", ["Example A", "Rayyan R"]),
+        ("covidence.bib", "10.9999/covidence.2020", ["Covidence C", "Example AB"]),
+        ("eppi.bib", "33333170", ["Eppi E", "Example AB"]),
+    ],
+)
+def test_bibtex_from_systematic_review_tools(name, identifier, authors):
+    (record,) = parse_file(OWN / name).records
+    assert identifier in (record.pmid, record.doi)
+    assert _displays(record) == authors
+    assert record.title.startswith("Invented record exported by")
+    assert "{" not in record.title
 
 
 # --- EndNote XML and Web of Science -----------------------------------------------------------
