@@ -5,7 +5,7 @@ import pytest
 from offlabel.literature.citations import format_vancouver, minimal_pages
 from offlabel.literature.formats import parse_file
 from offlabel.literature.records import Author, Record
-from tests.support.shared_data import PUBMED_DATA, SEEDS
+from tests.support.shared_data import PUBMED_DATA, SEEDS, TEST_DATA, shared_file
 
 SEED = SEEDS / "002_f9e9496c5060ef12.txt"
 
@@ -13,7 +13,7 @@ SEED = SEEDS / "002_f9e9496c5060ef12.txt"
 def _seed_references():
     """Numbered journal references of the seed, as plain text (markdown emphasis removed)."""
     refs = {}
-    for line in SEED.read_text(encoding="utf-8").splitlines():
+    for line in shared_file(SEED).read_text(encoding="utf-8").splitlines():
         match = re.match(r"^(\d+)\. (.*)$", line)
         if match and "*" in match.group(2):
             refs[int(match.group(1))] = match.group(2).replace("*", "")
@@ -87,7 +87,7 @@ def test_dict_references_render_like_the_seed_reference_list(number, reference):
 
 
 def test_record_renders_with_journal_abbreviation_and_et_al():
-    (record,) = parse_file(PUBMED_DATA / "pubmed-29768149.xml").records
+    (record,) = parse_file(shared_file(PUBMED_DATA / "pubmed-29768149.xml")).records
     (rendered,) = format_vancouver([record])
     assert rendered == (
         "O'Byrne PM, FitzGerald JM, Bateman ED, Barnes PJ, Zhong N, Keen C, et al. Inhaled "
@@ -147,3 +147,33 @@ def test_group_authors_are_printed_as_written():
         [{"authors": ["ALSUntangled Group", "Cree BA"], "title": "T", "year": 2011}]
     )
     assert two.startswith("ALSUntangled Group, Cree BA.")
+
+
+OWN = TEST_DATA / "literature"
+
+
+def test_own_pubmed_record_renders_with_particle_and_group_author():
+    trial = parse_file(OWN / "pubmed_current.xml").records[0]
+    (rendered,) = format_vancouver([trial])
+    assert rendered.startswith("Example AB, de Testa C, Invented ALS Study Group. A randomised")
+    assert rendered.endswith("J Invent Neurol. 2021;12:101–9.")
+
+
+def test_a_trial_registration_is_cited_with_its_nct_number_and_an_article_is_not():
+    (registration,) = parse_file(OWN / "ctgov_officials.json").records
+    (rendered,) = format_vancouver([registration])
+    assert rendered == (
+        "Doe J, de Paula R. Invented Naltrexone Study in ALS. ClinicalTrials.gov. 2020. "
+        "Identifier: NCT09999904."
+    )
+    (article,) = format_vancouver([parse_file(OWN / "pubmed_current.xml").records[0]])
+    assert "NCT09999901" not in article  # an article reporting a trial is cited as an article
+    (pasted,) = format_vancouver([{"title": "A trial", "nct": "NCT09999907", "year": 2020}])
+    assert pasted == "A trial. 2020. ClinicalTrials.gov Identifier: NCT09999907."
+
+
+def test_journal_abbreviations_lose_their_dots():
+    (rendered,) = format_vancouver(
+        [{"title": "T", "journal": "Organic Letters", "journal_abbrev": "Org. Lett.", "year": 2019}]
+    )
+    assert rendered == "T. Org Lett. 2019."

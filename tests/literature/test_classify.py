@@ -8,13 +8,15 @@ from offlabel.evidence.vocabulary import Category, Design, Species
 from offlabel.literature.classify import classify, compile_text_rule, load_rules
 from offlabel.literature.formats import parse_file
 from offlabel.literature.records import MeshHeading, Record
-from tests.support.shared_data import PUBMED_DATA
+from tests.support.shared_data import PUBMED_DATA, shared_file
 
 LABELS = Path(offlabel.literature.__file__).parent / "labelled" / "medline16n0902.tsv"
 MEDLINE_2016 = PUBMED_DATA / "medline16n0902.xml.gz"
 
 # Measured on the 100 hand-labelled records when the rules were written: species 83/100,
-# design 72/100. The floors sit just under, so a rule change that loses accuracy fails here.
+# design 72/100; after the unknown-species and generic-publication-type rules (issue 12):
+# species 83/100, design 71/100 (as before them). The floors sit just under, so a rule change
+# that loses accuracy fails here.
 SPECIES_FLOOR = 0.80
 DESIGN_FLOOR = 0.68
 
@@ -102,7 +104,8 @@ def test_nothing_known_gives_none():
 
 @pytest.fixture(scope="module")
 def labelled():
-    records = {r.pmid: r for r in parse_file(MEDLINE_2016).records}
+    # real MEDLINE records (../shared): the accuracy tests skip on a lone clone
+    records = {r.pmid: r for r in parse_file(shared_file(MEDLINE_2016)).records}
     with LABELS.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     return records, rows

@@ -11,12 +11,13 @@ from offlabel.literature.parsers.ctgov import iter_ctgov
 from offlabel.literature.parsers.pubmed import iter_pubmed
 from offlabel.literature.parsers.ris import iter_ris
 from offlabel.literature.records import Deletion, Record
-from tests.support.shared_data import PUBMED_DATA, TEST_DATA
+from tests.support.shared_data import PUBMED_DATA, TEST_DATA, needs_shared, shared_file
 
-DATA = PUBMED_DATA
-MEDLINE_2016 = DATA / "medline16n0902.xml.gz"
-CURRENT = DATA / "test_current_medline.xml.gz"
-EFETCH = DATA / "pubmed-29768149.xml"
+# real MEDLINE files written by others (../shared); tests on them skip on a lone clone, and
+# tests/data/literature has small files of both layouts (see test_readers.py)
+MEDLINE_2016 = PUBMED_DATA / "medline16n0902.xml.gz"
+CURRENT = PUBMED_DATA / "test_current_medline.xml.gz"
+EFETCH = PUBMED_DATA / "pubmed-29768149.xml"
 FIXTURES = TEST_DATA / "literature"
 
 ARTICLE = (
@@ -35,7 +36,7 @@ def _xml(*articles: str, tail: str = "</PubmedArticleSet>\n") -> bytes:
 
 
 def test_medline_2016_layout_gives_all_604_records_with_fields():
-    items = list(iter_pubmed(MEDLINE_2016))
+    items = list(iter_pubmed(shared_file(MEDLINE_2016)))
     records = [i for i in items if isinstance(i, Record)]
     assert len(records) == 604
     assert [(d.pmid, d.position) for d in items if isinstance(d, Deletion)] == [("26432306", 604)]
@@ -62,7 +63,7 @@ def test_medline_2016_layout_gives_all_604_records_with_fields():
 
 
 def test_current_layout_record_36400559():
-    records = list(iter_pubmed(CURRENT))
+    records = list(iter_pubmed(shared_file(CURRENT)))
     assert [r.pmid for r in records] == ["36400559", "2930949", "11446611", "28786991"]
     back_pain = records[0]
     assert back_pain.title == "Back Pain: Differential Diagnosis and Management."
@@ -83,7 +84,7 @@ def test_current_layout_record_36400559():
 
 
 def test_efetch_record_29768149_has_trial_fields():
-    (record,) = list(iter_pubmed(EFETCH))
+    (record,) = list(iter_pubmed(shared_file(EFETCH)))
     assert record.pmid == "29768149"
     assert record.doi == "10.1056/nejmoa1715274"
     assert record.nct == "NCT02149199"
@@ -142,10 +143,12 @@ def test_malformed_xml_mid_file_names_line(tmp_path):
     assert info.value.record == 2
 
 
-def test_article_without_title_is_a_record_problem(tmp_path):
+def test_article_without_title_is_kept_by_its_pmid_and_one_without_pmid_is_a_problem(tmp_path):
     path = tmp_path / "notitle.xml"
     path.write_bytes(_xml(ARTICLE.format(pmid=1, title=""), ARTICLE.format(pmid=2, title="B")))
-    with pytest.raises(LiteratureParseError, match="PMID 1 has no title"):
+    assert [(r.pmid, r.title) for r in parse_file(path).records] == [("1", ""), ("2", "B")]
+    path.write_bytes(_xml(ARTICLE.format(pmid="", title="A"), ARTICLE.format(pmid=2, title="B")))
+    with pytest.raises(LiteratureParseError, match="no PMID"):
         parse_file(path)
     result = parse_file(path, skip_bad=True)
     assert [r.pmid for r in result.records] == ["2"]
@@ -245,18 +248,28 @@ def test_crossref_single_work():
     assert work.authors[0].orcid == "0000-0000-0000-0001"
     assert (work.journal, work.journal_abbrev, work.year) == (
         "Annals of Neurology",
-        "Ann Neurol.",
+        "Ann Neurol",  # NLM abbreviations carry no dots
         2010,
     )
     assert work.abstract_text == "Objective: to test low dose naltrexone."
 
 
-def test_crossref_list_reports_work_without_title():
-    with pytest.raises(LiteratureParseError, match="no title") as info:
-        list(iter_crossref(FIXTURES / "crossref_list.json"))
+def test_crossref_list_keeps_a_work_with_a_doi_and_no_title(tmp_path):
+    records = list(iter_crossref(FIXTURES / "crossref_list.json"))
+    assert [(r.doi, r.title) for r in records] == [
+        ("10.1000/one", "First work"),
+        ("10.1000/two", ""),
+    ]
+    path = tmp_path / "nothing.json"
+    path.write_text(
+        '{"message-type": "work-list", "message": {"items": [{"DOI": "10.1/a", '
+        '"title": ["A"]}, {"type": "component"}]}}'
+    )
+    with pytest.raises(LiteratureParseError, match="neither a title nor an identifier") as info:
+        list(iter_crossref(path))
     assert info.value.record == 2
-    result = parse_file(FIXTURES / "crossref_list.json", skip_bad=True)
-    assert [r.doi for r in result.records] == ["10.1000/one"]
+    result = parse_file(path, skip_bad=True)
+    assert [r.doi for r in result.records] == ["10.1/a"]
 
 
 @pytest.mark.parametrize("reader", [iter_crossref, iter_ctgov])
@@ -279,8 +292,16 @@ def test_invalid_json_names_line(tmp_path):
 @pytest.mark.parametrize(
     ("path", "name"),
     [
-        (MEDLINE_2016, "pubmed"),
-        (EFETCH, "pubmed"),
+        pytest.param(MEDLINE_2016, "pubmed", marks=needs_shared),
+        pytest.param(EFETCH, "pubmed", marks=needs_shared),
+        (FIXTURES / "medline_2016.xml", "pubmed"),
+        (FIXTURES / "pubmed_current.xml", "pubmed"),
+        (FIXTURES / "pubmed_book_set.xml", "pubmed"),
+        (FIXTURES / "pubmed_book_bare.xml", "pubmed"),
+        (FIXTURES / "medline.nbib", "medline"),
+        (FIXTURES / "endnote.xml", "endnote"),
+        (FIXTURES / "wos.txt", "wos"),
+        (FIXTURES / "ris_ovid.ris", "ris"),
         (FIXTURES / "sample.ris", "ris"),
         (FIXTURES / "sample.bib", "bibtex"),
         (FIXTURES / "ctgov_study.json", "ctgov"),

@@ -14,9 +14,13 @@ from offlabel.literature.parsers import xml_chunks
 from offlabel.literature.parsers.pubmed import iter_pubmed
 from offlabel.literature.parsers.xml_chunks import iter_xml_chunks
 from offlabel.literature.records import Deletion, Record
-from tests.support.shared_data import PUBMED_DATA
+from tests.support.shared_data import PUBMED_DATA, TEST_DATA, needs_shared, shared_file
 
-MEDLINE_2016 = PUBMED_DATA / "medline16n0902.xml.gz"
+MEDLINE_2016 = PUBMED_DATA / "medline16n0902.xml.gz"  # real (../shared): skipped on a lone clone
+OWN_FILES = [
+    TEST_DATA / "literature" / "medline_2016.xml",
+    TEST_DATA / "literature" / "pubmed_current.xml",
+]
 TAGS = {"Set": ("Rec", "Del")}
 PROLOG = b'<?xml version="1.0"?>\n<!DOCTYPE Set [\n<!ENTITY e "x">\n]>\n<Set a=">">'
 
@@ -96,26 +100,30 @@ def test_empty_root_and_missing_root_give_the_input_itself():
 
 
 def _reference_pmids(path) -> list[str]:
-    """PMIDs of the citations as lxml's own streaming parser sees them (either layout)."""
+    """PMIDs of the citations and books as lxml's own streaming parser sees them."""
     pmids = []
-    with gzip.open(path, "rb") as stream:
-        for _event, element in etree.iterparse(stream, tag="MedlineCitation"):
-            pmids.append(element.findtext("PMID"))
-            element.clear()
+    data = path.read_bytes()
+    stream = io.BytesIO(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+    for _event, element in etree.iterparse(stream, tag=("MedlineCitation", "BookDocument")):
+        pmids.append(element.findtext("PMID"))
+        element.clear()
     return pmids
 
 
 @pytest.mark.parametrize("parse_ahead", [True, False])
-@pytest.mark.parametrize("block", [1_000, 50_000, None])
-def test_real_file_reads_the_same_at_any_chunk_size_with_or_without_parse_ahead(
-    monkeypatch, parse_ahead, block
+@pytest.mark.parametrize("block", [300, 1_000, 50_000, None])
+@pytest.mark.parametrize(
+    "path", [pytest.param(MEDLINE_2016, marks=needs_shared, id="real"), *OWN_FILES]
+)
+def test_a_file_reads_the_same_at_any_chunk_size_with_or_without_parse_ahead(
+    monkeypatch, parse_ahead, block, path
 ):
-    expected = list(iter_pubmed(MEDLINE_2016, parse_ahead=False))
+    expected = list(iter_pubmed(path, parse_ahead=False))
     if block:
         monkeypatch.setattr(xml_chunks, "BLOCK_BYTES", block)
-    items = list(iter_pubmed(MEDLINE_2016, parse_ahead=parse_ahead))
+    items = list(iter_pubmed(path, parse_ahead=parse_ahead))
     assert items == expected
-    assert [i.pmid for i in items if isinstance(i, Record)] == _reference_pmids(MEDLINE_2016)
+    assert [i.pmid for i in items if isinstance(i, Record)] == _reference_pmids(path)
     assert [i.position for i in items] == list(range(len(items)))
 
 
@@ -161,7 +169,7 @@ def test_truncated_gzip_yields_the_records_read_before_the_error(monkeypatch, pa
 def test_a_record_problem_names_the_line_in_the_file_not_in_the_chunk(monkeypatch):
     monkeypatch.setattr(xml_chunks, "BLOCK_BYTES", 300)
     parts = [ARTICLE.format(pmid=i) for i in range(1, 30)]
-    parts[24] = ARTICLE.format(pmid=25).replace("<ArticleTitle>T25</ArticleTitle>", "")
+    parts[24] = ARTICLE.format(pmid=25).replace("<PMID>25</PMID>", "")  # a title, no PMID
     problems: list[LiteratureParseError] = []
     records = list(
         iter_pubmed(io.BytesIO(_pubmed(*parts, "</PubmedArticleSet>")), on_problem=problems.append)
@@ -173,7 +181,7 @@ def test_a_record_problem_names_the_line_in_the_file_not_in_the_chunk(monkeypatc
 
 def test_stopping_early_stops_the_helper_thread(monkeypatch):
     monkeypatch.setattr(xml_chunks, "BLOCK_BYTES", 1_000)
-    items = iter_pubmed(MEDLINE_2016, parse_ahead=True)
+    items = iter_pubmed(shared_file(MEDLINE_2016), parse_ahead=True)
     first = [next(items) for _ in range(3)]
     assert all(isinstance(i, Record) for i in first)
     assert any(t.name.startswith("pubmed-parse") for t in threading.enumerate())

@@ -7,15 +7,19 @@ import sys
 
 import click
 
-FORMAT_CHOICES = ["auto", "pubmed", "ris", "bibtex", "ctgov", "crossref"]
+from offlabel.literature.format_names import FORMAT_LABELS
+
+FORMAT_CHOICES = ["auto", *FORMAT_LABELS]
+_FORMAT_HELP = "\b\n" + "\n".join(f"  {name:<9} {label}" for name, label in FORMAT_LABELS.items())
 
 
 @click.group(name="literature")
 def command() -> None:
-    """Import and classify literature (PubMed, RIS, BibTeX, ClinicalTrials.gov, Crossref)."""
+    """Import and classify literature (PubMed XML, MEDLINE/nbib, RIS, BibTeX, EndNote XML,
+    Web of Science, ClinicalTrials.gov, Crossref)."""
 
 
-@command.command(name="parse")
+@command.command(name="parse", epilog="Formats read (--format NAME):\n\n" + _FORMAT_HELP)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option(
     "--format",
@@ -23,14 +27,15 @@ def command() -> None:
     type=click.Choice(FORMAT_CHOICES),
     default="auto",
     show_default=True,
-    help="File format; auto detects it from the content.",
+    help="File format (listed below); auto detects it from the content.",
 )
 @click.option("--jsonl", is_flag=True, help="Print one JSON object per record.")
 @click.option(
-    "--skip-bad",
+    "--strict",
     is_flag=True,
-    help="Keep the good records of a file with bad ones; report the bad ones on stderr.",
+    help="Refuse the whole file (exit 2, nothing printed) when any record has a problem.",
 )
+@click.option("--skip-bad", is_flag=True, hidden=True, help="The default now; kept for scripts.")
 @click.option(
     "--target-species",
     type=click.Choice(["human", "dog"]),
@@ -38,24 +43,37 @@ def command() -> None:
     help="The topic's species, for the review category (default: human).",
 )
 def parse_command(
-    file: str, format_: str, jsonl: bool, skip_bad: bool, target_species: str | None
+    file: str,
+    format_: str,
+    jsonl: bool,
+    strict: bool,
+    skip_bad: bool,
+    target_species: str | None,
 ) -> None:
     """Read FILE and print its records with species, design and review category.
 
-    Exit status 2 when the file (or, without --skip-bad, any record) cannot be read; the
-    message names the file and the record or line.
+    A record is read when it has a title or an identifier (PMID, DOI, NCT number); records
+    that cannot be read are skipped and listed on stderr with file, record and line, and a
+    last line on stderr says how many were read and skipped. Exit status 2 when the file
+    cannot be read at all, or (with --strict) when any record has a problem.
     """
     from offlabel.literature.classify import classify
     from offlabel.literature.errors import LiteratureParseError
     from offlabel.literature.formats import parse_file
 
+    del skip_bad  # skipping bad records is the default
     try:
-        result = parse_file(file, format_, skip_bad=skip_bad)
+        result = parse_file(file, format_, skip_bad=not strict)
     except LiteratureParseError as exc:
         click.echo(f"error: {exc}", err=True)
+        if strict:
+            click.echo("error: --strict: nothing read from this file", err=True)
         sys.exit(2)
     for problem in result.problems:
         click.echo(f"skipped: {problem}", err=True)
+    if result.problems and not result.records and not result.deletions:
+        click.echo(f"error: {file}: no record could be read", err=True)
+        sys.exit(2)
     for record in result.records:
         classification = classify(record, target_species)
         if jsonl:
@@ -70,18 +88,19 @@ def parse_command(
             click.echo(
                 f"{ident}\t{record.year or ''}\t"
                 f"{classification.species or '?'}\t{classification.design or '?'}\t"
-                f"{record.title[:90]}"
+                f"{(record.title or '(no title)')[:90]}"
             )
     for deletion in result.deletions:
         if jsonl:
             click.echo(json.dumps(deletion.to_json_dict()))
         else:
             click.echo(f"{deletion.pmid}\tdeleted")
-    if result.problems:
-        click.echo(
-            f"{len(result.records)} record(s) read, {len(result.problems)} problem(s) skipped",
-            err=True,
-        )
+    deleted = f", {len(result.deletions)} deletion(s)" if result.deletions else ""
+    click.echo(
+        f"{file}: {len(result.records)} record(s) read{deleted}, "
+        f"{len(result.problems)} skipped ({result.format})",
+        err=True,
+    )
 
 
 # --- scan, search, lookup (index and online look-ups) ------------------------------------

@@ -23,6 +23,7 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 
+from offlabel.literature.parsers._common import nlm_abbreviation
 from offlabel.literature.records import Record, split_name
 
 __all__ = ["Reference", "format_vancouver", "minimal_pages", "to_csl"]
@@ -84,7 +85,9 @@ def to_csl(reference: Reference, item_id: str = "ref") -> dict[str, Any]:
     """CSL-JSON for a Record or a plain dict.
 
     The dict form takes ``authors`` (list of ``"Lastname Initials"``), ``title``,
-    ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``doi``, ``url``.
+    ``journal``, ``journal_abbrev``, ``year``, ``volume``, ``issue``, ``pages``, ``doi``,
+    ``url``, ``pmid``, ``nct``. A trial registration (an NCT number without PMID or DOI) is
+    cited with its NCT number.
     """
     if isinstance(reference, Record):
         authors = [
@@ -104,6 +107,11 @@ def to_csl(reference: Reference, item_id: str = "ref") -> dict[str, Any]:
             "DOI": reference.doi,
             "URL": reference.url,
         }
+        nct = (
+            reference.nct
+            if _is_registration(reference.journal, reference.pmid, reference.doi)
+            else None
+        )
     else:
         authors = [_person(str(a)) for a in reference.get("authors") or [] if str(a).strip()]
         data = {
@@ -117,6 +125,11 @@ def to_csl(reference: Reference, item_id: str = "ref") -> dict[str, Any]:
             "DOI": reference.get("doi"),
             "URL": reference.get("url"),
         }
+        nct = reference.get("nct")
+        if not _is_registration(
+            reference.get("journal"), reference.get("pmid"), reference.get("doi")
+        ):
+            nct = None
     csl: dict[str, Any] = {"id": item_id, "type": "article-journal", "author": authors}
     title = str(data.pop("title") or "").strip()
     csl["title"] = title[:-1] if title.endswith(".") else title
@@ -126,10 +139,20 @@ def to_csl(reference: Reference, item_id: str = "ref") -> dict[str, Any]:
     page = minimal_pages(data.pop("page"))
     if page:
         csl["page"] = page
+    short = nlm_abbreviation(str(data.pop("container-title-short") or ""))
+    if short:
+        csl["container-title-short"] = short  # NLM abbreviations carry no dots
     for key, value in data.items():
         if value not in (None, ""):
             csl[key] = str(value).rstrip(".") if key.startswith("container") else str(value)
+    if nct:
+        csl["number"] = str(nct).upper()
     return csl
+
+
+def _is_registration(journal: object, pmid: object, doi: object) -> bool:
+    """A trial registration (cited by its NCT number), not an article that reports a trial."""
+    return not pmid and not doi and journal in (None, "", "ClinicalTrials.gov")
 
 
 def format_vancouver(references: Iterable[Reference]) -> list[str]:
@@ -164,5 +187,8 @@ def format_vancouver(references: Iterable[Reference]) -> list[str]:
     for item, text in zip(items, rendered, strict=True):
         if "container-title" not in item and item.get("URL"):
             text = f"{text} Available from: {item['URL']}"
+        if item.get("number") and item["number"] not in text:
+            registry = "" if "ClinicalTrials.gov" in text else "ClinicalTrials.gov "
+            text = f"{text} {registry}Identifier: {item['number']}."
         out.append(text)
     return out

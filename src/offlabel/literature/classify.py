@@ -11,7 +11,7 @@ abstracts, which matters in a scan of the whole baseline. RE2 has no look-around
 back-references; a rules file using them is refused when it is loaded.
 
 Accuracy on a hand-labelled sample of 100 real MEDLINE records is measured by
-``tests/literature/test_lit_classify.py`` (see ``labelled/medline16n0902.tsv``).
+``tests/literature/test_classify.py`` (see ``labelled/medline16n0902.tsv``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,16 @@ import re2
 from offlabel.evidence.vocabulary import Category, Design, Species, TargetSpecies
 from offlabel.literature.records import Record
 
-__all__ = ["Classification", "Rules", "classify", "compile_text_rule", "load_rules"]
+__all__ = [
+    "Classification",
+    "Rules",
+    "category_for",
+    "classify",
+    "compile_text_rule",
+    "design_from_publication_types",
+    "load_rules",
+    "refine_design_from_text",
+]
 
 _ANIMALS = (Species.DOG, Species.MOUSE, Species.RAT, Species.OTHER_ANIMAL)
 _CLINICAL = (
@@ -86,9 +95,11 @@ class Rules:
     species_prefix: tuple[tuple[str, Species], ...]
     species_text: tuple[tuple[TextPattern, Species], ...]
     design_pubtypes: tuple[tuple[str, Design], ...]
+    design_refine: dict[str, tuple[Design, ...]]
     design_mesh: tuple[tuple[str, Design], ...]
     design_text: tuple[tuple[TextPattern, Design], ...]
     category: dict[Design, tuple[Category, Category]]
+    category_unknown_species: dict[Design, Category]
     risks_title: TextPattern
     risks_mesh: frozenset[str]
     in_vivo: TextPattern
@@ -149,6 +160,9 @@ def load_rules() -> Rules:
             for item in species["text"]
         ),
         design_pubtypes=tuple((name, Design(value)) for name, value in design["publication_types"]),
+        design_refine={
+            name: tuple(Design(value) for value in values) for name, values in design["refine"]
+        },
         design_mesh=tuple((name, Design(value)) for name, value in design["mesh"]),
         design_text=tuple(
             (compile_text_rule(pattern, "[design] text"), Design(value))
@@ -156,6 +170,10 @@ def load_rules() -> Rules:
         ),
         category={
             Design(name): (Category(value["in_target"]), Category(value["other"]))
+            for name, value in raw["category"].items()
+        },
+        category_unknown_species={
+            Design(name): Category(value.get("unknown_species", value["in_target"]))
             for name, value in raw["category"].items()
         },
         risks_title=compile_text_rule(raw["risks"]["title_pattern"], "[risks] title_pattern"),
@@ -201,7 +219,7 @@ def classify(
     mesh_names = {heading.name for heading in record.mesh}
     text = f"{record.title} {record.title} {record.abstract_text}"  # title counts twice
 
-    design = _design_from_metadata(record, mesh_names, rules, reasons)
+    design = _design_from_metadata(record, mesh_names, rules, reasons, text)
     species_all = _mesh_species(mesh_names, rules)
     species = _pick_species(species_all, design, text, rules, reasons, mesh_names)
 
@@ -238,17 +256,53 @@ def classify(
 
 
 def _design_from_metadata(
-    record: Record, mesh_names: set[str], rules: Rules, reasons: list[str]
+    record: Record, mesh_names: set[str], rules: Rules, reasons: list[str], text: str = ""
 ) -> Design | None:
-    pubtypes = set(record.publication_types)
-    for name, design in rules.design_pubtypes:
-        if name in pubtypes:
-            reasons.append(f"design {design}: publication type {name!r}")
-            return design
+    found = design_from_publication_types(record.publication_types, rules)
+    if found is not None:
+        design, name = found
+        refined = refine_design_from_text(name, text, rules)
+        if refined is not None:
+            reasons.append(
+                f"design {refined[0]}: text matches {refined[1]!r}, more specific than the "
+                f"generic publication type {name!r}"
+            )
+            return refined[0]
+        reasons.append(f"design {design}: publication type {name!r}")
+        return design
     for name, design in rules.design_mesh:
         if name in mesh_names:
             reasons.append(f"design {design}: MeSH {name!r}")
             return design
+    return None
+
+
+def design_from_publication_types(
+    publication_types: tuple[str, ...], rules: Rules
+) -> tuple[Design, str] | None:
+    """The design the strongest publication type names, with that type; ``None`` if none."""
+    pubtypes = set(publication_types)
+    for name, design in rules.design_pubtypes:
+        if name in pubtypes:
+            return design, name
+    return None
+
+
+def refine_design_from_text(
+    publication_type: str, text: str, rules: Rules
+) -> tuple[Design, str] | None:
+    """A more specific design than a generic ``publication_type``, when the text states one.
+
+    ``"Clinical Trial"`` gives way to a randomised or a controlled trial that the title or
+    abstract describes (``[design] refine`` in the rules); the first matching text rule of the
+    designs allowed wins.
+    """
+    allowed = rules.design_refine.get(publication_type)
+    if not allowed or not text:
+        return None
+    for pattern, design in rules.design_text:
+        if design in allowed and pattern.search(text):
+            return design, pattern.pattern[:40]
     return None
 
 
@@ -328,10 +382,23 @@ def _category(
         return Category.RISKS
     if design is None:
         return None
-    in_target, other = rules.category[design]
-    target_value = target.value if target is not None else TargetSpecies.HUMAN.value
-    same = species is not None and species.value == target_value
-    category = in_target if same else other
-    where = "the target species" if same else "another species or a model"
+    category, where = category_for(design, species, target, rules)
     reasons.append(f"category {category}: {design} in {where}")
     return category
+
+
+def category_for(
+    design: Design, species: Species | None, target: TargetSpecies | None, rules: Rules
+) -> tuple[Category, str]:
+    """The category a design feeds for a record of ``species`` under a topic of ``target``.
+
+    An unknown species is no reason to call a trial pre-clinical: the record is classed by its
+    design (as in the target species, unless the rules say otherwise for that design).
+    """
+    in_target, other = rules.category[design]
+    if species is None:
+        return rules.category_unknown_species[design], "an unknown species (classed by design)"
+    target_value = target.value if target is not None else TargetSpecies.HUMAN.value
+    if species.value == target_value:
+        return in_target, "the target species"
+    return other, "another species or a model"

@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from offlabel.literature.errors import FileTooLargeError, LiteratureParseError
-from offlabel.literature.parsers._common import Source, source_name
+from offlabel.literature.format_names import FORMAT_LABELS
+from offlabel.literature.parsers._common import Source, guess_encoding, source_name
 from offlabel.literature.parsers.bibtex import iter_bibtex, looks_like_bibtex
 from offlabel.literature.parsers.crossref import iter_crossref, looks_like_crossref
 from offlabel.literature.parsers.ctgov import iter_ctgov, looks_like_ctgov
+from offlabel.literature.parsers.endnote import iter_endnote, looks_like_endnote
+from offlabel.literature.parsers.medline import iter_medline, looks_like_medline
 from offlabel.literature.parsers.pubmed import iter_pubmed, open_maybe_gzip
 from offlabel.literature.parsers.ris import iter_ris, looks_like_ris
+from offlabel.literature.parsers.wos import iter_wos, looks_like_wos
 from offlabel.literature.records import Deletion, Record
 
 __all__ = [
@@ -62,28 +66,32 @@ def _looks_like_pubmed(head: str) -> bool:
         marker in head
         for marker in (
             "<PubmedArticleSet",
+            "<PubmedBookArticleSet",
             "<MedlineCitationSet",
             "<PubmedArticle>",
+            "<PubmedBookArticle>",
             "<MedlineCitation ",
+            "<MedlineCitation>",
         )
     )
 
 
+def _looks_like_pmc(head: str) -> bool:
+    return "<pmc-articleset" in head or "JATS" in head[:2000] or "<!DOCTYPE article" in head
+
+
+_READERS: dict[str, tuple[Reader, Callable[[str], bool], tuple[str, ...]]] = {
+    "pubmed": (iter_pubmed, _looks_like_pubmed, (".xml", ".xml.gz", ".gz")),
+    "medline": (iter_medline, looks_like_medline, (".nbib", ".txt", ".medline")),
+    "ris": (iter_ris, looks_like_ris, (".ris", ".txt")),
+    "bibtex": (iter_bibtex, looks_like_bibtex, (".bib", ".bibtex")),
+    "endnote": (iter_endnote, looks_like_endnote, (".xml",)),
+    "wos": (iter_wos, looks_like_wos, (".txt", ".ciw")),
+    "ctgov": (iter_ctgov, looks_like_ctgov, (".json",)),
+    "crossref": (iter_crossref, looks_like_crossref, (".json",)),
+}
 FORMATS: dict[str, Format] = {
-    fmt.name: fmt
-    for fmt in (
-        Format(
-            "pubmed",
-            "PubMed/MEDLINE XML",
-            iter_pubmed,
-            _looks_like_pubmed,
-            (".xml", ".xml.gz", ".gz"),
-        ),
-        Format("ris", "RIS", iter_ris, looks_like_ris, (".ris", ".txt")),
-        Format("bibtex", "BibTeX", iter_bibtex, looks_like_bibtex, (".bib", ".bibtex")),
-        Format("ctgov", "ClinicalTrials.gov API v2 JSON", iter_ctgov, looks_like_ctgov, (".json",)),
-        Format("crossref", "Crossref works JSON", iter_crossref, looks_like_crossref, (".json",)),
-    )
+    name: Format(name, label, *_READERS[name]) for name, label in FORMAT_LABELS.items()
 }
 
 
@@ -124,7 +132,14 @@ def _head(source: Source) -> str:
         stream, _name, _to_close = open_maybe_gzip(source)
         data = stream.read(_SNIFF_BYTES)
         source.seek(start)
-    return data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    encoding, skip = guess_encoding(data)
+    text = data[skip:].decode("utf-8" if encoding == "utf-8-sig" else encoding, errors="replace")
+    return text.lstrip("\ufeff")
+
+
+def format_list() -> str:
+    """The registered formats as ``name (label)``, for messages and help."""
+    return ", ".join(f"{f.name} ({f.label})" for f in FORMATS.values())
 
 
 def sniff(source: Source) -> str:
@@ -133,7 +148,8 @@ def sniff(source: Source) -> str:
     Raises
     ------
     LiteratureParseError
-        When no registered format recognises the file.
+        When no registered format recognises the file; the message says what the file
+        starts with and lists the formats read.
 
     Examples
     --------
@@ -150,17 +166,25 @@ def sniff(source: Source) -> str:
     if stripped.startswith("<"):
         if _looks_like_pubmed(head):
             return "pubmed"
+        if looks_like_endnote(head):
+            return "endnote"
+        if _looks_like_pmc(head):
+            raise LiteratureParseError(
+                "PubMed Central full-text (JATS) XML, not PubMed citation XML: export the "
+                "records from PubMed (Save › PubMed or XML) instead",
+                file=source_name(source),
+            )
     elif stripped.startswith(("{", "[")):
         for name in ("ctgov", "crossref"):
             if FORMATS[name].looks_like(head):
                 return name
     else:
-        for name in ("ris", "bibtex"):
+        for name in ("medline", "wos", "ris", "bibtex"):
             if FORMATS[name].looks_like(head):
                 return name
+    start = " ".join(stripped[:60].split())
     raise LiteratureParseError(
-        "unknown file format; expected one of: "
-        + ", ".join(f"{f.name} ({f.label})" for f in FORMATS.values()),
+        f"unknown file format (it starts with {start!r}); expected one of: {format_list()}",
         file=source_name(source),
     )
 
@@ -225,7 +249,7 @@ def parse_file(
     source : str, Path or binary file object
         A file path or an open binary file (e.g. an upload; its ``name`` is used in
         messages, its ``size`` checked).
-    format : {"auto", "pubmed", "ris", "bibtex", "ctgov", "crossref"}
+    format : "auto" or a name of :data:`FORMATS`
     skip_bad : bool
         Keep the good records and report the bad ones in ``problems``; an error that stops
         the reading (malformed XML, truncated gzip) is reported too, after the records read

@@ -48,7 +48,8 @@ class Record:
         Identifiers; ``None`` when the source does not give one. DOIs are lower-cased and
         stripped of any ``https://doi.org/`` prefix; PMCIDs keep their ``PMC`` prefix.
     title
-        Article (or study) title, markup removed.
+        Article (or study) title, markup removed; ``""`` when the source gives none (a reader
+        keeps such a record only when it has an identifier: PMID, DOI or NCT number).
     abstract
         Sections as ``(label, text)`` pairs; the label is ``""`` for an unstructured abstract.
     authors
@@ -191,7 +192,7 @@ def normalize_doi(value: str | None) -> str | None:
 def split_name(name: str) -> Author:
     """Turn ``"Cree, Bruce A C"``, ``"Cree BA"`` or ``"Bruce A. C. Cree"`` into an Author.
 
-    Used by the RIS and BibTeX readers, whose names are free text.
+    The one name parser of every reader: :func:`offlabel.literature.names.parse_name`.
 
     Examples
     --------
@@ -200,26 +201,6 @@ def split_name(name: str) -> Author:
     >>> split_name("Goodin DS").display
     'Goodin DS'
     """
-    text = " ".join(name.replace("{", "").replace("}", "").split())
-    if not text:
-        return Author(last_name="")
-    if "," in text:
-        last, _, given = text.partition(",")
-        return Author(last_name=last.strip(), initials=initials_of(given))
-    parts = text.split(" ")
-    if len(parts) > 1 and parts[-1].isupper() and len(parts[-1]) <= 4 and "." not in parts[-1]:
-        # "Goodin DS": MEDLINE style, initials already last
-        return Author(last_name=" ".join(parts[:-1]), initials=parts[-1])
-    if len(parts) == 1:
-        return Author(last_name=parts[0])
-    return Author(last_name=parts[-1], initials=initials_of(" ".join(parts[:-1])))
+    from offlabel.literature.names import parse_name
 
-
-def initials_of(given: str) -> str:
-    """Initials of given names: ``"Bruce A. C."`` → ``"BAC"``, ``"Jean-Paul"`` → ``"JP"``."""
-    letters = []
-    for word in given.replace(".", " ").split():
-        for piece in word.split("-"):
-            if piece and piece[0].isalpha():
-                letters.append(piece[0].upper())
-    return "".join(letters)
+    return parse_name(name)

@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from offlabel.literature.errors import LiteratureParseError
-from offlabel.literature.parsers._common import ProblemHandler, Source, clean, year_of
+from offlabel.literature.parsers._common import (
+    ProblemHandler,
+    Source,
+    clean,
+    keep_or_refuse,
+    nlm_abbreviation,
+    year_of,
+)
 from offlabel.literature.parsers._json import load_json
 from offlabel.literature.records import Author, Record, normalize_doi
 
@@ -34,7 +41,7 @@ def iter_crossref(source: Source, *, on_problem: ProblemHandler | None = None) -
     ------
     LiteratureParseError
         Invalid JSON (with its line), a document of another shape, or (without
-        ``on_problem``) a work without a title.
+        ``on_problem``) a work with neither a title nor a DOI.
     """
     data, name = load_json(source, _SHAPE)
     works: list[Any]
@@ -54,6 +61,11 @@ def iter_crossref(source: Source, *, on_problem: ProblemHandler | None = None) -
             if on_problem is None:
                 raise
             on_problem(exc)
+
+
+def _plain(text: str | None) -> str | None:
+    """Markup removed, entities decoded: ``"Big Data &amp; Society"`` → ``"Big Data & Society"``."""
+    return clean(html.unescape(_TAG.sub("", text))) if text else None
 
 
 def _first(value: Any) -> str | None:
@@ -101,13 +113,11 @@ def work_to_record(work: Any, *, name: str = "", position: int = 0) -> Record:
         raise LiteratureParseError(
             f"not a work object: expected {_SHAPE}", file=name, record=position + 1
         )
-    title = _first(work.get("title"))
-    if not title:
-        raise LiteratureParseError(
-            "work has no title", file=name, record=position + 1, field="title"
-        )
+    title = _first(work.get("title")) or ""
+    doi = normalize_doi(clean(work.get("DOI")))
+    keep_or_refuse(title, doi, file=name, record=position + 1, field="title")
     subtitle = _first(work.get("subtitle"))
-    if subtitle and subtitle.lower() not in title.lower():
+    if title and subtitle and subtitle.lower() not in title.lower():
         title = f"{title}: {subtitle}"
     abstract_raw = work.get("abstract")
     abstract: tuple[tuple[str, str], ...] = ()
@@ -122,12 +132,12 @@ def work_to_record(work: Any, *, name: str = "", position: int = 0) -> Record:
     )
     work_type = clean(work.get("type"))
     return Record(
-        title=clean(html.unescape(_TAG.sub("", title))) or title,
-        doi=normalize_doi(clean(work.get("DOI"))),
+        title=_plain(title) or title,
+        doi=doi,
         abstract=abstract,
         authors=authors,
-        journal=_first(work.get("container-title")),
-        journal_abbrev=_first(work.get("short-container-title")),
+        journal=_plain(_first(work.get("container-title"))),
+        journal_abbrev=nlm_abbreviation(_plain(_first(work.get("short-container-title")))),
         year=_date_year(work),
         volume=clean(work.get("volume")),
         issue=clean(work.get("issue")),

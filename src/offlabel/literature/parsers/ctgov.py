@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from offlabel.literature.errors import LiteratureParseError
+from offlabel.literature.names import is_organisation, parse_name
 from offlabel.literature.parsers._common import ProblemHandler, Source, clean, year_of
 from offlabel.literature.parsers._json import load_json
-from offlabel.literature.records import MeshHeading, Record, split_name
+from offlabel.literature.records import Author, MeshHeading, Record
 
 __all__ = ["iter_ctgov", "looks_like_ctgov", "study_to_record"]
 
@@ -40,7 +41,7 @@ def iter_ctgov(source: Source, *, on_problem: ProblemHandler | None = None) -> I
     ------
     LiteratureParseError
         Invalid JSON (with its line), a document of another shape, or (without
-        ``on_problem``) a study without an NCT number or title.
+        ``on_problem``) a study without an NCT number.
     """
     data, name = load_json(source, _SHAPE)
     if isinstance(data, dict) and "protocolSection" in data:
@@ -81,9 +82,8 @@ def study_to_record(study: Any, *, name: str = "", position: int = 0) -> Record:
     nct = clean(ident.get("nctId"))
     if not nct:
         raise fail("study has no NCT number", "identificationModule.nctId")
-    title = clean(ident.get("officialTitle")) or clean(ident.get("briefTitle"))
-    if not title:
-        raise fail(f"{nct} has no title", "identificationModule.briefTitle")
+    # a study without a title is kept: its NCT number identifies it
+    title = clean(ident.get("officialTitle")) or clean(ident.get("briefTitle")) or ""
     status = _dict(protocol.get("statusModule"))
     description = _dict(protocol.get("descriptionModule"))
     conditions = _dict(protocol.get("conditionsModule"))
@@ -101,9 +101,7 @@ def study_to_record(study: Any, *, name: str = "", position: int = 0) -> Record:
         )
         if text
     )
-    authors = tuple(
-        a for a in (split_name(str(_dict(o).get("name") or "")) for o in officials) if a.last_name
-    )
+    authors = _officials(officials)
     year = None
     for date in (
         status.get("studyFirstSubmitDate"),
@@ -144,6 +142,10 @@ def study_to_record(study: Any, *, name: str = "", position: int = 0) -> Record:
                 ("allocation", design_info.get("allocation")),
                 ("intervention_model", design_info.get("interventionModel")),
                 ("masking", _dict(design_info.get("maskingInfo")).get("masking")),
+                ("primary_purpose", design_info.get("primaryPurpose")),
+                ("observational_model", design_info.get("observationalModel")),
+                ("time_perspective", design_info.get("timePerspective")),
+                ("phases", ",".join(str(p) for p in _list(design.get("phases"))) or None),
                 ("overall_status", status.get("overallStatus")),
                 ("enrollment", _dict(design.get("enrollmentInfo")).get("count")),
             )
@@ -152,20 +154,52 @@ def study_to_record(study: Any, *, name: str = "", position: int = 0) -> Record:
     )
 
 
+def _officials(officials: list[Any]) -> tuple[Author, ...]:
+    """The overall officials who are people ("Jane Doe, MD" → Doe J); placeholders such as
+    "Bayer Study Director" or "Medical Director, Clinical Trials" name a role, not an author."""
+    authors = []
+    for official in officials:
+        name = clean(_dict(official).get("name"))
+        if not name or is_organisation(name):
+            continue
+        author = parse_name(name)
+        if author.last_name and author.initials:
+            authors.append(author)
+    return tuple(authors)
+
+
+_MASKED = {"SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"}
+_CONTROLLED_MODELS = {"PARALLEL", "CROSSOVER", "FACTORIAL"}
+
+
 def _publication_types(design: dict[str, Any], design_info: dict[str, Any]) -> tuple[str, ...]:
-    """PubMed-style publication types read off the registered design."""
+    """PubMed-style publication types read off every registered design field.
+
+    Allocation, intervention model and masking decide between a randomised, a controlled and
+    an uncontrolled trial; phases add their types; an observational study's model
+    (cohort, case-control, case-only) its own. A trial registered without allocation says
+    only "Clinical Trial", which the classifier weighs against the summary's words.
+    """
     types = ["Clinical Trial Protocol"]
     study_type = str(design.get("studyType") or "").upper()
+    allocation = str(design_info.get("allocation") or "").upper()
+    model = str(design_info.get("interventionModel") or "").upper()
+    masking = str(_dict(design_info.get("maskingInfo")).get("masking") or "").upper()
     if study_type == "INTERVENTIONAL":
-        allocation = str(design_info.get("allocation") or "").upper()
-        model = str(design_info.get("interventionModel") or "").upper()
         if allocation == "RANDOMIZED":
             types.append("Randomized Controlled Trial")
-        elif allocation == "NON_RANDOMIZED" and model != "SINGLE_GROUP":
+        elif model in _CONTROLLED_MODELS and (allocation == "NON_RANDOMIZED" or masking in _MASKED):
             types.append("Controlled Clinical Trial")
         else:
             types.append("Clinical Trial")
         types.extend(_PHASES[p] for p in _list(design.get("phases")) if p in _PHASES)
     elif study_type == "OBSERVATIONAL":
         types.append("Observational Study")
+        observational = str(design_info.get("observationalModel") or "").upper()
+        if observational == "CASE_CONTROL":
+            types.append("Case-Control Studies")
+        elif observational in {"CASE_ONLY", "ECOLOGIC_OR_COMMUNITY"}:
+            types.append("Case Series" if observational == "CASE_ONLY" else "Ecological Study")
+    elif study_type == "EXPANDED_ACCESS":
+        types.append("Expanded Access")
     return tuple(dict.fromkeys(types))

@@ -60,6 +60,7 @@ _ALL_RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation", "Med
 # one record (efetch of a single PMID saved by hand) is one chunk
 _RECORD_TAGS_BY_ROOT: dict[str, tuple[str, ...]] = {
     "PubmedArticleSet": ("PubmedArticle", "PubmedBookArticle", "DeleteCitation"),
+    "PubmedBookArticleSet": ("PubmedBookArticle", "DeleteCitation"),
     "MedlineCitationSet": ("MedlineCitation", "DeleteCitation"),
     **dict.fromkeys(_ALL_RECORD_TAGS, ()),
 }
@@ -146,7 +147,8 @@ def iter_pubmed(
         A ``.xml`` or ``.xml.gz`` file (gzip detected from its first bytes, not its name).
     on_problem : callable, optional
         Called with a :class:`LiteratureParseError` for each article that is well-formed XML
-        but unusable (no PMID, no title); reading then goes on. Without it such an article
+        but unusable (no PMID); reading then goes on. An article without a title is kept
+        (its PMID identifies it). Without it such an article
         stops the reading with that error.
     parse_ahead : bool, optional
         Build the next chunk's XML tree on a helper thread while this chunk's articles become
@@ -183,7 +185,7 @@ def iter_pubmed(
             if root_tag and root_tag not in _RECORD_TAGS_BY_ROOT:
                 raise LiteratureParseError(
                     f"not PubMed XML: the root element is <{root_tag}>, not "
-                    "<PubmedArticleSet> or <MedlineCitationSet>",
+                    "<PubmedArticleSet>, <PubmedBookArticleSet> or <MedlineCitationSet>",
                     file=name,
                 )
             try:
@@ -460,8 +462,7 @@ def _citation(citation: _Element, pubmed_data: _Element | None, name: str, posit
                         doi = doi or article_id.text
                     elif id_type == "pmc":
                         pmcid = pmcid or article_id.text
-    if not title:
-        raise LiteratureParseError(f"PMID {pmid} has no title", field="ArticleTitle")
+    # a record without a title is kept: its PMID identifies it
     return Record(
         title=title,
         pmid=pmid,
@@ -561,19 +562,26 @@ def _book(elem: _Element, name: str, position: int) -> Record:
     if title_el is None:
         title_el = document.find("Book/BookTitle")
     title = _text(title_el) if title_el is not None else ""
-    if not title:
-        raise LiteratureParseError(f"PMID {pmid} has no title", field="ArticleTitle")
     abstract = tuple(
         (section.get("Label") or "", _text(section))
         for section in document.iterfind("Abstract/AbstractText")
     )
+    # a chapter's own authors, else the book's (a whole book: GeneReviews, NICE guidelines)
     author_list = document.find("AuthorList")
+    if author_list is None:
+        author_list = document.find("Book/AuthorList")
+    doi = None
+    for id_list in (document.find("ArticleIdList"), elem.find("PubmedBookData/ArticleIdList")):
+        for article_id in id_list if id_list is not None else ():
+            if article_id.get("IdType") == "doi" and doi is None:
+                doi = article_id.text
     return Record(
         title=title,
         pmid=pmid,
+        doi=normalize_doi(doi),
         abstract=abstract,
         authors=tuple(_authors(author_list)) if author_list is not None else (),
-        journal=document.findtext("Book/BookTitle"),
+        journal=_clean_text(document.findtext("Book/BookTitle")),
         year=_year(document.findtext("Book/PubDate/Year")),
         language=document.findtext("Language"),
         publication_types=tuple(pt.text or "" for pt in document.iterfind("PublicationType")),
@@ -582,3 +590,7 @@ def _book(elem: _Element, name: str, position: int) -> Record:
         source_file=name,
         position=position,
     )
+
+
+def _clean_text(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None

@@ -1,12 +1,17 @@
-"""RIS reader (EndNote, Zotero, Mendeley, Ovid, Scopus exports).
+"""RIS reader (EndNote, Zotero, Mendeley, Ovid, Embase, Scopus, ProQuest, Cochrane, RefWorks,
+Rayyan, Covidence, EPPI-Reviewer exports).
 
-Record boundaries are checked here, line by line, so a missing ``TY`` or ``ER`` is reported
-with its line number (:mod:`rispy` silently drops such records); the text of each complete
-record is then handed to :func:`rispy.loads`, which knows the tag vocabulary.
+Record boundaries are checked here, line by line, so a record without ``ER`` is reported with
+its line number (:mod:`rispy` silently drops it); the text of each complete record is then
+handed to :func:`rispy.loads`, which knows the tag vocabulary. What export tools write between
+records — Ovid's ``1.`` numbering, Cochrane's ``Record #3 of 18`` headers, provider notes,
+blank lines — is passed over, as rispy does. Tags separated by a tab or one space
+(``A1\\t- ``) are read too.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -14,29 +19,28 @@ from typing import Any
 import rispy
 
 from offlabel.literature.errors import LiteratureParseError
+from offlabel.literature.names import parse_name
 from offlabel.literature.parsers._common import (
     ProblemHandler,
     Source,
     clean,
+    identifiers_in,
+    keep_or_refuse,
     pages_of,
     read_text,
     year_of,
 )
-from offlabel.literature.records import Record, normalize_doi, split_name
+from offlabel.literature.records import Record, normalize_doi
 
 __all__ = ["iter_ris", "looks_like_ris"]
 
-_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
-_PMID_URL = re.compile(r"pubmed\D*(\d{1,9})|/(\d{1,9})/?$")
-_NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]+(.*?))?[ \t]*$")
 
 
 def looks_like_ris(head: str) -> bool:
-    """True if the first non-blank line of ``head`` is a RIS ``TY`` line."""
-    for line in head.splitlines():
-        if line.strip():
-            return bool(re.match(r"^TY  -", line.lstrip("\ufeff")))
-    return False
+    """True if ``head`` has a RIS ``TY`` line, or (a file missing its ``TY``) RIS tag lines."""
+    tags = [m.group(1) for m in map(_TAG_LINE.match, head.lstrip("\ufeff").splitlines()) if m]
+    return "TY" in tags or ("ER" in tags and len(tags) >= 3)
 
 
 def iter_ris(source: Source, *, on_problem: ProblemHandler | None = None) -> Iterator[Record]:
@@ -46,8 +50,9 @@ def iter_ris(source: Source, *, on_problem: ProblemHandler | None = None) -> Ite
     ----------
     source : str, Path or binary file object
     on_problem : callable, optional
-        Receives the error for each bad record (no ``ER``, no title, text outside a record)
-        and reading goes on at the next ``TY``; without it the first problem is raised.
+        Receives the error for each bad record (no ``ER``, neither title nor identifier, a tag
+        outside a record) and reading goes on at the next ``TY``; without it the first
+        problem is raised.
 
     Raises
     ------
@@ -58,6 +63,7 @@ def iter_ris(source: Source, *, on_problem: ProblemHandler | None = None) -> Ite
     position = 0
     start_line = 0
     chunk: list[str] = []
+    only_type = False  # the open record has only TY lines so far
     skipping = False  # after a stray tag: ignore lines until the next TY
 
     def problem(message: str, line: int) -> None:
@@ -66,30 +72,29 @@ def iter_ris(source: Source, *, on_problem: ProblemHandler | None = None) -> Ite
             raise error
         on_problem(error)
 
-    for number, raw_line in enumerate(text.splitlines(), start=1):
-        line = raw_line.rstrip()
-        match = _TAG_LINE.match(line)
+    for number, raw_line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        match = _TAG_LINE.match(raw_line)
         tag = match.group(1) if match else None
+        line = f"{tag}  - {match.group(2) or ''}" if match else raw_line.rstrip()
         if not chunk:
-            if not line.strip():
-                continue
             if tag == "TY":
-                chunk, start_line, skipping = [line], number, False
-            elif skipping:
-                continue
-            elif tag is not None:
+                chunk, start_line, skipping, only_type = [line], number, False, True
+            elif tag is not None and not skipping and tag != "ER" and position == 0:
                 problem(f"RIS tag {tag} outside a record: no TY line before it", number)
                 position += 1
                 skipping = True
-            else:
-                problem("not a RIS line (expected 'TY  - ' to start a record)", number)
-                return
+            # anything else between records (numbering, headers, notes such as Ovid's
+            # "NL  - " journal line after the ER) is passed over
             continue
         if tag == "TY":
+            if only_type:
+                chunk.append(line)  # "TY  - BOOK" then "TY  - JOUR": one record, first type
+                continue
             problem(f"record starting at line {start_line} has no ER line before this TY", number)
             position += 1
             chunk, start_line = [line], number
             continue
+        only_type = False
         chunk.append(line)
         if tag == "ER":
             try:
@@ -103,7 +108,7 @@ def iter_ris(source: Source, *, on_problem: ProblemHandler | None = None) -> Ite
     if chunk:
         problem(f"record starting at line {start_line} has no ER line (file ends)", start_line)
     elif position == 0:
-        problem("no RIS records found (no 'TY  - ' line)", 1)
+        problem("no RIS records found (no 'TY  - ' line starts a record)", 1)
 
 
 def _first(entry: dict[str, Any], *keys: str) -> str | None:
@@ -113,13 +118,15 @@ def _first(entry: dict[str, Any], *keys: str) -> str | None:
             value = value[0] if value else None
         text = clean(value)
         if text:
-            return text
+            return html.unescape(text)
     return None
 
 
 def _record(lines: list[str], name: str, position: int, start_line: int) -> Record:
+    first_type = [line for line in lines if line.startswith("TY  -")][:1]
+    body = first_type + [line for line in lines if not line.startswith("TY  -")]
     try:
-        entries = rispy.loads("\n".join(lines) + "\n", skip_unknown_tags=True)
+        entries = rispy.loads("\n".join(body) + "\n", skip_unknown_tags=True)
     except Exception as exc:  # rispy raises bare Exceptions on odd input
         raise LiteratureParseError(
             f"unreadable RIS record: {exc}", file=name, record=position + 1, line=start_line
@@ -129,41 +136,29 @@ def _record(lines: list[str], name: str, position: int, start_line: int) -> Reco
             "unreadable RIS record", file=name, record=position + 1, line=start_line
         )
     entry = entries[0]
-    title = _first(entry, "title", "primary_title", "translated_title", "short_title")
-    if not title:
-        raise LiteratureParseError(
-            "record has no title (TI or T1)",
-            file=name,
-            record=position + 1,
-            line=start_line,
-            field="TI",
-        )
-    names = entry.get("authors") or entry.get("first_authors") or []
-    authors = tuple(a for a in (split_name(str(n)) for n in names) if a.last_name)
-    journal = _first(entry, "journal_name", "secondary_title", "alternate_title3")
-    abbrev = _first(entry, "alternate_title1", "alternate_title2")
-    urls = [str(u) for u in entry.get("urls") or []]
-    pmid = None
+    found = identifiers_in(lines)
     accession = _first(entry, "accession_number")
-    if accession and accession.isdigit():
-        pmid = accession
-    nct = None
-    for candidate in [accession or "", *urls, _first(entry, "notes") or ""]:
-        found = _NCT.search(candidate)
-        if found:
-            nct = found.group(0).upper()
-            break
+    pmid = accession if accession and accession.isdigit() else found.pmid
+    doi = normalize_doi(_first(entry, "doi")) or found.doi
+    title = _first(entry, "title", "primary_title", "translated_title", "short_title")
+    keep_or_refuse(
+        title, pmid, doi, found.nct, file=name, record=position + 1, line=start_line, field="TI"
+    )
+    names = entry.get("authors") or entry.get("first_authors") or []
+    authors = tuple(a for a in (parse_name(str(n)) for n in names) if a.last_name)
+    urls = [str(u) for u in entry.get("urls") or []]
     keywords = tuple(k for k in (clean(k) for k in entry.get("keywords") or []) if k)
     abstract_text = _first(entry, "abstract", "notes_abstract")
     return Record(
-        title=title,
+        title=title or "",
         pmid=pmid,
-        doi=normalize_doi(_first(entry, "doi")),
-        nct=nct,
+        doi=doi,
+        pmcid=found.pmcid,
+        nct=found.nct,
         abstract=(("", abstract_text),) if abstract_text else (),
         authors=authors,
-        journal=journal,
-        journal_abbrev=abbrev,
+        journal=_first(entry, "journal_name", "secondary_title", "alternate_title3"),
+        journal_abbrev=_first(entry, "alternate_title1", "alternate_title2"),
         year=year_of(_first(entry, "year", "publication_year", "date")),
         volume=_first(entry, "volume"),
         issue=_first(entry, "number"),

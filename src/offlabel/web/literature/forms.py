@@ -24,16 +24,12 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="File",
         required=False,
-        help_text="PubMed XML (.xml or .xml.gz), RIS, BibTeX, ClinicalTrials.gov or Crossref JSON;"
-        f" up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+        help_text="PubMed XML (.xml or .xml.gz), MEDLINE/nbib text, RIS, BibTeX, EndNote XML, "
+        "Web of Science, ClinicalTrials.gov or Crossref JSON; up to "
+        f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Records that cannot be read are listed in "
+        "the preview; nothing is added until you confirm.",
     )
     format = forms.ChoiceField(label="Format", choices=FORMATS, initial="auto")
-    skip_bad = forms.BooleanField(
-        label="Skip bad records",
-        required=False,
-        help_text="Keep the records that can be read and list the ones that cannot. "
-        "Without this, one bad record stops the whole import.",
-    )
     identifiers = forms.CharField(
         label="Or paste identifiers",
         required=False,

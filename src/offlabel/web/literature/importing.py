@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.literature.errors import LiteratureParseError
+from offlabel.literature.format_names import FORMAT_LABELS
 from offlabel.literature.records import Record, normalize_doi
 from offlabel.web.catalog.models import Topic
 from offlabel.web.literature.convert import clean_text, reference_fields
@@ -33,14 +34,7 @@ MAX_IDENTIFIERS = 200
 #: Most records shown in one preview.
 MAX_PREVIEW_RECORDS = 2000
 
-FORMATS = (
-    ("auto", "Detect from the file"),
-    ("pubmed", "PubMed / MEDLINE XML (.xml or .xml.gz)"),
-    ("ris", "RIS"),
-    ("bibtex", "BibTeX"),
-    ("ctgov", "ClinicalTrials.gov API v2 study JSON"),
-    ("crossref", "Crossref works JSON"),
-)
+FORMATS = (("auto", "Detect from the file"), *FORMAT_LABELS.items())
 
 
 class ImportRejected(Exception):
@@ -60,14 +54,15 @@ def _problem_text(problem: Any) -> str:
     return clean_text(problem)[:1000]
 
 
-def parse_upload(upload: UploadedFile, *, fmt: str = "auto", skip_bad: bool = False) -> Parsed:
-    """Read an uploaded file with the core's parsers.
+def parse_upload(upload: UploadedFile, *, fmt: str = "auto") -> Parsed:
+    """Read an uploaded file with the core's parsers: the good records, and the bad ones as
+    problems naming file, record and line (nothing is stored here).
 
     Raises
     ------
     ImportRejected
-        The file is too large, empty, or (without ``skip_bad``) has a bad record; the message
-        comes from the core and names the record or line.
+        The file is too large, empty, of an unknown format, or no record in it can be read;
+        the message comes from the core and names the record or line.
     """
     from offlabel.literature.formats import parse_file
 
@@ -86,9 +81,7 @@ def parse_upload(upload: UploadedFile, *, fmt: str = "auto", skip_bad: bool = Fa
             for chunk in upload.chunks():
                 out.write(chunk)
         try:
-            result = parse_file(
-                temp_path, format=fmt, skip_bad=skip_bad, max_bytes=MAX_UPLOAD_BYTES
-            )
+            result = parse_file(temp_path, format=fmt, skip_bad=True, max_bytes=MAX_UPLOAD_BYTES)
         except LiteratureParseError as error:
             raise ImportRejected(_name_file(_problem_text(error), temp_path, name)) from None
         except (ValueError, OSError, EOFError, UnicodeError) as error:
@@ -267,6 +260,9 @@ def _duplicate_groups(records: list[Record]) -> dict[int, int]:
     return {position[id(d.duplicate)]: position[id(d.kept)] for d in duplicates}
 
 
+_IDENTIFIER_LABELS = (("pmid", "PMID"), ("doi", "DOI"), ("nct", "NCT"))
+
+
 def preview_items(topic: Topic, records: list[Record]) -> list[dict[str, Any]]:
     """One JSON-ready item per record, with its classification and problems."""
     target = topic.condition.species
@@ -283,11 +279,22 @@ def preview_items(topic: Topic, records: list[Record]) -> list[dict[str, Any]]:
         status = ItemStatus.NEW
         existing_id: int | None = None
         if not fields["title"]:
-            problems.append("No title: it cannot be imported.")
+            identifier = next(
+                (f"{label} {fields[key]}" for key, label in _IDENTIFIER_LABELS if fields[key]),
+                None,
+            )
+            if identifier:
+                fields["title"] = f"[Untitled: {identifier}]"
+                problems.append(
+                    f"No title in the file: it is stored as “{fields['title']}”; edit it after "
+                    "the import."
+                )
+            else:
+                problems.append("No title: it cannot be imported.")
         library_hit = next(
             (
                 f"{label} {fields[key]}"
-                for key, label in (("pmid", "PMID"), ("doi", "DOI"), ("nct", "NCT"))
+                for key, label in _IDENTIFIER_LABELS
                 if fields[key] and fields[key].lower() in {v.lower() for v in in_library[key]}
             ),
             None,

@@ -142,7 +142,7 @@ def _import_form(
     try:
         if data.get("file") is not None:
             upload = data["file"]
-            parsed = importing.parse_upload(upload, fmt=data["format"], skip_bad=data["skip_bad"])
+            parsed = importing.parse_upload(upload, fmt=data["format"])
             source = upload.name
         else:
             identifiers, problems = importing.split_identifiers(data["identifiers"])
