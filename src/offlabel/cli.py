@@ -1,49 +1,50 @@
 """The ``offlabel`` command line.
 
-Each module in :mod:`offlabel.commands` that defines ``command`` (a click command or group),
-or ``commands`` (a list of them), is added here by name, so a domain adds its commands without
-touching this file. Keep heavy imports (Django, pandas, dask) inside the command functions:
-``offlabel --help`` must stay fast.
+Every sub-command is declared in :data:`COMMANDS` (name → where it is defined). A module is
+imported only when its command runs or is listed, so ``offlabel --help`` stays fast; keep heavy
+imports (Django, pandas, dask) inside the command functions too.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 import click
 
-from offlabel import __version__, commands
+from offlabel import __version__
+
+#: Every sub-command of ``offlabel``: name → ``module:attribute`` of its click command.
+COMMANDS: dict[str, str] = {
+    "analyze": "offlabel.commands.analyze:command",
+    "demo": "offlabel.commands.site:demo",
+    "grade": "offlabel.commands.grade:command",
+    "literature": "offlabel.commands.literature:command",
+    "registry": "offlabel.commands.registry:command",
+    "review": "offlabel.commands.review:command",
+    "serve": "offlabel.commands.site:serve",
+}
 
 
-class _DomainGroup(click.Group):
-    """The root group: loads every ``offlabel.commands.<name>.command`` on first use."""
+def load_command(name: str) -> click.Command:
+    """The click command registered under ``name`` in :data:`COMMANDS`."""
+    module_name, _, attribute = COMMANDS[name].partition(":")
+    command = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(command, click.Command):  # a wrong entry is a packaging bug
+        raise TypeError(f"{COMMANDS[name]} is not a click command")
+    return command
 
-    _loaded = False
 
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-            if module_info.name.startswith("_"):
-                continue
-            module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-            found = [getattr(module, "command", None), *getattr(module, "commands", [])]
-            for command in found:
-                if isinstance(command, click.Command):
-                    self.add_command(command)
+class _Commands(click.Group):
+    """The root group: its sub-commands are the entries of :data:`COMMANDS`."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load()
-        return super().list_commands(ctx)
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._load()
-        return super().get_command(ctx, cmd_name)
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
 
 
-@click.group(cls=_DomainGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="offlabel")
 def main() -> None:
     """offlabel: graded evidence, structured reports and honest statistics on

@@ -59,6 +59,3 @@ def demo(then_serve: bool, port: int) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         click.echo(f"offlabel is serving on http://127.0.0.1:{port}/ (Ctrl-C stops it)")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
-
-
-commands = [serve, demo]

@@ -43,13 +43,17 @@ def als_drugs(topic: Any, world: Any) -> SavedSearch:
 def _publish_review(topic: Any, year: int) -> Any:
     from offlabel.web.reviews.models import Review
 
-    return Review.objects.create(
+    published = dt.datetime(year, 6, 1, tzinfo=dt.UTC)
+    review = Review.objects.create(
         topic=topic,
         version=Review.objects.filter(topic=topic).count() + 1,
         status=Review.Status.PUBLISHED,
         rubric_version="test",
-        published_at=dt.datetime(year, 6, 1, tzinfo=dt.UTC),
+        published_at=published,
     )
+    topic.review_published_at = published  # what reviews.services.review_publish keeps
+    topic.save(update_fields=["review_published_at"])
+    return review
 
 
 def _flagged(topic: Any) -> set[str]:
@@ -97,7 +101,7 @@ def test_records_in_the_library_and_dismissed_ones_are_not_flagged_again(
     assert _flagged(topic) == {GLATIRAMER_2009, THALIDOMIDE_2009}
     flag = WatchFlag.objects.filter(topic=topic).first()
     assert flag is not None
-    watch_flag_dismiss(flag=flag, actor=world.reviewer)
+    watch_flag_dismiss(flag=flag, by=world.reviewer)
     second = watch_run(index_dir=index_dir)
     assert second.flagged == 0
     flag.refresh_from_db()

@@ -192,6 +192,9 @@ def test_publishing_sets_topic_published_and_sends_the_signal(voted: Any, stage:
     assert received[0]["topic"] == stage.topic
     stage.topic.refresh_from_db()
     assert stage.topic.status == Topic.Status.PUBLISHED
+    # the literature app's watch reads this, never the reviews' own tables
+    voted.refresh_from_db()
+    assert stage.topic.review_published_at == voted.published_at is not None
     assert AuditEvent.objects.filter(action=AuditEvent.Action.PUBLISH, actor=stage.world.editor)
 
 

@@ -74,6 +74,12 @@ class Topic(models.Model):
     overview = models.TextField(
         blank=True, help_text="Markdown: what is claimed and what is known, in brief."
     )
+    review_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the newest published review version of this topic went out.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

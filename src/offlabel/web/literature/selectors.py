@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from offlabel.evidence.vocabulary import Category, Design, Relation, Species, TargetSpecies
+from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Topic
 from offlabel.web.literature.models import (
     ImportBatch,
@@ -170,7 +172,7 @@ def library_identifiers(topic: Topic) -> dict[str, set[str]]:
 # -- imports -----------------------------------------------------------------------------------
 
 
-def import_batch_for(token: Any, user: Any) -> ImportBatch:
+def import_batch_for(token: uuid.UUID | str, user: User) -> ImportBatch:
     """The user's own pending batch; anyone else's, or an expired one, does not exist."""
     return ImportBatch.objects.select_related("topic__therapy", "topic__condition").get(
         token=token, owner=user, expires_at__gt=timezone.now()
@@ -188,16 +190,7 @@ def watch_flags_new(topic: Topic) -> QuerySet[WatchFlag]:
     return WatchFlag.objects.filter(topic=topic, status=WatchFlag.Status.NEW)
 
 
-def latest_published_at(topic: Topic) -> dt.datetime | None:
-    """When the topic's newest published review version went out, if the reviews app has one."""
-    try:
-        from offlabel.web.reviews.models import Review
-    except ImportError:  # the reviews app is optional for the literature app
-        return None
-    published = (
-        Review.objects.filter(topic=topic, published_at__isnull=False)
-        .order_by("-published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return published
+def topic_review_published_at(topic: Topic) -> dt.datetime | None:
+    """When the topic's newest published review version went out (kept on the topic by the
+    reviews app when it publishes, so the literature app never reads the reviews' tables)."""
+    return topic.review_published_at

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Topic
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.common.services import audit_record, snapshot
@@ -21,7 +23,12 @@ from offlabel.web.literature.models import (
     SavedSearch,
     WatchFlag,
 )
-from offlabel.web.literature.selectors import IDENTIFIERS, references_by_identifier
+from offlabel.web.literature.selectors import (
+    IDENTIFIERS,
+    library_identifiers,
+    references_by_identifier,
+    topic_review_published_at,
+)
 
 Action = AuditEvent.Action
 
@@ -75,7 +82,7 @@ def import_batch_discard(*, batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def import_batch_commit(*, batch: ImportBatch, keys: Iterable[str], actor: Any) -> list[Reference]:
+def import_batch_commit(*, batch: ImportBatch, keys: Iterable[str], by: User) -> list[Reference]:
     """Add the chosen records of a batch to its topic's library, all or nothing.
 
     A record sharing a PMID, DOI or NCT id with a stored reference reuses it (blank fields
@@ -101,7 +108,7 @@ def import_batch_commit(*, batch: ImportBatch, keys: Iterable[str], actor: Any) 
     added, _touched = _library_add_all(
         topic=batch.topic,
         fields_list=fields_list,
-        actor=actor,
+        by=by,
         note=f"Imported from {batch.source}",
     )
     batch.delete()
@@ -112,7 +119,7 @@ def _library_add_all(
     *,
     topic: Topic,
     fields_list: list[dict[str, Any]],
-    actor: Any,
+    by: User,
     note: str,
 ) -> tuple[list[Reference], list[Reference]]:
     """Upsert references and add them to a topic's library.
@@ -129,19 +136,17 @@ def _library_add_all(
     added: list[Reference] = []
     touched: list[Reference] = []
     for fields in fields_list:
-        reference = index.upsert(_normalized(fields), actor=actor)
+        reference = index.upsert(_normalized(fields), by=by)
         touched.append(reference)
         if reference.pk in in_library:
             continue
         entry = LibraryEntry.objects.create(
-            topic=topic, reference=reference, added_by=actor, note=note[:300]
+            topic=topic, reference=reference, added_by=by, note=note[:300]
         )
         in_library.add(reference.pk)
-        audit_record(
-            by=actor, action=Action.CREATE, instance=entry, after=snapshot(entry), note=note
-        )
+        audit_record(by=by, action=Action.CREATE, instance=entry, after=snapshot(entry), note=note)
         added.append(reference)
-    _flags_mark_imported(topic=topic, references=touched, actor=actor)
+    _flags_mark_imported(topic=topic, references=touched, by=by)
     return added, touched
 
 
@@ -175,10 +180,10 @@ class _ReferenceIndex:
                 return self.by[name][value]
         return None
 
-    def upsert(self, values: dict[str, Any], *, actor: Any) -> Reference:
+    def upsert(self, values: dict[str, Any], *, by: User) -> Reference:
         existing = self.match(values)
         if existing is None:
-            return self._create(values, actor=actor)
+            return self._create(values, by=by)
         before = snapshot(existing)
         changed = []
         for name in _FILLABLE:
@@ -193,7 +198,7 @@ class _ReferenceIndex:
             existing.save(update_fields=changed)
             self._remember(existing)
             audit_record(
-                by=actor,
+                by=by,
                 action=Action.UPDATE,
                 instance=existing,
                 before=before,
@@ -202,9 +207,9 @@ class _ReferenceIndex:
             )
         return existing
 
-    def _create(self, values: dict[str, Any], *, actor: Any) -> Reference:
+    def _create(self, values: dict[str, Any], *, by: User) -> Reference:
         cleaned = {k: ("" if v is None and k != "year" else v) for k, v in values.items()}
-        reference = Reference(added_by=actor, **cleaned)
+        reference = Reference(added_by=by, **cleaned)
         try:
             reference.full_clean(
                 exclude=["added_by"], validate_unique=False, validate_constraints=False
@@ -216,11 +221,11 @@ class _ReferenceIndex:
             raise ValueError(f"“{reference.title[:80]}” cannot be stored: {problems}") from None
         reference.save()
         self._remember(reference)
-        audit_record(by=actor, action=Action.CREATE, instance=reference, after=snapshot(reference))
+        audit_record(by=by, action=Action.CREATE, instance=reference, after=snapshot(reference))
         return reference
 
 
-def _flags_mark_imported(*, topic: Topic, references: list[Reference], actor: Any) -> None:
+def _flags_mark_imported(*, topic: Topic, references: list[Reference], by: User) -> None:
     pmids = {r.pmid for r in references if r.pmid}
     dois = {r.doi.lower() for r in references if r.doi}
     if not (pmids or dois):
@@ -229,45 +234,45 @@ def _flags_mark_imported(*, topic: Topic, references: list[Reference], actor: An
         status=WatchFlag.Status.IMPORTED
     )
     for flag in flags:
-        _flag_decide(flag=flag, status=WatchFlag.Status.IMPORTED, actor=actor)
+        _flag_decide(flag=flag, status=WatchFlag.Status.IMPORTED, by=by)
 
 
-def _flag_decide(*, flag: WatchFlag, status: str, actor: Any) -> WatchFlag:
+def _flag_decide(*, flag: WatchFlag, status: str, by: User) -> WatchFlag:
     """Record a reviewer's decision on a flag (imported or dismissed), with its audit row."""
     before = snapshot(flag)
     flag.status = status
-    flag.decided_by = actor
+    flag.decided_by = by
     flag.decided_at = timezone.now()
     flag.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(by=actor, action=Action.UPDATE, instance=flag, before=before, after=snapshot(flag))
+    audit_record(by=by, action=Action.UPDATE, instance=flag, before=before, after=snapshot(flag))
     return flag
 
 
 @transaction.atomic
 def reference_add_to_library(
-    *, topic: Topic, fields: dict[str, Any], actor: Any, note: str = ""
+    *, topic: Topic, fields: dict[str, Any], by: User, note: str = ""
 ) -> Reference:
     """Add a reference typed in by a reviewer to a topic's library (reusing a stored one that
     shares its PMID, DOI or NCT id)."""
     _added, touched = _library_add_all(
-        topic=topic, fields_list=[{**fields, "source": "manual"}], actor=actor, note=note
+        topic=topic, fields_list=[{**fields, "source": "manual"}], by=by, note=note
     )
     return touched[0]
 
 
 @transaction.atomic
 def saved_search_create(
-    *, topic: Topic, therapy_terms: str, condition_terms: str, species: str, actor: Any
+    *, topic: Topic, therapy_terms: str, condition_terms: str, species: str, by: User
 ) -> SavedSearch:
     search = SavedSearch.objects.create(
         topic=topic,
         therapy_terms=therapy_terms.strip(),
         condition_terms=condition_terms.strip(),
         species=species,
-        created_by=actor,
+        created_by=by,
     )
     audit_record(
-        by=actor,
+        by=by,
         action=Action.CREATE,
         instance=search,
         after=snapshot(search),
@@ -276,9 +281,9 @@ def saved_search_create(
 
 
 @transaction.atomic
-def saved_search_delete(*, search: SavedSearch, actor: Any) -> None:
+def saved_search_delete(*, search: SavedSearch, by: User) -> None:
     audit_record(
-        by=actor,
+        by=by,
         action=Action.DELETE,
         instance=search,
         before=snapshot(search),
@@ -287,5 +292,74 @@ def saved_search_delete(*, search: SavedSearch, actor: Any) -> None:
 
 
 @transaction.atomic
-def watch_flag_dismiss(*, flag: WatchFlag, actor: Any) -> WatchFlag:
-    return _flag_decide(flag=flag, status=WatchFlag.Status.DISMISSED, actor=actor)
+def watch_flag_dismiss(*, flag: WatchFlag, by: User) -> WatchFlag:
+    return _flag_decide(flag=flag, status=WatchFlag.Status.DISMISSED, by=by)
+
+
+# -- the living review ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A record a saved search found."""
+
+    title: str
+    year: int | None
+    pmid: str = ""
+    doi: str = ""
+
+
+@transaction.atomic
+def watch_flags_record(*, saved: SavedSearch, candidates: list[Candidate], note: str = "") -> int:
+    """Flag the candidates that are new for the topic; returns how many flags were made."""
+    topic = saved.topic
+    published = topic_review_published_at(topic)
+    library = library_identifiers(topic)
+    flagged_pmids = set(
+        WatchFlag.objects.filter(topic=topic).exclude(pmid="").values_list("pmid", flat=True)
+    )
+    flagged_dois = {
+        doi.lower()
+        for doi in WatchFlag.objects.filter(topic=topic)
+        .exclude(doi="")
+        .values_list("doi", flat=True)
+    }
+    new_flags = []
+    for candidate in candidates:
+        pmid, doi = candidate.pmid, candidate.doi.lower()
+        if not (pmid or doi) or not candidate.title:
+            continue
+        if (pmid and pmid in library["pmid"]) or (doi and doi in library["doi"]):
+            continue
+        if (pmid and pmid in flagged_pmids) or (doi and doi in flagged_dois):
+            continue
+        if published is not None and candidate.year is not None and candidate.year < published.year:
+            continue
+        new_flags.append(
+            WatchFlag(
+                topic=topic,
+                saved_search=saved,
+                pmid=pmid,
+                doi=doi[:200],
+                title=candidate.title,
+                year=candidate.year,
+            )
+        )
+        flagged_pmids.add(pmid)
+        if doi:
+            flagged_dois.add(doi)
+    WatchFlag.objects.bulk_create(new_flags)
+    saved.last_run_at = timezone.now()
+    saved.last_run_note = (
+        f"{len(candidates)} matching, {len(new_flags)} newly flagged"
+        + (f"; {note}" if note else "")
+    )[:300]
+    saved.save(update_fields=["last_run_at", "last_run_note"])
+    audit_record(
+        by=None,
+        action=Action.UPDATE,
+        instance=saved,
+        after={"candidates": len(candidates), "flagged": len(new_flags)},
+        note=note,
+    )
+    return len(new_flags)

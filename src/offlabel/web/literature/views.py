@@ -106,7 +106,7 @@ def reference_add(request: HttpRequest, topic_slug: str) -> HttpResponse:
         return library(request, topic_slug, reference_form=form, status=400)
     try:
         reference = services.reference_add_to_library(
-            topic=topic, fields=form.cleaned_data, actor=signed_in_user(request)
+            topic=topic, fields=form.cleaned_data, by=signed_in_user(request)
         )
     except ValueError as error:
         form.add_error(None, str(error))
@@ -195,9 +195,7 @@ def import_preview(request: HttpRequest, topic_slug: str, token: uuid.UUID) -> H
     if request.method == "POST":
         keys = request.POST.getlist("keep")
         try:
-            added = services.import_batch_commit(
-                batch=batch, keys=keys, actor=signed_in_user(request)
-            )
+            added = services.import_batch_commit(batch=batch, keys=keys, by=signed_in_user(request))
         except ValueError as error:
             return _preview_page(request, batch, error=str(error), chosen=set(keys), status=400)
         messages.success(
@@ -254,7 +252,7 @@ def saved_search_create(request: HttpRequest, topic_slug: str) -> HttpResponse:
     form = SavedSearchForm(request.POST)
     if not form.is_valid():
         return library(request, topic_slug, search_form=form, status=400)
-    services.saved_search_create(topic=topic, actor=signed_in_user(request), **form.cleaned_data)
+    services.saved_search_create(topic=topic, by=signed_in_user(request), **form.cleaned_data)
     messages.success(request, "Saved search added; it runs every day.")
     return redirect(reverse("literature:library", kwargs={"topic_slug": topic.slug}) + "#watch")
 
@@ -263,7 +261,7 @@ def saved_search_create(request: HttpRequest, topic_slug: str) -> HttpResponse:
 @role_required(*LITERATURE_ROLES)
 def saved_search_delete(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
     search = get_object_or_404(SavedSearch, pk=pk, topic__slug=topic_slug)
-    services.saved_search_delete(search=search, actor=signed_in_user(request))
+    services.saved_search_delete(search=search, by=signed_in_user(request))
     messages.info(request, "Saved search removed.")
     return redirect(reverse("literature:library", kwargs={"topic_slug": topic_slug}) + "#watch")
 
@@ -272,7 +270,7 @@ def saved_search_delete(request: HttpRequest, topic_slug: str, pk: int) -> HttpR
 @role_required(*LITERATURE_ROLES)
 def watch_flag_dismiss(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
     flag = get_object_or_404(WatchFlag, pk=pk, topic__slug=topic_slug)
-    services.watch_flag_dismiss(flag=flag, actor=signed_in_user(request))
+    services.watch_flag_dismiss(flag=flag, by=signed_in_user(request))
     messages.info(request, f"Dismissed: {flag.title[:100]}")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

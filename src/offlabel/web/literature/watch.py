@@ -18,15 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
-from offlabel.web.common.models import AuditEvent
-from offlabel.web.common.services import audit_record
-from offlabel.web.literature.models import SavedSearch, WatchFlag
-from offlabel.web.literature.selectors import latest_published_at, library_identifiers
-
-Action = AuditEvent.Action
+from offlabel.web.literature.models import SavedSearch
+from offlabel.web.literature.selectors import topic_review_published_at
+from offlabel.web.literature.services import Candidate, watch_flags_record
 
 INDEX_ENV = "OFFLABEL_LITERATURE_INDEX"
 #: Most hits taken from one therapy × condition query.
@@ -41,16 +36,6 @@ def default_index_dir() -> Path:
     if configured:
         return Path(configured)
     return Path(settings.VAR_DIR) / "literature-index"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A record a saved search found."""
-
-    title: str
-    year: int | None
-    pmid: str = ""
-    doi: str = ""
 
 
 @dataclass
@@ -115,7 +100,7 @@ def online_finder(transport: Any = None) -> Finder:
 
     def find(saved: SavedSearch) -> list[Candidate]:
         query = f"({quoted(saved.therapy_term_list)}) AND ({quoted(saved.condition_term_list)})"
-        published = latest_published_at(saved.topic)
+        published = topic_review_published_at(saved.topic)
         if published is not None:
             query += f' AND ("{published.year}"[dp] : "3000"[dp])'
         result = client.search(query, retmax=ONLINE_RETMAX)
@@ -177,59 +162,3 @@ def watch_run(
             saved=saved, candidates=list(candidates.values()), note="; ".join(notes)
         )
     return summary
-
-
-@transaction.atomic
-def watch_flags_record(*, saved: SavedSearch, candidates: list[Candidate], note: str = "") -> int:
-    """Flag the candidates that are new for the topic; returns how many flags were made."""
-    topic = saved.topic
-    published = latest_published_at(topic)
-    library = library_identifiers(topic)
-    flagged_pmids = set(
-        WatchFlag.objects.filter(topic=topic).exclude(pmid="").values_list("pmid", flat=True)
-    )
-    flagged_dois = {
-        doi.lower()
-        for doi in WatchFlag.objects.filter(topic=topic)
-        .exclude(doi="")
-        .values_list("doi", flat=True)
-    }
-    new_flags = []
-    for candidate in candidates:
-        pmid, doi = candidate.pmid, candidate.doi.lower()
-        if not (pmid or doi) or not candidate.title:
-            continue
-        if (pmid and pmid in library["pmid"]) or (doi and doi in library["doi"]):
-            continue
-        if (pmid and pmid in flagged_pmids) or (doi and doi in flagged_dois):
-            continue
-        if published is not None and candidate.year is not None and candidate.year < published.year:
-            continue
-        new_flags.append(
-            WatchFlag(
-                topic=topic,
-                saved_search=saved,
-                pmid=pmid,
-                doi=doi[:200],
-                title=candidate.title,
-                year=candidate.year,
-            )
-        )
-        flagged_pmids.add(pmid)
-        if doi:
-            flagged_dois.add(doi)
-    WatchFlag.objects.bulk_create(new_flags)
-    saved.last_run_at = timezone.now()
-    saved.last_run_note = (
-        f"{len(candidates)} matching, {len(new_flags)} newly flagged"
-        + (f"; {note}" if note else "")
-    )[:300]
-    saved.save(update_fields=["last_run_at", "last_run_note"])
-    audit_record(
-        by=None,
-        action=Action.UPDATE,
-        instance=saved,
-        after={"candidates": len(candidates), "flagged": len(new_flags)},
-        note=note,
-    )
-    return len(new_flags)

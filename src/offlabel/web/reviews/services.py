@@ -484,10 +484,13 @@ def review_publish(*, review: Review, by: User) -> Review:
     grades = ", ".join(f"{c.value} {r.grade.value}" for c, r in table.items())
     _audit(by, AuditEvent.Action.PUBLISH, review, before, _review_snapshot(review), grades)
     topic = review.topic
+    topic_before = snapshot(topic)
+    topic.review_published_at = review.published_at
+    fields = ["review_published_at", "updated"]
     if topic.status != Topic.Status.PUBLISHED:
-        topic_before = snapshot(topic)
         topic.status = Topic.Status.PUBLISHED
-        topic.save(update_fields=["status", "updated"])
-        _audit(by, AuditEvent.Action.UPDATE, topic, topic_before, snapshot(topic), "published")
+        fields.append("status")
+    topic.save(update_fields=fields)
+    _audit(by, AuditEvent.Action.UPDATE, topic, topic_before, snapshot(topic), "published")
     review_published.send(sender=Review, review=review, topic=topic)
     return review
