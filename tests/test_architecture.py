@@ -1,8 +1,9 @@
 """The architecture's rules, each shown to fail when broken.
 
-The pure core never imports Django: the contract in pyproject.toml, checked by import-linter,
-run against a throw-away copy of the package layout, once clean and once with a core module that
-imports Django, which must fail. The repository stands alone: nothing in ``src/``,
+The layers: the import-linter contracts in pyproject.toml (what ``make contract`` checks), run
+against a throw-away package with the same layout, once clean and once per contract with a
+module that breaks it, which must fail that contract and only that one. Modules stay under 600
+lines. The repository stands alone: nothing in ``src/``,
 ``benchmarks/`` or the Makefile names ``../shared`` or a machine path, checked on the checkout
 and on planted examples.
 """
@@ -17,29 +18,40 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ("evidence", "literature", "outcomes", "reports")
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+CONTRACTS = {contract["name"]: contract for contract in CONFIG["contracts"]}
+
+
+def _modules_named() -> set[str]:
+    """Every offlabel module the contracts name (layers may join siblings with ``|``)."""
+    names = set()
+    for contract in CONFIG["contracts"]:
+        for key in ("source_modules", "forbidden_modules", "layers"):
+            for entry in contract.get(key, []):
+                names.update(part.strip() for part in entry.split("|"))
+    return {name for name in names if name.startswith("offlabel")}
 
 
 def _write_contract(tmp_path: Path) -> Path:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    """The pyproject contracts as an ``.importlinter`` file for a throw-away package."""
     lines = [
         "[importlinter]",
-        f"root_package = {config['root_package']}",
+        f"root_package = {CONFIG['root_package']}",
         "include_external_packages = True",
+        f"exclude_type_checking_imports = {CONFIG.get('exclude_type_checking_imports', False)}",
         "",
     ]
-    for index, contract in enumerate(config["contracts"]):
+    for index, contract in enumerate(CONFIG["contracts"]):
         lines += [
             f"[importlinter:contract:{index}]",
             f"name = {contract['name']}",
             f"type = {contract['type']}",
         ]
-        lines.append(
-            "source_modules =\n" + "\n".join(f"    {m}" for m in contract["source_modules"])
-        )
-        lines.append(
-            "forbidden_modules =\n" + "\n".join(f"    {m}" for m in contract["forbidden_modules"])
-        )
+        for key in ("source_modules", "forbidden_modules", "layers"):
+            if key in contract:
+                lines.append(f"{key} =\n" + "\n".join(f"    {m}" for m in contract[key]))
+        if "exhaustive" in contract:
+            lines.append(f"exhaustive = {contract['exhaustive']}")
         lines.append("")
     path = tmp_path / ".importlinter"
     path.write_text("\n".join(lines))
@@ -47,22 +59,32 @@ def _write_contract(tmp_path: Path) -> Path:
 
 
 def _make_package(tmp_path: Path) -> Path:
+    """A package with every module the contracts name, importing only what they allow."""
     pkg = tmp_path / "src" / "offlabel"
-    for sub in (*CORE, "web", "commands"):
-        (pkg / sub).mkdir(parents=True)
-        (pkg / sub / "__init__.py").write_text("")
-    (pkg / "__init__.py").write_text("")
+    for name in sorted(_modules_named()):
+        parts = name.split(".")[1:]
+        folder = pkg.joinpath(*parts[:-1]) if name in ("offlabel.cli",) else pkg.joinpath(*parts)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "__init__.py").touch()
+    (pkg / "__init__.py").touch()
+    (pkg / "web" / "__init__.py").touch()
     (pkg / "cli.py").write_text("import offlabel.web\n")
-    (pkg / "web" / "views.py").write_text("import django\nimport offlabel.outcomes\n")
-    (pkg / "outcomes" / "summary.py").write_text("import json\nimport offlabel.evidence\n")
+    (pkg / "web" / "config" / "urls.py").write_text("import offlabel.web.analytics\n")
+    (pkg / "web" / "analytics" / "views.py").write_text(
+        "import django\nimport offlabel.outcomes\nimport offlabel.web.registry\n"
+    )
+    (pkg / "web" / "registry" / "services.py").write_text("import offlabel.web.common\n")
+    (pkg / "outcomes" / "summary.py").write_text("import json\nimport offlabel.registry\n")
+    (pkg / "reports" / "charts.py").write_text("import offlabel.registry\n")
+    (pkg / "testing" / "reference.py").write_text("import offlabel.outcomes\n")
     return pkg
 
 
-def _lint(tmp_path: Path, config: Path) -> subprocess.CompletedProcess[str]:
+def _lint(tmp_path: Path) -> subprocess.CompletedProcess[str]:
     lint = Path(sys.executable).with_name("lint-imports")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "src")}
     return subprocess.run(
-        [str(lint), "--config", str(config), "--no-cache"],
+        [str(lint), "--config", str(_write_contract(tmp_path)), "--no-cache"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -71,26 +93,116 @@ def _lint(tmp_path: Path, config: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_contract_passes_when_the_core_stays_pure(tmp_path):
+def test_contracts_pass_when_every_layer_imports_only_what_it_may(tmp_path):
     _make_package(tmp_path)
-    result = _lint(tmp_path, _write_contract(tmp_path))
+    result = _lint(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_contract_fails_when_a_core_module_imports_django(tmp_path):
-    pkg = _make_package(tmp_path)
-    (pkg / "outcomes" / "sneaky.py").write_text("from django.db import models\n")
-    result = _lint(tmp_path, _write_contract(tmp_path))
-    assert result.returncode != 0
-    assert "offlabel.outcomes.sneaky -> django" in result.stdout
+def test_the_contracts_checked_are_the_ones_the_issue_states():
+    assert set(CONTRACTS) == {
+        "The core never imports Django, the web layer or the command line",
+        "The registry lies below the analyses and the rendering",
+        "Rendering draws plain data: reports imports no estimator",
+        "The evidence vocabulary depends on no other part of offlabel",
+        "Nothing in the product imports the test helpers",
+        "Web apps import only downward (no cycles)",
+    }
 
 
-def test_contract_fails_when_the_core_imports_the_web_layer(tmp_path):
+@pytest.mark.parametrize(
+    ("contract", "module", "source", "named"),
+    [
+        (
+            "The core never imports Django, the web layer or the command line",
+            "outcomes/sneaky.py",
+            "from django.db import models\n",
+            "offlabel.outcomes.sneaky -> django",
+        ),
+        (
+            "The core never imports Django, the web layer or the command line",
+            "reports/leak.py",
+            "import offlabel.web.registry.services\n",
+            "offlabel.reports.leak",
+        ),
+        (
+            "The core never imports Django, the web layer or the command line",
+            "registry/cli_use.py",
+            "import offlabel.commands\n",
+            "offlabel.registry.cli_use",
+        ),
+        (
+            "The registry lies below the analyses and the rendering",
+            "registry/upward.py",
+            "import offlabel.outcomes.summary\n",
+            "offlabel.registry.upward -> offlabel.outcomes.summary",
+        ),
+        (
+            "Rendering draws plain data: reports imports no estimator",
+            "reports/estimates.py",
+            "import offlabel.outcomes.summary\n",
+            "offlabel.reports.estimates -> offlabel.outcomes.summary",
+        ),
+        (
+            "The evidence vocabulary depends on no other part of offlabel",
+            "evidence/rules.py",
+            "import offlabel.registry\n",
+            "offlabel.evidence.rules -> offlabel.registry",
+        ),
+        (
+            "Nothing in the product imports the test helpers",
+            "web/registry/demo.py",
+            "import offlabel.testing.reference\n",
+            "offlabel.web.registry.demo -> offlabel.testing.reference",
+        ),
+        (
+            "Web apps import only downward (no cycles)",
+            "web/registry/upward.py",
+            "import offlabel.web.analytics.views\n",
+            "offlabel.web.registry.upward -> offlabel.web.analytics.views",
+        ),
+        (
+            "Web apps import only downward (no cycles)",
+            "web/common/roles.py",
+            "import offlabel.web.accounts\n",
+            "offlabel.web.common.roles -> offlabel.web.accounts",
+        ),
+    ],
+)
+def test_each_contract_fails_when_broken(tmp_path, contract, module, source, named):
     pkg = _make_package(tmp_path)
-    (pkg / "reports" / "leak.py").write_text("import offlabel.web.views\n")
-    result = _lint(tmp_path, _write_contract(tmp_path))
+    (pkg / module).write_text(source)
+    result = _lint(tmp_path)
     assert result.returncode != 0
-    assert "offlabel.reports.leak" in result.stdout
+    assert f"{contract} BROKEN" in result.stdout
+    others = [name for name in CONTRACTS if name != contract]
+    assert all(f"{name} KEPT" in result.stdout for name in others), result.stdout
+    assert named in result.stdout
+
+
+def test_an_import_only_the_type_checker_sees_is_not_a_dependency(tmp_path):
+    pkg = _make_package(tmp_path)
+    (pkg / "web" / "common" / "typed.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import offlabel.web.accounts\n"
+    )
+    result = _lint(tmp_path)
+    assert result.returncode == 0, result.stdout
+
+
+# -- modules stay small ----------------------------------------------------------------------------
+
+#: Split a module before it passes this many lines (migrations are generated, not written).
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_over_600_lines():
+    long = {
+        path.relative_to(ROOT).as_posix(): n
+        for path in sorted((ROOT / "src").rglob("*.py"))
+        if "migrations" not in path.parts
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}, f"split these modules (over {MAX_MODULE_LINES} lines): {long}"
 
 
 # -- the repository stands alone -------------------------------------------------------------------

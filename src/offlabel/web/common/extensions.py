@@ -54,15 +54,18 @@ def _offlabel_apps() -> Iterator[AppConfig]:
 
 def nav_items_for(user: Viewer) -> list[NavItem]:
     """The header links this user may see."""
-    from offlabel.web.accounts.models import signed_in
-
-    account = signed_in(user)
+    signed_in = bool(user is not None and user.is_authenticated and user.is_active)
+    # Roles are the accounts app's; common sits below it and asks the account itself.
+    has_any_role = getattr(user, "has_any_role", None) if signed_in else None
     visible: list[NavItem] = []
     for config in _offlabel_apps():
         for item in getattr(config, "nav_items", []):
             if EVERYONE in item.audience or (
-                account is not None
-                and (SIGNED_IN in item.audience or account.has_any_role(*item.audience))
+                signed_in
+                and (
+                    SIGNED_IN in item.audience
+                    or (has_any_role is not None and has_any_role(*item.audience))
+                )
             ):
                 visible.append(item)
     return visible
