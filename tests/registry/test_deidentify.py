@@ -80,3 +80,43 @@ def test_deidentified_files_hold_no_original_id_or_date(tmp_path):
         cells = [cell for row in rows[1:] for cell in row]
         assert "D1" not in cells and "H1" not in cells
         assert not any(cell.count("-") == 2 and cell[:2] in {"19", "20"} for cell in cells)
+
+
+def test_a_deidentified_directory_reads_back_as_records_dated_on_the_epoch(tmp_path):
+    from offlabel.registry.csv_read import is_deidentified_dir, read_deidentified_dir
+    from offlabel.registry.deidentify import DEIDENTIFIED_EPOCH, dated_on_epoch
+    from offlabel.registry.frames import load_registry
+
+    out = deidentify(BUNDLE, SALT)
+    write_deidentified_dir(out, tmp_path)
+    assert is_deidentified_dir(tmp_path)
+    again = read_deidentified_dir(tmp_path)
+    assert again.canonical() == dated_on_epoch(out).canonical()
+    dog = next(s for s in again.subjects if s.species is TargetSpecies.DOG)
+    assert dog.onset_date == DEIDENTIFIED_EPOCH and dog.birth_year == DEIDENTIFIED_EPOCH.year - 9
+    frames = load_registry(tmp_path)  # the analyses read a reviewer's download as it is
+    assert len(frames.subjects) == 2 and frames.source == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "message"),
+    [
+        ("scores.csv", "{dog},soon,dm_gait,5", "scores.csv:3 [day]: 'soon' is not a whole number"),
+        ("scores.csv", "{dog},99999999,dm_gait,5", "scores.csv:3 [day]: 99999999 days is more"),
+        (
+            "subjects.csv",
+            "X9,human,0,-3,male,,",
+            "subjects.csv:4 [onset_age_years]: -3 is not an age in years",
+        ),
+    ],
+)
+def test_a_bad_day_or_age_is_named_by_the_files_own_column(tmp_path, file, line, message):
+    from offlabel.registry.csv_read import read_deidentified_dir
+    from offlabel.registry.problems import RegistryImportError
+
+    write_deidentified_dir(deidentify(BUNDLE, SALT), tmp_path)
+    with (tmp_path / file).open("a") as handle:
+        handle.write(line.format(dog=pseudonym("D1", SALT)) + "\n")
+    with pytest.raises(RegistryImportError) as caught:
+        read_deidentified_dir(tmp_path)
+    assert message in str(caught.value)

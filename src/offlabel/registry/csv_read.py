@@ -32,24 +32,12 @@ from typing import TypeVar
 
 from offlabel.registry.csv_rows import (
     Cells,
-    deidentified_evaluation_row,
-    deidentified_event_row,
-    deidentified_score_row,
-    deidentified_subject_row,
-    deidentified_treatment_row,
+    DayCells,
     evaluation_row,
     event_row,
     score_row,
     subject_row,
     treatment_row,
-)
-from offlabel.registry.deidentify import (
-    DeidentifiedBundle,
-    DeidentifiedEvaluation,
-    DeidentifiedEvent,
-    DeidentifiedScore,
-    DeidentifiedSubject,
-    DeidentifiedTreatment,
 )
 from offlabel.registry.layout import (
     COLUMNS,
@@ -199,20 +187,18 @@ class _Layout:
 
     columns: Mapping[str, tuple[str, ...]]
     optional: Mapping[str, frozenset[str]]
-    parsers: Mapping[str, Callable[[Cells], object | None]]
+    cells: type[Cells] = Cells
 
 
-_BULK = _Layout(
-    COLUMNS,
-    OPTIONAL_COLUMNS,
-    {
-        SUBJECTS: subject_row,
-        TREATMENTS: treatment_row,
-        EVALUATIONS: evaluation_row,
-        SCORES: score_row,
-        EVENTS: event_row,
-    },
-)
+_PARSERS: Mapping[str, Callable[[Cells], object | None]] = {
+    SUBJECTS: subject_row,
+    TREATMENTS: treatment_row,
+    EVALUATIONS: evaluation_row,
+    SCORES: score_row,
+    EVENTS: event_row,
+}
+_BULK = _Layout(COLUMNS, OPTIONAL_COLUMNS)
+_DEIDENTIFIED = _Layout(DEIDENTIFIED_COLUMNS, DEIDENTIFIED_OPTIONAL_COLUMNS, DayCells)
 
 
 def _read_table(
@@ -241,8 +227,8 @@ def _read_table(
     table = _Table(name)
     before = len(problems)
     for line, values in _records(layout, name, text, problems):
-        cells = Cells(values)
-        row = layout.parsers[name](cells)
+        cells = layout.cells(values)
+        row = _PARSERS[name](cells)
         if row is None:
             problems.extend(_locate(name, line, p, layout) for p in cells.problems)
             if name == SUBJECTS:
@@ -372,19 +358,6 @@ def _subject_id_of(row: object) -> str:
 # -- the de-identified layout ------------------------------------------------------------------
 
 
-_DEIDENTIFIED = _Layout(
-    DEIDENTIFIED_COLUMNS,
-    DEIDENTIFIED_OPTIONAL_COLUMNS,
-    {
-        SUBJECTS: deidentified_subject_row,
-        TREATMENTS: deidentified_treatment_row,
-        EVALUATIONS: deidentified_evaluation_row,
-        SCORES: deidentified_score_row,
-        EVENTS: deidentified_event_row,
-    },
-)
-
-
 def is_deidentified_dir(path: str | os.PathLike[str]) -> bool:
     """Whether a directory's ``subjects.csv`` has the de-identified header (``onset_day``)."""
     subjects = Path(path) / SUBJECTS
@@ -396,11 +369,13 @@ def is_deidentified_dir(path: str | os.PathLike[str]) -> bool:
     return "onset_day" in (cell.strip() for cell in header)
 
 
-def read_deidentified_dir(path: str | os.PathLike[str]) -> DeidentifiedBundle:
+def read_deidentified_dir(path: str | os.PathLike[str]) -> RegistryBundle:
     """Read a de-identified directory (what ``registry export --deidentified`` writes).
 
-    Every cell is checked here, with file, line and column; the rules across records run when
-    the bundle becomes frames (:meth:`~offlabel.registry.frames.RegistryFrames.from_deidentified`).
+    The records come back dated as :func:`~offlabel.registry.deidentify.dated_on_epoch` dates
+    them (every onset on the same epoch, ids the pseudonyms). Every cell is checked here, with
+    file, line and column; the rules across records run when the records become frames
+    (:func:`~offlabel.registry.frames.load_registry`).
 
     Raises
     ------
@@ -419,10 +394,10 @@ def read_deidentified_dir(path: str | os.PathLike[str]) -> DeidentifiedBundle:
     if problems:
         problems.sort(key=lambda p: (_FILE_ORDER.get(p.file, -1), p.line))
         raise RegistryImportError(problems)
-    return DeidentifiedBundle(
-        subjects=tuple(_rows(tables[SUBJECTS], DeidentifiedSubject)),
-        treatments=tuple(_rows(tables[TREATMENTS], DeidentifiedTreatment)),
-        evaluations=tuple(_rows(tables[EVALUATIONS], DeidentifiedEvaluation)),
-        scores=tuple(_rows(tables[SCORES], DeidentifiedScore)),
-        events=tuple(_rows(tables[EVENTS], DeidentifiedEvent)),
+    return RegistryBundle(
+        subjects=tuple(_rows(tables[SUBJECTS], SubjectRow)),
+        treatments=tuple(_rows(tables[TREATMENTS], TreatmentRow)),
+        evaluations=tuple(_rows(tables[EVALUATIONS], EvaluationRow)),
+        scores=tuple(_rows(tables[SCORES], ScoreRow)),
+        events=tuple(_rows(tables[EVENTS], EventRow)),
     )

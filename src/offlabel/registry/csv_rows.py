@@ -3,6 +3,7 @@
 A :class:`Cells` object reads a row's text cells as typed values (dates, numbers, choices,
 side effects), collecting a :class:`~offlabel.registry.problems.Problem` for each bad cell; the
 ``*_row`` functions build one record of each file, or ``None`` when a cell was bad.
+:class:`DayCells` reads a row of the de-identified layout into the same records.
 """
 
 from __future__ import annotations
@@ -16,13 +17,8 @@ from enum import StrEnum
 from typing import TypeVar
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
-from offlabel.registry.deidentify import (
-    DeidentifiedEvaluation,
-    DeidentifiedEvent,
-    DeidentifiedScore,
-    DeidentifiedSubject,
-    DeidentifiedTreatment,
-)
+from offlabel.registry.deidentify import DEIDENTIFIED_EPOCH
+from offlabel.registry.layout import DEIDENTIFIED_NAME
 from offlabel.registry.problems import Problem, ProblemCode
 from offlabel.registry.records import (
     EvaluationRow,
@@ -184,57 +180,42 @@ def event_row(c: Cells) -> EventRow | None:
 # -- the de-identified layout: days since onset instead of dates ------------------------------
 
 
-def deidentified_subject_row(c: Cells) -> DeidentifiedSubject | None:
-    subject_id = c.text("subject_id", required=True)
-    species = c.choice("species", TargetSpecies, required=True)
-    onset_day = c.integer("onset_day", required=True)
-    age = c.integer("onset_age_years")
-    sex = c.choice("sex", Sex) or Sex.UNKNOWN
-    breed = c.text("breed")
-    sod1 = c.choice("sod1", Sod1Genotype)
-    if c.problems or species is None or onset_day is None:
-        return None
-    return DeidentifiedSubject(subject_id, species, age, sex, breed, sod1, onset_day)
+@dataclass
+class DayCells(Cells):
+    """A row of the de-identified layout, read into the same records as the bulk layout.
+
+    Each date column is read from its day column (:data:`~offlabel.registry.layout.
+    DEIDENTIFIED_NAME`) as that many days after :data:`~offlabel.registry.deidentify.
+    DEIDENTIFIED_EPOCH`, and the birth year from the age at onset, counted back from the
+    epoch's year, so the row parsers above serve both layouts. Problems name the file's own
+    columns.
+    """
+
+    def _raw(self, column: str, required: bool) -> str | None:
+        return super()._raw(DEIDENTIFIED_NAME.get(column, column), required)
+
+    def _bad(self, column: str, message: str) -> None:
+        super()._bad(DEIDENTIFIED_NAME.get(column, column), message)
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        day = super().integer(column, required=required)
+        if day is None:
+            return None
+        if abs(day) > MAX_DAYS:
+            self._bad(column, f"{day} days is more than {MAX_DAYS // 365} years from onset")
+            return None
+        return DEIDENTIFIED_EPOCH + dt.timedelta(days=day)
+
+    def integer(self, column: str, *, required: bool = False) -> int | None:
+        value = super().integer(column, required=required)
+        if column != "birth_year" or value is None:
+            return value
+        if not 0 <= value <= MAX_AGE_YEARS:
+            self._bad(column, f"{value} is not an age in years (0 to {MAX_AGE_YEARS})")
+            return None
+        return DEIDENTIFIED_EPOCH.year - value
 
 
-def deidentified_treatment_row(c: Cells) -> DeidentifiedTreatment | None:
-    subject_id = c.text("subject_id", required=True)
-    therapy = c.text("therapy", required=True)
-    start = c.integer("start_day", required=True)
-    stop = c.integer("stop_day")
-    dose = c.number("dose")
-    unit = c.choice("dose_unit", DoseUnit)
-    cost = c.number("cost_per_month")
-    if c.problems or start is None:
-        return None
-    return DeidentifiedTreatment(subject_id, therapy, start, stop, dose, unit, cost)
-
-
-def deidentified_evaluation_row(c: Cells) -> DeidentifiedEvaluation | None:
-    subject_id = c.text("subject_id", required=True)
-    therapy = c.text("therapy", required=True)
-    day = c.integer("day", required=True)
-    efficacy = c.choice("efficacy", Efficacy, required=True)
-    effects = c.side_effects("side_effects")
-    if c.problems or day is None or efficacy is None:
-        return None
-    return DeidentifiedEvaluation(subject_id, therapy, day, efficacy, effects)
-
-
-def deidentified_score_row(c: Cells) -> DeidentifiedScore | None:
-    subject_id = c.text("subject_id", required=True)
-    day = c.integer("day", required=True)
-    scale = c.choice("scale", ScaleKey, required=True)
-    total = c.integer("total", required=True)
-    if c.problems or day is None or scale is None or total is None:
-        return None
-    return DeidentifiedScore(subject_id, day, scale, total)
-
-
-def deidentified_event_row(c: Cells) -> DeidentifiedEvent | None:
-    subject_id = c.text("subject_id", required=True)
-    event = c.choice("event", EventKind, required=True)
-    day = c.integer("day", required=True)
-    if c.problems or event is None or day is None:
-        return None
-    return DeidentifiedEvent(subject_id, event, day)
+#: Limits of the de-identified layout's numbers (anything beyond is a broken file, not a record).
+MAX_DAYS = 150 * 365
+MAX_AGE_YEARS = 130

@@ -15,15 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from offlabel.registry.deidentify import DeidentifiedBundle
-from offlabel.registry.layout import (
-    COLUMNS,
-    DEIDENTIFIED_COLUMNS,
-    EVALUATIONS,
-    EVENTS,
-    SCORES,
-    SUBJECTS,
-    TREATMENTS,
-)
+from offlabel.registry.layout import COLUMNS, DEIDENTIFIED_COLUMNS, FILE_OF_TABLE
 from offlabel.registry.records import RegistryBundle
 
 __all__ = ["format_number", "write_csv_files", "write_deidentified_dir", "write_registry_dir"]
@@ -74,100 +66,29 @@ def write_csv_files(
             raise
 
 
+def _rows(records: Sequence[object], columns: Sequence[str]) -> list[tuple[object, ...]]:
+    """Each record's values in column order (record attributes carry the column names)."""
+    return [tuple(getattr(record, column) for column in columns) for record in records]
+
+
+def _tables(
+    bundle: RegistryBundle | DeidentifiedBundle, columns: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[Sequence[str], Sequence[Sequence[object]]]]:
+    return {
+        name: (columns[name], _rows(getattr(bundle, table), columns[name]))
+        for table, name in FILE_OF_TABLE.items()
+    }
+
+
 def write_registry_dir(bundle: RegistryBundle, path: str | os.PathLike[str]) -> None:
     """Write all five files of the layout into ``path`` (created if needed), sorted.
 
     Every file is written, with its header, even when it has no rows. Only bundles that
-    :func:`read_registry_dir` would accept read back unchanged.
+    :func:`~offlabel.registry.csv_read.read_registry_dir` would accept read back unchanged.
     """
-    b = bundle.canonical()
-    write_csv_files(
-        {
-            SUBJECTS: (
-                COLUMNS[SUBJECTS],
-                [
-                    (s.subject_id, s.species, s.onset_date, s.birth_year, s.sex, s.breed, s.sod1)
-                    for s in b.subjects
-                ],
-            ),
-            TREATMENTS: (
-                COLUMNS[TREATMENTS],
-                [
-                    (
-                        t.subject_id,
-                        t.therapy,
-                        t.start_date,
-                        t.stop_date,
-                        t.dose,
-                        t.dose_unit,
-                        t.cost_per_month,
-                    )
-                    for t in b.treatments
-                ],
-            ),
-            EVALUATIONS: (
-                COLUMNS[EVALUATIONS],
-                [
-                    (e.subject_id, e.therapy, e.date, e.efficacy, e.side_effects)
-                    for e in b.evaluations
-                ],
-            ),
-            SCORES: (COLUMNS[SCORES], [(s.subject_id, s.date, s.scale, s.total) for s in b.scores]),
-            EVENTS: (COLUMNS[EVENTS], [(e.subject_id, e.event, e.date) for e in b.events]),
-        },
-        path,
-    )
+    write_csv_files(_tables(bundle.canonical(), COLUMNS), path)
 
 
 def write_deidentified_dir(bundle: DeidentifiedBundle, path: str | os.PathLike[str]) -> None:
     """Write a de-identified bundle in the de-identified layout (all five files, sorted)."""
-    write_csv_files(
-        {
-            SUBJECTS: (
-                DEIDENTIFIED_COLUMNS[SUBJECTS],
-                [
-                    (
-                        s.subject_id,
-                        s.species,
-                        s.onset_day,
-                        s.onset_age_years,
-                        s.sex,
-                        s.breed,
-                        s.sod1,
-                    )
-                    for s in bundle.subjects
-                ],
-            ),
-            TREATMENTS: (
-                DEIDENTIFIED_COLUMNS[TREATMENTS],
-                [
-                    (
-                        t.subject_id,
-                        t.therapy,
-                        t.start_day,
-                        t.stop_day,
-                        t.dose,
-                        t.dose_unit,
-                        t.cost_per_month,
-                    )
-                    for t in bundle.treatments
-                ],
-            ),
-            EVALUATIONS: (
-                DEIDENTIFIED_COLUMNS[EVALUATIONS],
-                [
-                    (e.subject_id, e.therapy, e.day, e.efficacy, e.side_effects)
-                    for e in bundle.evaluations
-                ],
-            ),
-            SCORES: (
-                DEIDENTIFIED_COLUMNS[SCORES],
-                [(s.subject_id, s.day, s.scale, s.total) for s in bundle.scores],
-            ),
-            EVENTS: (
-                DEIDENTIFIED_COLUMNS[EVENTS],
-                [(e.subject_id, e.event, e.day) for e in bundle.events],
-            ),
-        },
-        path,
-    )
+    write_csv_files(_tables(bundle, DEIDENTIFIED_COLUMNS), path)

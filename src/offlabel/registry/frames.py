@@ -278,7 +278,10 @@ class RegistryFrames:
         See :func:`~offlabel.registry.deidentify.dated_on_epoch`. The rules that compare with
         today compare with the latest re-dated day, the epoch's stand-in for today.
         """
-        dated = dated_on_epoch(bundle)
+        return cls._from_epoch_dated(dated_on_epoch(bundle), source)
+
+    @classmethod
+    def _from_epoch_dated(cls, dated: RegistryBundle, source: str) -> RegistryFrames:
         days = [e.date for e in dated.evaluations] + [s.date for s in dated.scores]
         days += [e.date for e in dated.events]
         days += [t.stop_date or t.start_date for t in dated.treatments]
@@ -416,8 +419,6 @@ def load_registry(directory: str | Path) -> RegistryFrames:
         value (each problem names the file, line and column).
     """
     if is_deidentified_dir(directory):
-        return RegistryFrames.from_deidentified(
-            read_deidentified_dir(directory), source=str(directory)
-        )
+        return RegistryFrames._from_epoch_dated(read_deidentified_dir(directory), str(directory))
     bundle = read_registry_dir(directory, confirm_implausible=True)
     return RegistryFrames._of(bundle, str(directory))

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 __all__ = [
     "COLUMNS",
     "DEIDENTIFIED_COLUMNS",
+    "DEIDENTIFIED_NAME",
     "DEIDENTIFIED_OPTIONAL_COLUMNS",
     "EVALUATIONS",
     "EVENTS",
@@ -61,20 +62,19 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
 }
 """File name → columns, in the order files are written."""
 
+#: The de-identified layout's name for a bulk column: dates become whole days since the
+#: subject's onset, the birth year the age at onset in whole years; every other column keeps its
+#: name.
+DEIDENTIFIED_NAME: Mapping[str, str] = {
+    "onset_date": "onset_day",
+    "birth_year": "onset_age_years",
+    "start_date": "start_day",
+    "stop_date": "stop_day",
+    "date": "day",
+}
+
 DEIDENTIFIED_COLUMNS: Mapping[str, tuple[str, ...]] = {
-    SUBJECTS: ("subject_id", "species", "onset_day", "onset_age_years", "sex", "breed", "sod1"),
-    TREATMENTS: (
-        "subject_id",
-        "therapy",
-        "start_day",
-        "stop_day",
-        "dose",
-        "dose_unit",
-        "cost_per_month",
-    ),
-    EVALUATIONS: ("subject_id", "therapy", "day", "efficacy", "side_effects"),
-    SCORES: ("subject_id", "day", "scale", "total"),
-    EVENTS: ("subject_id", "event", "day"),
+    name: tuple(DEIDENTIFIED_NAME.get(c, c) for c in columns) for name, columns in COLUMNS.items()
 }
 """File name → columns of the de-identified layout."""
 
@@ -88,11 +88,8 @@ OPTIONAL_COLUMNS: Mapping[str, frozenset[str]] = {
 """Columns a file may leave out of its header: every cell of a column left out is empty."""
 
 DEIDENTIFIED_OPTIONAL_COLUMNS: Mapping[str, frozenset[str]] = {
-    SUBJECTS: frozenset({"onset_age_years", "sex", "breed", "sod1"}),
-    TREATMENTS: frozenset({"stop_day", "dose", "dose_unit", "cost_per_month"}),
-    EVALUATIONS: frozenset({"side_effects"}),
-    SCORES: frozenset(),
-    EVENTS: frozenset(),
+    name: frozenset(DEIDENTIFIED_NAME.get(c, c) for c in columns)
+    for name, columns in OPTIONAL_COLUMNS.items()
 }
 """The de-identified layout's columns a file may leave out of its header."""
 
