@@ -319,3 +319,42 @@ def test_files_outside_the_checked_folders_and_compiled_files_are_not_checked(tm
     (root / "src" / "__pycache__" / "x.pyc").write_bytes(b"\x00\x01../shared")
     (root / "src" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe/home/")
     assert outside_paths(root) == {}
+
+
+# -- the docs match the tree -----------------------------------------------------------------------
+
+
+def _packages() -> set[str]:
+    base = ROOT / "src" / "offlabel"
+    return {
+        path.parent.relative_to(base).as_posix()
+        for path in base.glob("**/__init__.py")
+        if "migrations" not in path.parts and "templatetags" not in path.parts
+    } - {"."}
+
+
+def test_architecture_page_names_every_package_and_only_real_paths():
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    top = {name.split("/")[0] for name in _packages()}
+    assert {name for name in top if f"{name}/" not in page} == set()
+    apps = {name.split("/")[1] for name in _packages() if name.startswith("web/")}
+    assert {app for app in apps if app not in page} == set()
+    for named in re.findall(r"`((?:src|tests|docs|benchmarks)/[\w./-]*)`", page):
+        assert (ROOT / named).exists(), named
+
+
+def test_readme_where_things_live_names_real_paths():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Where things live") :]
+    for named in re.findall(r"`((?:src|tests|docs|benchmarks)/[\w./{},-]*)`", section):
+        for path in _expand(named):
+            assert (ROOT / path).exists(), path
+    for link in re.findall(r"\]\(((?:src|docs)/[^)]+)\)", readme):
+        assert (ROOT / link).exists(), link
+
+
+def _expand(named: str) -> list[str]:
+    match = re.search(r"\{([^}]+)\}", named)
+    if not match:
+        return [named]
+    return [named[: match.start()] + part + named[match.end() :] for part in match[1].split(",")]
