@@ -9,7 +9,8 @@ with it.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -24,6 +25,11 @@ class ReferenceResult(NamedTuple):
     effect: float
     se: float
     sets: dict[str, list[str]]
+
+
+def _rows(frame: Any) -> Iterator[Any]:
+    """A frame's rows as named tuples (typed loosely: their fields mix dates and numbers)."""
+    return iter(frame.itertuples())
 
 
 def _ols(points: list[tuple[float, float]]) -> float:
@@ -57,17 +63,17 @@ def reference_matched_controls(
     subjects = frames.subjects
     onset = {
         row.subject_id: row.onset_date
-        for row in subjects.itertuples()
+        for row in _rows(subjects)
         if row.species == "human" and row.onset_date == row.onset_date
     }
     wanted = therapy.strip().casefold()
     start: dict[str, float] = {}
-    for row in frames.treatments.itertuples():
+    for row in _rows(frames.treatments):
         if str(row.therapy).strip().casefold() == wanted and row.subject_id in onset:
             months = (row.start_date - onset[row.subject_id]).days / DAYS_PER_MONTH
             start[row.subject_id] = min(start.get(row.subject_id, math.inf), months)
     visits: dict[str, list[tuple[float, float]]] = {}
-    for row in frames.scores.itertuples():
+    for row in _rows(frames.scores):
         if row.scale == "alsfrs_r" and row.subject_id in onset and row.total == row.total:
             t = (row.date - onset[row.subject_id]).days / DAYS_PER_MONTH
             visits.setdefault(row.subject_id, []).append((t, float(row.total)))

@@ -30,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from offlabel.literature.classify_batch import classify_many
 from offlabel.literature.errors import LiteratureParseError
 from offlabel.literature.index.compact import (
     COMPACT_AT,
@@ -48,10 +49,15 @@ from offlabel.literature.index.layout import (
     overrides_sql,
     sql_literal,
 )
-from offlabel.literature.index.rows import RowBuffer, deletion_table, partition_name
-from offlabel.literature.index.terms import TermBuffer
+from offlabel.literature.index.postings import Postings
+from offlabel.literature.index.rows import (
+    RECORD_SCHEMA,
+    deletion_table,
+    partition_name,
+    records_table,
+)
 from offlabel.literature.parsers.pubmed import iter_pubmed
-from offlabel.literature.records import Deletion
+from offlabel.literature.records import Deletion, Record
 
 #: Input files: today's baseline/update names end in ``.xml.gz``; plain ``.xml`` also works.
 PATTERNS = ("*.xml.gz", "*.xml")
@@ -130,8 +136,80 @@ def input_files(baseline_dir: Path) -> list[Path]:
     return files
 
 
+#: Records parsed, classified and written at a time: memory stays flat whatever the file's size.
+BATCH_RECORDS = 4_096
+
+
+class _PartitionWriter:
+    """A partition's rows, written batch by batch, and what the postings need of them."""
+
+    def __init__(self, source: Path, out: Path) -> None:
+        self.name = source.name
+        self.target = out / RECORDS_DIR / partition_name(source)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.temporary = self.target.with_name(f".{self.target.name}.{os.getpid()}.tmp")
+        self.writer: pq.ParquetWriter | None = None
+        self.postings = Postings(source_file=self.name)
+        self.pmids: list[np.ndarray] = []
+        self.batches: list[int] = []  # rows written per batch
+
+    def add(self, records: list[Record]) -> None:
+        """Classify, tabulate and write one batch (sorted by PMID, a PMID's last row kept)."""
+        abstracts = [record.abstract_text for record in records]
+        table = records_table(records, abstracts, classify_many(records), self.name)
+        keep = _last_row_per_pmid(table)
+        table = table.take(pa.array(keep))
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.temporary, RECORD_SCHEMA, compression="zstd")
+        # small row groups sorted by PMID: a search reads only the groups it needs
+        self.writer.write_table(table, row_group_size=2_000)
+        self.postings.add(table.column("title"), table.column("abstract"), table.column("mesh"))
+        self.pmids.append(table.column("pmid").to_numpy())
+        self.batches.append(table.num_rows)
+
+    def finish(self, out: Path) -> int:
+        """Put the partition and its postings in place; return the number of records kept."""
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.temporary, RECORD_SCHEMA, compression="zstd")
+        self.writer.close()
+        pmids = np.concatenate(self.pmids) if self.pmids else np.zeros(0, np.int64)
+        keep = _kept_across_batches(pmids, self.batches)
+        if keep is not None:  # a PMID in two batches of one file: only its last row stays
+            self._drop_rows(keep)
+        postings = self.postings.table(pmids, keep)
+        if keep is not None:
+            pmids = pmids[keep]
+        _write_parquet(postings, out / TERMS_DIR / partition_name(Path(self.name)), 20_000)
+        os.replace(self.temporary, self.target)
+        return len(pmids)
+
+    def _drop_rows(self, keep: np.ndarray) -> None:
+        """Rewrite the written rows without those ``keep`` marks False (one batch at a time)."""
+        source = pq.ParquetFile(self.temporary)
+        rewritten = self.temporary.with_name(self.temporary.name + ".2")
+        with pq.ParquetWriter(rewritten, RECORD_SCHEMA, compression="zstd") as writer:
+            start = 0
+            for group in range(source.num_row_groups):
+                part = source.read_row_group(group)
+                mask = keep[start : start + part.num_rows]
+                start += part.num_rows
+                writer.write_table(part.filter(pa.array(mask)), row_group_size=2_000)
+        source.close()
+        os.replace(rewritten, self.temporary)
+
+    def discard(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.temporary.unlink(missing_ok=True)
+
+
 def scan_file(path: str, index_dir: str) -> FileResult:
     """Parse one input file and write its partition (and deletions) under ``index_dir``.
+
+    Records are read, classified (:func:`~offlabel.literature.classify_batch.classify_many`),
+    turned into Arrow columns and written :data:`BATCH_RECORDS` at a time; only the term
+    postings of the whole file are kept until the end (as integers, about 10 bytes each), to
+    be written sorted by term.
 
     Runs on a Dask worker, so it takes and returns plain, picklable values and never
     raises for bad input: a file that cannot be read comes back with ``error`` set and
@@ -142,8 +220,8 @@ def scan_file(path: str, index_dir: str) -> FileResult:
     out = Path(index_dir)
     stat = source.stat()
     name = source.name
-    rows = RowBuffer(source_file=name)
-    terms = TermBuffer(source_file=name)
+    partition = _PartitionWriter(source, out)
+    batch: list[Record] = []
     deleted: list[int] = []
     problems: list[LiteratureParseError] = []
     try:
@@ -155,29 +233,28 @@ def scan_file(path: str, index_dir: str) -> FileResult:
                 else:
                     problems.append(LiteratureParseError("DeleteCitation with a non-numeric PMID"))
             elif item.pmid is not None and item.pmid.isdigit():
-                terms.add(len(rows), item)
-                rows.add(item)
+                batch.append(item)
+                if len(batch) == BATCH_RECORDS:
+                    partition.add(batch)
+                    batch = []
             else:
                 problems.append(LiteratureParseError(f"non-numeric PMID {item.pmid!r}"))
-        table = rows.table()
-        keep = _last_row_per_pmid(table)
-        postings = terms.table(np.asarray(rows.columns["pmid"], dtype=np.int64), keep)
-        table = table.take(pa.array(keep))
-        # sorted by PMID in small row groups: a search reads only the groups it needs
-        _write_parquet(table, out / RECORDS_DIR / partition_name(source), row_group_size=2_000)
-        _write_parquet(postings, out / TERMS_DIR / partition_name(source), row_group_size=20_000)
+        if batch:
+            partition.add(batch)
+        records = partition.finish(out)
         deletions_path = out / DELETIONS_DIR / partition_name(source)
         if deleted:
             _write_parquet(deletion_table(deleted, name), deletions_path)
         else:
             deletions_path.unlink(missing_ok=True)
     except (LiteratureParseError, OSError) as error:
+        partition.discard()
         return FileResult(name, stat.st_size, stat.st_mtime_ns, error=str(error))
     return FileResult(
         name,
         stat.st_size,
         stat.st_mtime_ns,
-        records=table.num_rows,
+        records=records,
         deletions=len(deleted),
         problems=len(problems),
         seconds=time.perf_counter() - started,
@@ -189,6 +266,23 @@ def _last_row_per_pmid(table: pa.Table) -> np.ndarray:
     pmids = table.column("pmid").to_numpy()
     _, reversed_first = np.unique(pmids[::-1], return_index=True)
     return len(pmids) - 1 - reversed_first  # np.unique sorts by PMID
+
+
+def _kept_across_batches(pmids: np.ndarray, batches: list[int]) -> np.ndarray | None:
+    """Which written rows to keep when a PMID is in more than one batch (``None``: all).
+
+    Each batch holds a PMID once; of a PMID in several batches the last batch's row stays.
+    """
+    if len(batches) < 2 or len(np.unique(pmids)) == len(pmids):
+        return None
+    batch_of = np.repeat(np.arange(len(batches)), batches)
+    order = np.lexsort((batch_of, pmids))  # by PMID, then batch
+    ordered = pmids[order]
+    last = np.ones(len(pmids), bool)
+    last[:-1] = ordered[1:] != ordered[:-1]
+    keep = np.zeros(len(pmids), bool)
+    keep[order[last]] = True
+    return keep
 
 
 def _write_parquet(table: pa.Table, path: Path, row_group_size: int = 50_000) -> None:
