@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 
 import click
 
@@ -37,51 +38,71 @@ def command() -> None:
     default=None,
     help="The topic's species, for the review category (default: human).",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes reading a large PubMed file (default: the CPUs this process may use).",
+)
 def parse_command(
-    file: str, format_: str, jsonl: bool, skip_bad: bool, target_species: str | None
+    file: str,
+    format_: str,
+    jsonl: bool,
+    skip_bad: bool,
+    target_species: str | None,
+    processes: int | None,
 ) -> None:
     """Read FILE and print its records with species, design and review category.
 
     Exit status 2 when the file (or, without --skip-bad, any record) cannot be read; the
-    message names the file and the record or line.
+    message names the file and the record or line. Nothing is printed from a file that
+    cannot be read.
     """
-    from offlabel.literature.classify import classify
     from offlabel.literature.errors import LiteratureParseError
-    from offlabel.literature.formats import parse_file
+    from offlabel.literature.formats import check_size, parse_file, sniff
+    from offlabel.literature.lines import deletion_line, pubmed_lines, record_line
 
     try:
+        fast = None
+        if format_ in ("auto", "pubmed"):
+            check_size(file)
+            if format_ == "pubmed" or sniff(file) == "pubmed":
+                fast = pubmed_lines(
+                    file, jsonl=jsonl, target_species=target_species, processes=processes
+                )
+        if fast is not None:
+            for block in fast:
+                click.echo(block, nl=False)
+            return
         result = parse_file(file, format_, skip_bad=skip_bad)
     except LiteratureParseError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    from offlabel.literature.classify_batch import classify_many
+
     for problem in result.problems:
         click.echo(f"skipped: {problem}", err=True)
-    for record in result.records:
-        classification = classify(record, target_species)
-        if jsonl:
-            data = record.to_json_dict()
-            data["species"] = classification.species.value if classification.species else None
-            data["design"] = classification.design.value if classification.design else None
-            data["category"] = classification.category.value if classification.category else None
-            data["classification_reasons"] = list(classification.reasons)
-            click.echo(json.dumps(data, ensure_ascii=False))
-        else:
-            ident = record.pmid or record.doi or record.nct or "-"
-            click.echo(
-                f"{ident}\t{record.year or ''}\t"
-                f"{classification.species or '?'}\t{classification.design or '?'}\t"
-                f"{record.title[:90]}"
-            )
-    for deletion in result.deletions:
-        if jsonl:
-            click.echo(json.dumps(deletion.to_json_dict()))
-        else:
-            click.echo(f"{deletion.pmid}\tdeleted")
+    verdicts = classify_many(result.records, target_species)
+    lines = (record_line(r, v, jsonl) for r, v in zip(result.records, verdicts, strict=True))
+    _print_lines(lines)
+    _print_lines(deletion_line(deletion, jsonl) for deletion in result.deletions)
     if result.problems:
         click.echo(
             f"{len(result.records)} record(s) read, {len(result.problems)} problem(s) skipped",
             err=True,
         )
+
+
+def _print_lines(lines: Iterable[str]) -> None:
+    """The lines, a thousand a write (a write a line costs more than the formatting)."""
+    block: list[str] = []
+    for line in lines:
+        block.append(line)
+        if len(block) == 1_000:
+            click.echo("\n".join(block))
+            block = []
+    if block:
+        click.echo("\n".join(block))
 
 
 # --- scan, search, lookup (index and online look-ups) ------------------------------------
