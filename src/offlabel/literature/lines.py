@@ -13,7 +13,7 @@ a few percent of reading; the rest is shared by the cores. Anything out of the o
 record that cannot be read, a truncated gzip, another layout — makes it return ``None``, and
 the caller reads the file the careful way (:func:`~offlabel.literature.formats.parse_file`),
 whose messages and ``--skip-bad`` behaviour are those of a single reader. The two ways print
-the same bytes (``tests/commands/test_literature_lines.py``).
+the same bytes (``tests/literature/test_lines.py``).
 """
 
 from __future__ import annotations

@@ -217,15 +217,12 @@ class Postings:
         width = max(len(pmids), 1)
         keys = np.sort(rank[terms] * width + pmid_rank[rows])
         del terms, rows
-        sorted_names = names.take(pa.array(order))
-        return pa.table(
-            {
-                "term": sorted_names.take(pa.array(keys // width)),
-                "pmid": pa.array(pmids[by_pmid][keys % width], pa.int64()),
-                "source_file": pa.repeat(pa.scalar(self.source_file), len(keys)),
-            },
-            schema=TERM_SCHEMA,
-        )
+        # plain strings: a dictionary-typed column would be written with its whole dictionary
+        # in every row group (4x the file, 2x the time; measured)
+        term = names.take(pa.array(order)).take(pa.array(keys // width))
+        source = pa.repeat(pa.scalar(self.source_file, pa.string()), len(keys))
+        pmid = pa.array(pmids[by_pmid][keys % width], pa.int64())
+        return pa.Table.from_arrays([term, pmid, source], schema=TERM_SCHEMA)
 
 
 def _array(column: Any) -> Any:
