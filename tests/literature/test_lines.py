@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import shutil
@@ -131,3 +132,47 @@ def test_other_layouts_and_small_files_are_read_the_careful_way(tmp_path, monkey
     shutil.copy(medline, copy)
     assert lines.pubmed_lines(copy, jsonl=False, processes=2) is None
     assert lines.pubmed_lines(tmp_path / "missing.xml", jsonl=False, processes=2) is None
+
+
+def _dumped(record, verdict) -> str:
+    data = record.to_json_dict()
+    data["species"] = verdict.species.value if verdict.species else None
+    data["design"] = verdict.design.value if verdict.design else None
+    data["category"] = verdict.category.value if verdict.category else None
+    data["classification_reasons"] = list(verdict.reasons)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def test_the_json_written_directly_is_json_dumps_of_the_record_s_dict(corpus):
+    from offlabel.literature.errors import LiteratureParseError
+    from offlabel.literature.formats import iter_records
+    from offlabel.literature.records import Author, MeshHeading, Record
+    from tests.support.shared_data import EXPORTS, PRESENT, TEST_DATA
+
+    paths = [*corpus.paths, *sorted((TEST_DATA / "literature").glob("*"))]
+    if PRESENT:
+        paths += sorted(p for p in EXPORTS.rglob("*") if p.is_file() and p.suffix != ".txt")
+    records = [
+        Record(
+            title='Quotes " and \\ back\\slashes\ttabs\x01 — ünïcode',
+            abstract=(("", "x"), ("Label", 'y "z"')),
+            authors=(Author("Group"), Author("Doe", "J", "0000-0001-2345-6789")),
+            mesh=(MeshHeading("D1", "Humans", True),),
+            year=1999,
+            url="https://example.org/a?b=c",
+        )
+    ]
+    for path in paths:
+        try:
+            records += [
+                r for r in iter_records(path, on_problem=lambda _p: None) if isinstance(r, Record)
+            ]
+        except LiteratureParseError:  # some exports are broken on purpose
+            continue
+    assert len(records) > 1_000
+    for record in records:
+        verdict = classify(record)
+        assert lines.record_line(record, verdict, True) == _dumped(record, verdict)
+        assert lines.record_line(record, verdict, True, 7) == _dumped(
+            dataclasses.replace(record, position=7), verdict
+        )

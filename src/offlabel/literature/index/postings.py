@@ -24,6 +24,7 @@ sigma (Σ) ends a word as ς. Records holding one are given to ``record_terms`` 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
@@ -206,8 +207,13 @@ class Postings:
             terms.extend(self._id(term) for term in found)
         return np.asarray(rows, np.int64), np.asarray(terms, np.int64)
 
-    def table(self, row_pmids: np.ndarray, keep_rows: np.ndarray | None = None) -> pa.Table:
-        """The postings sorted by (term, pmid).
+    def tables(
+        self,
+        row_pmids: np.ndarray,
+        keep_rows: np.ndarray | None = None,
+        rows_per_table: int = 1_000_000,
+    ) -> Iterator[pa.Table]:
+        """The postings sorted by (term, pmid), ``rows_per_table`` at a time.
 
         Parameters
         ----------
@@ -216,9 +222,13 @@ class Postings:
         keep_rows
             Whether to keep each row (all when ``None``): a PMID met again later in the
             file keeps only its last row.
+        rows_per_table
+            Postings a table: only these are ever held as strings (a baseline file of 30,000
+            articles has some 2.5 million postings).
         """
         terms = np.concatenate(self._term_chunks) if self._term_chunks else np.zeros(0, np.int32)
         rows = np.concatenate(self._row_chunks) if self._row_chunks else np.zeros(0, np.int32)
+        self._term_chunks, self._row_chunks = [], []
         if keep_rows is not None:
             mask = keep_rows[rows]
             terms, rows = terms[mask], rows[mask]
@@ -231,14 +241,26 @@ class Postings:
         pmid_rank = np.empty(len(pmids), np.int64)
         pmid_rank[by_pmid] = np.arange(len(pmids))
         width = max(len(pmids), 1)
-        keys = np.sort(rank[terms] * width + pmid_rank[rows])
-        del terms, rows
-        # plain strings: a dictionary-typed column would be written with its whole dictionary
-        # in every row group (4x the file, 2x the time; measured)
-        term = names.take(pa.array(order)).take(pa.array(keys // width))
-        source = pa.repeat(pa.scalar(self.source_file, pa.string()), len(keys))
-        pmid = pa.array(pmids[by_pmid][keys % width], pa.int64())
-        return pa.Table.from_arrays([term, pmid, source], schema=TERM_SCHEMA)
+        keys = rank[terms]
+        del terms
+        keys *= width
+        keys += pmid_rank[rows]
+        del rows
+        keys.sort()
+        sorted_names = names.take(pa.array(order))
+        sorted_pmids = pmids[by_pmid]
+        for start in range(0, max(len(keys), 1), rows_per_table):
+            part = keys[start : start + rows_per_table]
+            # plain strings: a dictionary-typed column would be written with its whole
+            # dictionary in every row group (4x the file, 2x the time; measured)
+            term = sorted_names.take(pa.array(part // width))
+            source = pa.repeat(pa.scalar(self.source_file, pa.string()), len(part))
+            pmid = pa.array(sorted_pmids[part % width], pa.int64())
+            yield pa.Table.from_arrays([term, pmid, source], schema=TERM_SCHEMA)
+
+    def table(self, row_pmids: np.ndarray, keep_rows: np.ndarray | None = None) -> pa.Table:
+        """All of :meth:`tables` as one table (for small partitions and tests)."""
+        return pa.concat_tables(self.tables(row_pmids, keep_rows))
 
 
 def _array(column: Any) -> Any:

@@ -9,6 +9,15 @@ skipped. Once many files' term postings have accumulated, the scan merges them i
 (:mod:`offlabel.literature.index.compact`). Update files, deletions and the resolution of
 PMID versions are described in :mod:`offlabel.literature.index.layout`.
 
+A worker reads a file :data:`BATCH_RECORDS` records at a time: the batch is classified
+(:func:`~offlabel.literature.classify_batch.classify_many`), built into Arrow columns
+(:func:`~offlabel.literature.index.rows.records_table`), sorted by PMID and appended to the
+partition, and its term postings are added (:class:`~offlabel.literature.index.postings.
+Postings`, about 10 bytes a posting, the only thing kept until the file ends). So a worker's
+memory does not grow with the file's records, only with its postings. A baseline file holds
+its PMIDs in ascending order, so its partition is sorted by PMID throughout; an update file's
+partition is sorted within each batch.
+
 A file that cannot be read (truncated gzip, malformed XML) gets no partition at all — the
 other files are still indexed — and is reported in :attr:`ScanSummary.failed`; the next
 scan tries it again. Articles without a usable PMID or title are skipped and counted in
@@ -57,6 +66,7 @@ from offlabel.literature.index.rows import (
     partition_name,
     records_table,
 )
+from offlabel.literature.index.terms import TERM_SCHEMA
 from offlabel.literature.parsers.pubmed import iter_pubmed
 from offlabel.literature.records import Deletion, Record
 
@@ -177,12 +187,18 @@ class _PartitionWriter:
         keep = _kept_across_batches(pmids, self.batches)
         if keep is not None:  # a PMID in two batches of one file: only its last row stays
             self._drop_rows(keep)
-        postings = self.postings.table(pmids, keep)
-        if keep is not None:
-            pmids = pmids[keep]
-        _write_parquet(postings, out / TERMS_DIR / partition_name(Path(self.name)), 20_000)
+        terms = out / TERMS_DIR / partition_name(Path(self.name))
+        terms.parent.mkdir(parents=True, exist_ok=True)
+        temporary = terms.with_name(f".{terms.name}.{os.getpid()}.tmp")
+        try:
+            with pq.ParquetWriter(temporary, TERM_SCHEMA, compression="zstd") as writer:
+                for table in self.postings.tables(pmids, keep):
+                    writer.write_table(table, row_group_size=20_000)
+            os.replace(temporary, terms)
+        finally:
+            temporary.unlink(missing_ok=True)
         os.replace(self.temporary, self.target)
-        return len(pmids)
+        return len(pmids) if keep is None else int(keep.sum())
 
     def _drop_rows(self, keep: np.ndarray) -> None:
         """Rewrite the written rows without those ``keep`` marks False (one batch at a time)."""
