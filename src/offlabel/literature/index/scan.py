@@ -88,6 +88,8 @@ class FileResult:
     problems: int = 0
     seconds: float = 0.0
     error: str | None = None
+    #: CPU time of the worker process while it read the file (less sensitive to other load)
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -251,6 +253,7 @@ def scan_file(path: str, index_dir: str) -> FileResult:
 
 def _scan_file(source: Path, out: Path) -> FileResult:
     started = time.perf_counter()
+    started_cpu = time.process_time()
     stat = source.stat()
     name = source.name
     partition = _PartitionWriter(source, out)
@@ -291,6 +294,7 @@ def _scan_file(source: Path, out: Path) -> FileResult:
         deletions=len(deleted),
         problems=len(problems),
         seconds=time.perf_counter() - started,
+        cpu_seconds=time.process_time() - started_cpu,
     )
 
 
