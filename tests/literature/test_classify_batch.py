@@ -14,7 +14,7 @@ from offlabel.literature.errors import LiteratureParseError
 from offlabel.literature.formats import iter_records
 from offlabel.literature.records import MeshHeading, Record
 from offlabel.testing.pubmed_corpus import write_corpus
-from tests.support.shared_data import EXPORTS, PRESENT, PUBMED_DATA, TEST_DATA
+from tests.support.shared_data import EXPORTS, PUBMED_DATA, TEST_DATA, needs_shared
 
 
 def _records(path: Path) -> list[Record]:
@@ -59,7 +59,7 @@ def test_our_own_files_of_every_format_are_classified_as_one_by_one():
     _assert_same(records)
 
 
-@pytest.mark.skipif(not PRESENT, reason="real files written by others are not here")
+@needs_shared
 def test_every_real_record_is_classified_as_one_by_one():
     paths = sorted(PUBMED_DATA.glob("*.xml*"))
     paths += sorted(p for p in EXPORTS.rglob("*") if p.is_file() and p.suffix != ".txt")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +12,7 @@ from offlabel.literature.index.rows import _flattened
 from offlabel.literature.index.terms import record_terms
 from offlabel.literature.parsers.pubmed import iter_pubmed_records
 from offlabel.testing.pubmed_corpus import write_corpus
-from tests.support.shared_data import PRESENT, PUBMED_DATA
+from tests.support.shared_data import PUBMED_DATA, needs_shared
 
 
 def _postings(rows: list[tuple[str, str, tuple[str, ...]]], batch: int = 500) -> set:
@@ -52,7 +51,7 @@ def test_the_synthetic_corpus_gets_the_terms_of_record_terms(tmp_path):
     assert _postings(rows) == _reference(rows)
 
 
-@pytest.mark.skipif(not PRESENT, reason="real files written by others are not here")
+@needs_shared
 def test_real_medline_records_get_the_terms_of_record_terms():
     rows = _rows_of(PUBMED_DATA / "medline16n0902.xml.gz")
     rows += _rows_of(PUBMED_DATA / "test_current_medline.xml.gz")
