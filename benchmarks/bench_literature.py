@@ -238,7 +238,7 @@ def classifier_figures(path: Path) -> None:
     )
 
 
-SCAN_ROUNDS = 2
+SCAN_ROUNDS = 3
 
 
 def scan_figures() -> None:

@@ -3,17 +3,18 @@
 One line per record, then one per deleted PMID: tab-separated, or JSON Lines (``--jsonl``:
 :meth:`~offlabel.literature.records.Record.to_json_dict` with the classification).
 
-A large PubMed file is read by several processes at once (:func:`pubmed_lines`): each opens
-the file, cuts it into the same small well-formed documents of whole records
-(:func:`~offlabel.literature.parsers.xml_chunks.iter_xml_chunks`) and reads, classifies
-(:func:`~offlabel.literature.classify_batch.classify_many`) and prints every n-th of them,
-each as a PubMed file of its own (:func:`~offlabel.literature.parsers.pubmed.iter_pubmed`);
-the lines are put back in file order and the records numbered across the file. Cutting costs
-a few percent of reading; the rest is shared by the cores. Anything out of the ordinary — a
-record that cannot be read, a truncated gzip, another layout — makes it return ``None``, and
-the caller reads the file the careful way (:func:`~offlabel.literature.formats.parse_file`),
-whose messages and ``--skip-bad`` behaviour are those of a single reader. The two ways print
-the same bytes (``tests/literature/test_lines.py``).
+A large PubMed file is read by several processes at once (:func:`pubmed_lines`): this one
+decompresses it and cuts it into small well-formed documents of whole records
+(:func:`~offlabel.literature.parsers.xml_chunks.iter_xml_chunks`, a few percent of the work),
+a pool of worker processes reads each as a PubMed file of its own
+(:func:`~offlabel.literature.parsers.pubmed.iter_pubmed`), classifies
+(:func:`~offlabel.literature.classify_batch.classify_many`) and writes its lines, and this one
+puts them back in file order, numbering the records across the file. Anything out of the
+ordinary — a record that cannot be read, a truncated gzip, another layout — makes it return
+``None``, and the caller reads the file the careful way
+(:func:`~offlabel.literature.formats.parse_file`), whose messages and ``--skip-bad``
+behaviour are those of a single reader. The two ways print the same bytes
+(``tests/literature/test_lines.py``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ import json
 import multiprocessing
 import os
 import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring as _quote  # json.dumps' own, in C
 from pathlib import Path
 
@@ -43,6 +43,8 @@ PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 _ROOT = "PubmedArticleSet"
 _RECORDS = {_ROOT: ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")}
 _READ_ERRORS = (LiteratureParseError, EOFError, OSError, zlib.error)
+# chunks (~30 records each) sent to a worker at a time
+_CHUNKS_A_TASK = 4
 
 
 def record_line(
@@ -124,70 +126,39 @@ class _Named(io.BytesIO):
         self.name = name
 
 
-def _items_in(document: bytes) -> int:
-    """How many items (records, deleted PMIDs) a chunk holds, counted without parsing it.
+def _read_chunks(
+    documents: list[bytes], name: str, jsonl: bool, target: TargetSpecies | None
+) -> list[list[tuple[bool, str, str]]] | None:
+    """The items of some chunks, each as (a deletion?, its line before its position, after it).
 
-    Each process counts every chunk so that it can number its own records; it checks the
-    count of each chunk it reads against what it read, so a wrong count (markup hidden in a
-    comment, say) sends the file to the careful reader instead of misnumbering it.
+    Runs in a worker process; ``None`` when a record cannot be read (the caller then reads
+    the file the careful way).
     """
-    count = document.count(b"</PubmedArticle>") + document.count(b"</PubmedBookArticle>")
-    start = document.find(b"<DeleteCitation")
-    while start >= 0:
-        end = document.find(b"</DeleteCitation>", start)
-        if end < 0:
-            return -1
-        count += document.count(b"<PMID", start, end)
-        start = document.find(b"<DeleteCitation", end)
-    return count
-
-
-@dataclass
-class _Part:
-    """What one process made of its chunks: per chunk read, its record and deletion lines."""
-
-    chunks: list[int]
-    records: list[str]  # per chunk, its record lines joined (with a final newline)
-    deletions: list[str]
-
-
-def _read_part(
-    path: str, part: int, parts: int, jsonl: bool, target: TargetSpecies | None
-) -> _Part | None:
-    """Read every ``parts``-th chunk of ``path`` from the ``part``-th; ``None`` if unusual."""
-    result = _Part([], [], [])
-    position = 0
-    try:
-        stream, _name, to_close = open_maybe_gzip(path)
+    found = []
+    for document in documents:
         try:
-            for number, chunk in enumerate(iter_xml_chunks(stream, _RECORDS)):
-                if chunk.root != _ROOT:
-                    return None
-                counted = _items_in(chunk.document)
-                if number % parts != part:
-                    position += counted
-                    continue
-                items = list(iter_pubmed(_Named(chunk.document, path), parse_ahead=False))
-                if len(items) != counted:
-                    return None
-                records = [item for item in items if isinstance(item, Record)]
-                verdicts = iter(classify_many(records, target))
-                record_lines, deletion_lines = [], []
-                for item in items:
-                    if isinstance(item, Deletion):
-                        deletion_lines.append(deletion_line(item, jsonl, position))
-                    else:
-                        record_lines.append(record_line(item, next(verdicts), jsonl, position))
-                    position += 1
-                result.chunks.append(number)
-                result.records.append("".join(line + "\n" for line in record_lines))
-                result.deletions.append("".join(line + "\n" for line in deletion_lines))
-        finally:
-            for handle in to_close:
-                handle.close()
-    except _READ_ERRORS:
-        return None
-    return result
+            items = list(iter_pubmed(_Named(document, name), parse_ahead=False))
+        except _READ_ERRORS:
+            return None
+        records = [item for item in items if isinstance(item, Record)]
+        verdicts = iter(classify_many(records, target))
+        lines: list[tuple[bool, str, str]] = []
+        for item in items:
+            if isinstance(item, Deletion):
+                line = deletion_line(item, jsonl, _MARK)
+                deletion = True
+            else:
+                line = record_line(item, next(verdicts), jsonl, _MARK)
+                deletion = False
+            head, _mark, tail = line.rpartition(_MARK_TEXT) if jsonl else (line, "", "")
+            lines.append((deletion, head, tail))
+        found.append(lines)
+    return found
+
+
+# a position no record has, written where the real one goes once the chunks are put together
+_MARK = -987654321
+_MARK_TEXT = f'"position": {_MARK}'
 
 
 def _processes() -> int:
@@ -217,23 +188,53 @@ def pubmed_lines(
     if count < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
         return None
     target = TargetSpecies(target_species) if target_species is not None else None
+    unusual: list[str] = []
+
+    def batches() -> Iterator[list[bytes]]:
+        """The file's chunks, a few at a time (read in the pool's feeding thread)."""
+        batch: list[bytes] = []
+        try:
+            stream, _name, to_close = open_maybe_gzip(name)
+            try:
+                for chunk in iter_xml_chunks(stream, _RECORDS):
+                    if chunk.root != _ROOT:
+                        unusual.append(f"root <{chunk.root}>")
+                        return
+                    batch.append(chunk.document)
+                    if len(batch) == _CHUNKS_A_TASK:
+                        yield batch
+                        batch = []
+            finally:
+                for handle in to_close:
+                    handle.close()
+        except _READ_ERRORS as error:
+            unusual.append(str(error))
+            return
+        if batch:
+            yield batch
+
+    blocks: list[str] = []
+    deletions: list[str] = []
+    position = 0
     context = multiprocessing.get_context("fork")
-    with context.Pool(count - 1) as pool:
-        others = [
-            pool.apply_async(_read_part, (name, part, count, jsonl, target))
-            for part in range(1, count)
-        ]
-        parts: Sequence[_Part | None] = [
-            _read_part(name, 0, count, jsonl, target),
-            *(other.get() for other in others),
-        ]
-    if any(part is None for part in parts):
+    with context.Pool(count) as pool:
+        tasks = ((batch, name, jsonl, target) for batch in batches())
+        for result in pool.imap(_read_task, tasks):
+            if result is None:
+                return None
+            for chunk in result:
+                block: list[str] = []
+                for is_deletion, head, tail in chunk:
+                    line = f'{head}"position": {position}{tail}\n' if jsonl else head + "\n"
+                    (deletions if is_deletion else block).append(line)
+                    position += 1
+                blocks.append("".join(block))
+    if unusual:
         return None
-    records: dict[int, str] = {}
-    deletions: dict[int, str] = {}
-    for part in parts:
-        assert part is not None  # noqa: S101 - checked just above
-        records.update(zip(part.chunks, part.records, strict=True))
-        deletions.update(zip(part.chunks, part.deletions, strict=True))
-    order = sorted(records)
-    return [records[n] for n in order] + [deletions[n] for n in order if deletions[n]]
+    return [*blocks, "".join(deletions)] if deletions else blocks
+
+
+def _read_task(
+    task: tuple[list[bytes], str, bool, TargetSpecies | None],
+) -> list[list[tuple[bool, str, str]]] | None:
+    return _read_chunks(*task)
