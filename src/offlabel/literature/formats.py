@@ -137,7 +137,7 @@ def sniff(source: Source) -> str:
 
     Examples
     --------
-    >>> sniff("/work/shared/data/pubmed/pubmed-29768149.xml")  # doctest: +SKIP
+    >>> sniff("pubmed-29768149.xml")  # doctest: +SKIP
     'pubmed'
     """
     try:
