@@ -24,7 +24,7 @@ import json
 import multiprocessing
 import os
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring as _quote  # json.dumps' own, in C
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from offlabel.literature.classify_batch import classify_many
 from offlabel.literature.errors import LiteratureParseError
 from offlabel.literature.parsers.pubmed import iter_pubmed, open_maybe_gzip
 from offlabel.literature.parsers.xml_chunks import iter_xml_chunks
-from offlabel.literature.records import Deletion, Record
+from offlabel.literature.records import Deletion, MeshHeading, Record
 
 __all__ = ["PARALLEL_FROM_BYTES", "deletion_line", "pubmed_lines", "record_line"]
 
@@ -65,12 +65,21 @@ def _text(value: str | None) -> str:
     return "null" if value is None else _quote(value)
 
 
-def _texts(values: Iterable[str | None]) -> str:
-    return "[" + ", ".join("null" if v is None else _quote(v) for v in values) + "]"
+def _strings(values: Sequence[str]) -> str:
+    """A JSON list of strings (``values`` holds no ``None``)."""
+    return "[" + ", ".join(map(_quote, values)) + "]" if values else "[]"
 
 
 def _number(value: int | None) -> str:
     return "null" if value is None else str(int(value))
+
+
+def _heading(heading: MeshHeading) -> str:
+    major = "true" if heading.major_topic else "false"
+    return (
+        f'{{"id": {_quote(heading.descriptor_id)}, "name": {_quote(heading.name)}, '
+        f'"major_topic": {major}}}'
+    )
 
 
 def _record_json(record: Record, verdict: Classification, position: int) -> str:
@@ -80,31 +89,29 @@ def _record_json(record: Record, verdict: Classification, position: int) -> str:
     abstract = ", ".join(
         f'{{"label": {_quote(label)}, "text": {_quote(text)}}}' for label, text in record.abstract
     )
-    headings = ", ".join(
-        f'{{"id": {_quote(h.descriptor_id)}, "name": {_quote(h.name)}, '
-        f'"major_topic": {"true" if h.major_topic else "false"}}}'
-        for h in record.mesh
-    )
+    authors = record.authors
+    orcids = ", ".join(["null" if a.orcid is None else _quote(a.orcid) for a in authors])
+    mesh = record.mesh
     species, design, category = verdict.species, verdict.design, verdict.category
     return (
         f'{{"pmid": {_text(record.pmid)}, "doi": {_text(record.doi)}, '
         f'"pmcid": {_text(record.pmcid)}, "nct": {_text(record.nct)}, '
         f'"title": {_quote(record.title)}, "abstract": [{abstract}], '
-        f'"authors": {_texts(a.display for a in record.authors)}, '
-        f'"orcids": {_texts(a.orcid for a in record.authors)}, '
+        f'"authors": {_strings([a.display for a in authors])}, "orcids": [{orcids}], '
         f'"journal": {_text(record.journal)}, "journal_abbrev": {_text(record.journal_abbrev)}, '
         f'"year": {_number(record.year)}, "volume": {_text(record.volume)}, '
         f'"issue": {_text(record.issue)}, "pages": {_text(record.pages)}, '
         f'"language": {_text(record.language)}, '
-        f'"publication_types": {_texts(record.publication_types)}, '
-        f'"mesh": {_texts(h.name for h in record.mesh)}, "mesh_headings": [{headings}], '
-        f'"keywords": {_texts(record.keywords)}, "chemicals": {_texts(record.chemicals)}, '
+        f'"publication_types": {_strings(record.publication_types)}, '
+        f'"mesh": {_strings([h.name for h in mesh])}, '
+        f'"mesh_headings": [{", ".join(map(_heading, mesh))}], '
+        f'"keywords": {_strings(record.keywords)}, "chemicals": {_strings(record.chemicals)}, '
         f'"url": {_text(record.url)}, "source_format": {_quote(record.source_format)}, '
         f'"source_file": {_quote(record.source_file)}, "position": {int(position)}, '
         f'"species": {_text(species.value if species else None)}, '
         f'"design": {_text(design.value if design else None)}, '
         f'"category": {_text(category.value if category else None)}, '
-        f'"classification_reasons": {_texts(verdict.reasons)}}}'
+        f'"classification_reasons": {_strings(verdict.reasons)}}}'
     )
 
 
