@@ -1,66 +1,91 @@
-"""Literature at scale: the PubMed parser, the Dask scan and the DuckDB search.
+"""Literature at scale: the CLI, the scan (1 and 2 workers, peak memory) and the search.
 
-All figures are measured in this run, side by side with their references:
+All figures are measured in this run, side by side with their references, on synthetic
+baseline-layout files written by :mod:`offlabel.testing.pubmed_corpus` (30,000 articles a
+file, ~7.7 KB of XML each, as real baseline files):
 
-1. One 30,000-record file (real MEDLINE records rewrapped by the shared corpus tool):
-   (a) offlabel's parser producing full Records (one process; lxml builds the next chunk's
-   tree on a helper thread, as it does by default on more than one CPU), (a1) the same on
-   one thread, (b) ``pubmed_parser.parse_medline_xml``,
-   (c) a bare ``lxml.etree.iterparse`` that only counts ``PubmedArticle`` elements with the
-   standard ``gzip`` module (the ceiling). Targets: a/b >= 4, a/c >= 0.7.
-2. The scan (parse + classify + Parquet + term postings) of 4 files x 30,000 records (the
-   size of a real baseline file) with 1 and with 2 local worker processes. Target: 2 workers
-   >= 1.7x one. The whole baseline (~36M records in ~1,300 files) is projected from the
-   measured rate.
-3. ``search`` over a 1,020,000-record index made from the scanned 30,000-record partition
-   by rewriting its rows with shifted PMIDs (34 copies). Target: < 1 s.
-4. ``search`` over an index of as many partitions as the baseline has files (1,300 of 1,000
-   records each), before and after its term postings are compacted into segments.
+1. One 30,000-record file, whole processes, best of interleaved rounds:
+   (a) ``offlabel literature parse FILE --jsonl`` (every CPU), (a1) the same with
+   ``--processes 1``, (b) a Python process running ``pubmed_parser.parse_medline_xml`` over
+   the file; in this process (p) offlabel's parser alone (``iter_pubmed``, one thread) and
+   (d) a bare ``lxml.etree.iterparse`` that only counts ``PubmedArticle`` elements, reading
+   through ``isal`` (the ceiling of a core). Target: a/b >= 3. The classifier, per record and
+   in batches, on the same file: identical results, and the speed-up.
+2. The scan (parse + classify + Parquet + term postings) of 4 files x 30,000 records with 1
+   and with 2 local worker processes, best of interleaved rounds: (c) its records/s per
+   worker against (d), also as two counts at once (one per core). Targets: c/d >= 0.5, 2
+   workers >= 1.8x one; the whole baseline (~36M records in ~1,300 files) is projected from
+   the 2-worker rate (target: under 45 minutes).
+3. The peak memory (RSS) of one worker scanning a file of ~1 GB of XML (target < 1 GB).
+4. ``search`` over a 1,020,000-record index (the scanned 30,000-record partition, copied
+   with shifted PMIDs) and over as many partitions as the baseline has files, before and
+   after compaction. Target: < 1 s.
 
-Generated corpora and indexes are cached under ``var/bench/``.
+With ``OFFLABEL_BENCH_REAL_MEDLINE`` naming a real MEDLINE file (any layout), the parser
+is also timed on its citations rewrapped in the baseline layout, to compare the synthetic
+corpus with real records. Generated corpora and indexes are cached under ``var/bench/``.
 """
 
 from __future__ import annotations
 
-import gzip
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "var" / "bench"
-# ../shared lies beside the repository (OFFLABEL_SHARED_DIR points elsewhere)
-SHARED = Path(os.environ.get("OFFLABEL_SHARED_DIR", str(ROOT.parent / "shared")))
-TOOL = SHARED / "tools" / "make_pubmed_corpus.py"
+OFFLABEL = Path(sys.executable).parent / "offlabel"
 
 BASELINE_RECORDS = 36_000_000
 BASELINE_FILES = 1_300
 COPIES_FOR_1M = 34
+ONE_GB_RECORDS = 135_000  # ~7.7 KB each: ~1 GB of XML in one file
 
 
 def corpus(name: str, records: int, per_file: int) -> Path:
+    from offlabel.testing.pubmed_corpus import write_corpus
+
     directory = BENCH / name
-    if not list(directory.glob("*.xml.gz")):
-        directory.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                str(TOOL),
-                str(directory),
-                "--records",
-                str(records),
-                "--per-file",
-                str(per_file),
-            ],
-            check=True,
+    done = directory / ".complete"
+    if not done.exists():
+        shutil.rmtree(directory, ignore_errors=True)
+        started = time.perf_counter()
+        written = write_corpus(directory, records, per_file, seed=2026, prefix="pubmed_bench")
+        done.write_text(str(written.decompressed_bytes))
+        print(
+            f"  (wrote {directory.relative_to(ROOT)}: {written.records} records, "
+            f"{written.decompressed_bytes / 1e6:,.0f} MB of XML in "
+            f"{time.perf_counter() - started:.0f} s)"
         )
     return directory
+
+
+def real_corpus(records: int) -> Path | None:
+    """Real citations rewrapped in the baseline layout (only when a real file is named)."""
+    from offlabel.testing.pubmed_real import write_real_corpus
+
+    seed = os.environ.get("OFFLABEL_BENCH_REAL_MEDLINE")
+    if not seed:
+        return None
+    directory = BENCH / "real30k"
+    if not (directory / ".complete").exists():
+        shutil.rmtree(directory, ignore_errors=True)
+        written = write_real_corpus(seed, directory, records, records)
+        (directory / ".complete").write_text(str(written.decompressed_bytes))
+    return next(directory.glob("*.xml.gz"))
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (and theirs)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timed(function, *args):
@@ -69,31 +94,48 @@ def timed(function, *args):
     return result, time.perf_counter() - started
 
 
+def cli_parse(path: Path, *extra: str) -> int:
+    """``offlabel literature parse FILE --jsonl`` as a whole process; its output lines."""
+    result = subprocess.run(
+        [str(OFFLABEL), "literature", "parse", str(path), "--jsonl", *extra],
+        check=True,
+        stdout=subprocess.PIPE,
+    )
+    return result.stdout.count(b"\n")
+
+
+def cli_parse_one_process(path: Path) -> int:
+    return cli_parse(path, "--processes", "1")
+
+
+PUBMED_PARSER = (
+    "import sys, warnings\n"
+    "warnings.simplefilter('ignore')\n"
+    "import pubmed_parser\n"
+    "print(sum(1 for _ in pubmed_parser.parse_medline_xml(sys.argv[1])))\n"
+)
+
+
+def pubmed_parser_process(path: Path) -> int:
+    """``pubmed_parser.parse_medline_xml`` in a whole Python process."""
+    result = subprocess.run(
+        [sys.executable, "-c", PUBMED_PARSER, str(path)], check=True, capture_output=True
+    )
+    return int(result.stdout)
+
+
 def offlabel_parse(path: Path) -> int:
-    from offlabel.literature.parsers.pubmed import iter_pubmed
-
-    return sum(1 for _ in iter_pubmed(path))  # parses ahead on a helper thread (2 CPUs here)
-
-
-def offlabel_parse_one_thread(path: Path) -> int:
     from offlabel.literature.parsers.pubmed import iter_pubmed
 
     return sum(1 for _ in iter_pubmed(path, parse_ahead=False))  # as each scan worker reads
 
 
-def pubmed_parser_parse(path: Path) -> int:
-    import pubmed_parser
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return sum(1 for _ in pubmed_parser.parse_medline_xml(str(path)))
-
-
 def lxml_count(path: Path) -> int:
+    from isal import igzip
     from lxml import etree
 
     count = 0
-    with gzip.open(path, "rb") as stream:
+    with igzip.open(path, "rb") as stream:
         for _event, element in etree.iterparse(stream, events=("end",), tag="PubmedArticle"):
             count += 1
             element.clear(keep_tail=False)
@@ -102,46 +144,104 @@ def lxml_count(path: Path) -> int:
     return count
 
 
+LXML_COUNT = (
+    "import sys, time\n"
+    "sys.path.insert(0, sys.argv[2])\n"
+    "from bench_literature import lxml_count\n"
+    "started = time.perf_counter()\n"
+    "n = lxml_count(sys.argv[1])\n"
+    "print(n / (time.perf_counter() - started))\n"
+)
+
+
+def lxml_count_per_core_of_two(path: Path) -> float:
+    """Two bare counts at once, one per core, as two scan workers run: records/s of each."""
+    here = str(Path(__file__).resolve().parent)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", LXML_COUNT, str(path), here], stdout=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    rates = [float(run.communicate()[0]) for run in runs]
+    return statistics.mean(rates)
+
+
 PARSE_ROUNDS = 3
+FIGURES: dict[str, float] = {}
 
 
 def parser_figures() -> None:
-    """The three parsers on the same file, in interleaved rounds; each one's best round counts.
+    """The CLI, pubmed_parser and the ceiling on the same file in interleaved rounds.
 
     Taking the best of several interleaved rounds (as ``timeit`` does) keeps a first-run cost
-    (imports, a cold page cache) or a burst of other load from deciding a ratio.
+    (a cold page cache) or a burst of other load from deciding a ratio.
     """
-    path = corpus("corpus30k", 30_000, 30_000) / "pubmed_bench_0001.xml.gz"
+    path = next(corpus("synth30k", 30_000, 30_000).glob("*.xml.gz"))
     print(f"[parse] {path.relative_to(ROOT)}, best of {PARSE_ROUNDS} interleaved rounds")
-    parsers = (
-        ("a offlabel iter_pubmed (full Records)", offlabel_parse),
-        ("a1 the same on one thread", offlabel_parse_one_thread),
-        ("b pubmed_parser.parse_medline_xml", pubmed_parser_parse),
-        ("c lxml iterparse count (gzip)", lxml_count),
+    runs = (
+        ("a  offlabel literature parse --jsonl (process)", cli_parse),
+        ("a1 the same, --processes 1 (process)", cli_parse_one_process),
+        ("b  pubmed_parser.parse_medline_xml (process)", pubmed_parser_process),
+        ("p  offlabel iter_pubmed, one thread", offlabel_parse),
+        ("d  lxml iterparse count (isal)", lxml_count),
     )
-    best: dict[str, tuple[int, float]] = {}
+    best: dict[str, tuple[int, float, float]] = {}
     for _round in range(PARSE_ROUNDS):
-        for label, function in parsers:
+        for label, function in runs:
+            cpu_before = _cpu()
             count, seconds = timed(function, path)
+            cpu = _cpu() - cpu_before
             if label not in best or seconds < best[label][1]:
-                best[label] = (count, seconds)
+                best[label] = (count, seconds, cpu)
     rates = {}
-    for label, _function in parsers:
-        count, seconds = best[label]
+    for label, _function in runs:
+        count, seconds, cpu = best[label]
         rates[label.split()[0]] = count / seconds
-        print(f"  {label:42s} {count:6d} records {seconds:7.2f} s {count / seconds:9.0f} rec/s")
-    print(f"  ratio a/b = {rates['a'] / rates['b']:.2f}  (target >= 4)")
-    print(f"  ratio a/c = {rates['a'] / rates['c']:.2f}  (target >= 0.7)")
-    one_thread = rates["a1"]
+        print(
+            f"  {label:48s} {count:6d} lines {seconds:6.2f} s {count / seconds:7.0f} rec/s "
+            f"(CPU {cpu:5.2f} s)"
+        )
+    FIGURES.update({f"rate_{key}": value for key, value in rates.items()})
+    print(f"  ratio a/b = {rates['a'] / rates['b']:.2f}  (target >= 3)")
+    print(f"  ratio a1/b = {rates['a1'] / rates['b']:.2f}  (one process)")
+    print(f"  parser alone p/d = {rates['p'] / rates['d']:.2f}")
+    classifier_figures(path)
+    real = real_corpus(30_000)
+    if real is not None:
+        synthetic = []
+        actual = []
+        for _round in range(PARSE_ROUNDS):
+            synthetic.append(timed(offlabel_parse, path))
+            actual.append(timed(offlabel_parse, real))
+        for name, runs_of, file in (("synthetic", synthetic, path), ("real", actual, real)):
+            count, seconds = min(runs_of, key=lambda run: run[1])
+            size = int((file.parent / ".complete").read_text())
+            print(
+                f"  {name:9s} records: {count / seconds:7.0f} rec/s, "
+                f"{size / seconds / 1e6:5.1f} MB/s of XML ({size / count / 1e3:.1f} KB a record)"
+            )
+
+
+def classifier_figures(path: Path) -> None:
+    from offlabel.literature.classify import classify
+    from offlabel.literature.classify_batch import classify_many
+    from offlabel.literature.parsers.pubmed import iter_pubmed_records
+
+    records = list(iter_pubmed_records(path))
+    one, single = timed(lambda: [classify(record) for record in records])
+    many, batched = timed(classify_many, records)
+    same = sum(a == b for a, b in zip(one, many, strict=True))
     print(
-        f"  one thread: a1/b = {one_thread / rates['b']:.2f}, a1/c = {one_thread / rates['c']:.2f}"
+        f"  classifier: {len(records)} records, per record {single:.2f} s, "
+        f"classify_many {batched:.2f} s ({single / batched:.1f}x); identical: {same}/{len(records)}"
     )
 
 
-SCAN_ROUNDS = 2
+SCAN_ROUNDS = 3
 
 
-def scan_figures() -> float:
+def scan_figures() -> None:
     """Scans with 1 and 2 workers in interleaved rounds; each one's best round counts.
 
     With every core busy, the 2-worker scan has no spare core to absorb the machine's other
@@ -150,37 +250,102 @@ def scan_figures() -> float:
     """
     from offlabel.literature.index.scan import scan
 
-    source = corpus("corpus4x30k", 120_000, 30_000)
+    source = corpus("synth4x30k", 120_000, 30_000)
+    one_file = next(source.glob("*.xml.gz"))
     print(
         f"[scan] {source.relative_to(ROOT)} (4 files x 30,000 records, as in the baseline), "
         f"best of {SCAN_ROUNDS} interleaved rounds"
     )
     rates: dict[int, float] = {}
+    alone = pair = cpu_rate = count_cpu_rate = 0.0
     for _round in range(SCAN_ROUNDS):
         for workers in (1, 2):
+            files: list = []
             with tempfile.TemporaryDirectory(dir=BENCH) as out:
-                summary = scan(source, out, workers=workers, progress=False)
+                summary = scan(source, out, workers=workers, progress=False, on_file=files.append)
             assert summary.ok, summary.failed
             rate = summary.records / summary.seconds
             rates[workers] = max(rate, rates.get(workers, 0.0))
+            cpu = sum(result.cpu_seconds for result in files)
+            cpu_rate = max(cpu_rate, summary.records / cpu)
             print(
                 f"  {workers} worker(s): {summary.records} records in {summary.seconds:6.1f} s "
-                f"= {rate:7.0f} rec/s"
+                f"= {rate:7.0f} rec/s (the workers' CPU time: {cpu:.1f} s)"
             )
+        count, seconds = timed(lxml_count, one_file)
+        alone = max(alone, count / seconds)
+        started = time.process_time()
+        lxml_count(one_file)
+        count_cpu_rate = max(count_cpu_rate, count / (time.process_time() - started))
+        pair = max(pair, lxml_count_per_core_of_two(one_file))
     speedup = rates[2] / rates[1]
     print(
         f"  best: {rates[1]:.0f} vs {rates[2]:.0f} rec/s; "
-        f"ratio 2 workers / 1 worker = {speedup:.2f}  (target >= 1.7)"
+        f"ratio 2 workers / 1 worker = {speedup:.2f}  (target >= 1.8)"
     )
-    per_worker = rates[1]
-    hours = BASELINE_RECORDS / per_worker / 3600
+    per_worker = rates[2] / 2
+    print(
+        f"  (d) lxml+isal count: {alone:.0f} rec/s alone, {pair:.0f} rec/s per core with "
+        "both cores counting"
+    )
+    print(
+        f"  (c) scan per worker: {rates[1]:.0f} rec/s alone (c/d = {rates[1] / alone:.2f}), "
+        f"{per_worker:.0f} rec/s each of 2 (c/d = {per_worker / pair:.2f} per core of two, "
+        f"{per_worker / alone:.2f} of one alone)  (target >= 0.5)"
+    )
+    print(
+        f"  per CPU second (less sensitive to other load): scan {cpu_rate:.0f} rec/s, "
+        f"bare count {count_cpu_rate:.0f} rec/s, ratio {cpu_rate / count_cpu_rate:.2f}"
+    )
+    minutes = BASELINE_RECORDS / rates[2] / 60
+    ceiling = BASELINE_RECORDS / (2 * pair) / 60
     print(
         f"  projection: whole baseline (~{BASELINE_RECORDS / 1e6:.0f}M records, "
-        f"~{BASELINE_FILES} files) = {hours:.1f} h on 1 worker, "
-        f"{BASELINE_RECORDS / rates[2] / 3600:.1f} h on 2, "
-        f"{hours / 16:.1f} h on a 16-worker cluster (linear)"
+        f"~{BASELINE_FILES} files) = {BASELINE_RECORDS / rates[1] / 60:.0f} min on 1 worker, "
+        f"{minutes:.0f} min on 2 (target < 45; the bare count on 2 cores: {ceiling:.0f} min), "
+        f"{minutes / 16 * 2:.0f} min on a 16-worker cluster (linear)"
     )
-    return per_worker
+
+
+MEMORY_PROBE = (
+    "import sys, threading, time\n"
+    "from offlabel.literature.index.scan import scan_file\n"
+    "peaks = []\n"
+    "def watch():\n"
+    "    while True:\n"
+    "        with open('/proc/self/statm') as f: peaks.append(int(f.read().split()[1]) * 4096)\n"
+    "        time.sleep(0.25)\n"
+    "threading.Thread(target=watch, daemon=True).start()\n"
+    "result = scan_file(sys.argv[1], sys.argv[2])\n"
+    "assert result.error is None, result.error\n"
+    "q = [peaks[int(len(peaks) * f) - 1] for f in (0.25, 0.5, 0.75, 1.0)]\n"
+    "print(result.records, *q)\n"
+)
+
+
+def memory_figures() -> None:
+    """Peak RSS of one worker process scanning one ~1 GB (decompressed) file."""
+    source = corpus("synth1gb", ONE_GB_RECORDS, ONE_GB_RECORDS)
+    path = next(source.glob("*.xml.gz"))
+    size = int((source / ".complete").read_text())
+    with tempfile.TemporaryDirectory(dir=BENCH) as out:
+        started = time.perf_counter()
+        run = subprocess.Popen(
+            [sys.executable, "-c", MEMORY_PROBE, str(path), out], stdout=subprocess.PIPE
+        )
+        output = run.stdout.read() if run.stdout else b""
+        _pid, status, usage = os.wait4(run.pid, 0)
+        seconds = time.perf_counter() - started
+    assert status == 0, output
+    records, *quarters = (int(value) for value in output.split())
+    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    print(
+        f"[memory] one worker scanning {path.relative_to(ROOT)} ({records} records, "
+        f"{size / 1e9:.2f} GB of XML) in {seconds:.0f} s: peak RSS {peak / 1e6:.0f} MB "
+        f"(target < 1,000 MB); RSS at 1/4, 1/2, 3/4, the end of the scan: "
+        + ", ".join(f"{q / 1e6:.0f}" for q in quarters)
+        + " MB"
+    )
 
 
 def index_1m() -> Path:
@@ -197,7 +362,7 @@ def index_1m() -> Path:
         return target
     base = BENCH / "index30k"
     if not (base / "records").exists():
-        scan(corpus("corpus30k", 30_000, 30_000), base, scheduler=SYNCHRONOUS, progress=False)
+        scan(corpus("synth30k", 30_000, 30_000), base, scheduler=SYNCHRONOUS, progress=False)
     shutil.rmtree(target, ignore_errors=True)
     for sub, group_size in (("records", 2_000), ("terms", 20_000)):
         (target / sub).mkdir(parents=True)
@@ -222,6 +387,7 @@ def index_1m() -> Path:
 
 QUERIES = (
     ("LDN", "ALS"),
+    ("apoptosis", "mice"),
     ("naltrexone", "degenerative myelopathy"),
     ("crizotinib", "lung neoplasms"),
     ("erlotinib", "non-small-cell lung cancer"),
@@ -327,7 +493,10 @@ def main() -> None:
     # other work on the machine slows every figure; the ratios are measured side by side
     print(f"[machine] {load()} at start")
     parser_figures()
+    print(f"[machine] {load()}")
     scan_figures()
+    print(f"[machine] {load()}")
+    memory_figures()
     search_figures()
     compaction_figures()
     print(f"[machine] {load()} at end")

@@ -223,15 +223,8 @@ _NOT_SOURCE = ("__pycache__", ".egg-info")
 
 # TEMPORARY allow-list, one entry per known offender, each to be removed by the work that mends
 # it (a stale entry fails test_the_temporary_allow_list_has_no_stale_entry):
-# - benchmarks/bench_literature.py reads its corpus through the shared corpus tool in ../shared;
-#   issue 13 replaces it with the project's own generator.
-# - src/offlabel/literature/formats.py has a doctest example (skipped) naming a file under
-#   /work/shared; the literature core is another helper's, so it is left to them.
-KNOWN_OFFENDERS_UNTIL_FIXED = frozenset(
-    {
-        "benchmarks/bench_literature.py",
-    }
-)
+# (empty: the benchmarks' corpus is the project's own generator, offlabel.testing.pubmed_corpus)
+KNOWN_OFFENDERS_UNTIL_FIXED: frozenset[str] = frozenset()
 
 
 def _patterns(root: Path) -> tuple[re.Pattern[str], ...]:

@@ -1,7 +1,7 @@
 """Builds the small PubMed corpus the index tests scan (not a test module).
 
-Two baseline-shaped files of real MEDLINE records from the shared corpus tool, then two
-update files written here: the first revises one article (now about LDN in ALS), adds a
+Two baseline-shaped files of synthetic articles (:mod:`offlabel.testing.pubmed_corpus`), then
+two update files written here: the first revises one article (now about LDN in ALS), adds a
 dog study and a human LDN/ALS article; the second revises that human article away from
 LDN and deletes another corpus article.
 """
@@ -9,13 +9,9 @@ LDN and deletes another corpus article.
 from __future__ import annotations
 
 import gzip
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.support.shared_data import CORPUS_TOOL as TOOL
-
-HERE = Path(__file__).resolve().parent
+from offlabel.testing.pubmed_corpus import write_corpus
 
 HEADER = '<?xml version="1.0" encoding="utf-8"?>\n<PubmedArticleSet>\n'
 FOOTER = "</PubmedArticleSet>\n"
@@ -47,25 +43,8 @@ def article(pmid: int, title: str, mesh: list[str], year: int, pub_type: str, ab
 
 def build(directory: Path, records: int = 2000, per_file: int = 1000) -> dict[str, int]:
     """Write the corpus into ``directory``; return the PMIDs the tests look at."""
-    directory.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            sys.executable,
-            str(TOOL),
-            str(directory),
-            "--records",
-            str(records),
-            "--per-file",
-            str(per_file),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    from offlabel.literature.parsers.pubmed import iter_pubmed_records
-
-    first = directory / "pubmed_bench_0001.xml.gz"
-    pmids = [int(r.pmid or 0) for _, r in zip(range(3), iter_pubmed_records(first), strict=False)]
-    revised, deleted = pmids[0], pmids[1]
+    corpus = write_corpus(directory, records, per_file, seed=13, prefix="pubmed_bench")
+    revised, deleted, untouched = corpus.first_pmids[:3]
     update_1 = (
         HEADER
         + article(
@@ -113,7 +92,7 @@ def build(directory: Path, records: int = 2000, per_file: int = 1000) -> dict[st
     return {
         "revised": revised,
         "deleted": deleted,
-        "untouched": pmids[2],
+        "untouched": untouched,
         "dog": DOG_PMID,
         "later_revised": LATER_REVISED_PMID,
     }

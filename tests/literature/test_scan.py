@@ -212,3 +212,51 @@ def test_the_scan_s_own_workers_run_without_the_statistical_profiler():
 
     with _client(n_files=2, workers=2, scheduler=None) as client:
         assert set(client.run(profiling).values()) == {False}
+
+
+def _index_tables(index: Path) -> dict[str, object]:
+    import pyarrow.parquet as pq
+
+    tables = {}
+    for path in sorted(index.rglob("*.parquet")):
+        tables[str(path.relative_to(index))] = pq.read_table(path)
+    return tables
+
+
+def test_small_batches_write_the_same_index(corpus, tmp_path, monkeypatch):
+    import offlabel.literature.index.scan as scan_module
+
+    baseline, _ = corpus
+    scan(baseline, tmp_path / "one", scheduler=SYNCHRONOUS, progress=False)
+    monkeypatch.setattr(scan_module, "BATCH_RECORDS", 37)
+    scan(baseline, tmp_path / "many", scheduler=SYNCHRONOUS, progress=False)
+    one, many = _index_tables(tmp_path / "one"), _index_tables(tmp_path / "many")
+    assert one.keys() == many.keys()
+    for name, table in one.items():
+        other = many[name]
+        if name.startswith("records/"):  # rows sorted by PMID within each batch only
+            table, other = table.sort_by("pmid"), other.sort_by("pmid")
+        assert table.equals(other), name
+
+
+def test_a_pmid_twice_in_one_file_keeps_its_last_version_across_batches(tmp_path, monkeypatch):
+    import offlabel.literature.index.scan as scan_module
+    from offlabel.literature.index.search import search
+    from tests.literature.index_corpus import FOOTER, HEADER, article
+
+    baseline = tmp_path / "baseline"
+    baseline.mkdir()
+    first = article(5, "Gait in volunteers", ["Humans"], 2001, "Journal Article", "Old text.")
+    others = [
+        article(10 + i, f"Filler {i}", ["Humans"], 2001, "Journal Article", "Filler.")
+        for i in range(5)
+    ]
+    last = article(5, "Balance in athletes", ["Humans"], 2002, "Journal Article", "New text.")
+    (baseline / "u.xml").write_text(HEADER + first + "".join(others) + last + FOOTER)
+    monkeypatch.setattr(scan_module, "BATCH_RECORDS", 2)
+    summary = scan(baseline, tmp_path / "index", scheduler=SYNCHRONOUS, progress=False)
+    assert summary.records == 6 and summary.live_records == 6
+    rows = live(tmp_path / "index", "pmid = 5")
+    assert [row[1] for row in rows] == ["Balance in athletes"]
+    assert [hit.pmid for hit in search(tmp_path / "index", "balance", "athletes")] == [5]
+    assert search(tmp_path / "index", "gait", "volunteers") == []  # no stale posting

@@ -20,7 +20,6 @@ SHARED = Path(os.environ.get("OFFLABEL_SHARED_DIR") or REPO.parent / "shared")
 PUBMED_DATA = SHARED / "data" / "pubmed"
 EXPORTS = SHARED / "data" / "exports"
 SEEDS = SHARED / "seeds"
-CORPUS_TOOL = SHARED / "tools" / "make_pubmed_corpus.py"
 
 PRESENT = (SHARED / "data").is_dir()
 REASON = (

@@ -6,12 +6,13 @@ types, and DuckDB can read a directory of partitions as one table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from offlabel.literature.classify import Classification
 from offlabel.literature.records import Record
 
 _TEXT_LIST = pa.list_(pa.string())
@@ -50,50 +51,60 @@ DELETION_SCHEMA = pa.schema(
 )
 
 
-@dataclass
-class RowBuffer:
-    """Column lists filled record by record, turned into one Arrow table at the end."""
+def _lists(values: list[Any], offsets: list[int]) -> pa.ListArray:
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values, pa.string()))
 
-    source_file: str
-    columns: dict[str, list[Any]] = field(
-        default_factory=lambda: {name: [] for name in RECORD_SCHEMA.names}
-    )
 
-    def __len__(self) -> int:
-        return len(self.columns["pmid"])
+def _flattened(groups: Iterable[Sequence[str]]) -> pa.ListArray:
+    """One list column from per-record sequences, converted to Arrow in one call."""
+    values: list[str] = []
+    offsets = [0]
+    for group in groups:
+        values.extend(group)
+        offsets.append(len(values))
+    return _lists(values, offsets)
 
-    def add(self, record: Record) -> None:
-        """Append ``record`` (which must have a numeric PMID) with its classification."""
-        from offlabel.literature.classify import classify
 
-        if record.pmid is None or not record.pmid.isdigit():
-            raise ValueError(f"record {record.position + 1} has no numeric PMID")
-        verdict = classify(record)
-        c = self.columns
-        c["pmid"].append(int(record.pmid))
-        c["doi"].append(record.doi)
-        c["pmcid"].append(record.pmcid)
-        c["nct"].append(record.nct)
-        c["title"].append(record.title)
-        c["abstract"].append(record.abstract_text)
-        c["journal"].append(record.journal)
-        c["year"].append(record.year)
-        c["authors"].append([author.display for author in record.authors])
-        c["mesh"].append([heading.name for heading in record.mesh])
-        c["mesh_major"].append([heading.name for heading in record.mesh if heading.major_topic])
-        c["publication_types"].append(list(record.publication_types))
-        c["keywords"].append(list(record.keywords))
-        c["chemicals"].append(list(record.chemicals))
-        c["language"].append(record.language)
+def records_table(
+    records: Sequence[Record],
+    abstracts: Sequence[str],
+    verdicts: Sequence[Classification],
+    source_file: str,
+) -> pa.Table:
+    """The partition rows of ``records`` (which must have numeric PMIDs), column by column.
+
+    ``abstracts`` are the records' :attr:`~offlabel.literature.records.Record.abstract_text`
+    (computed once by the caller, who also classifies and indexes them) and ``verdicts``
+    their classifications. Each column is built by one pass over the records and converted
+    to Arrow in one call; list columns are flattened first.
+    """
+    species_lists = []
+    for verdict in verdicts:
         species = [verdict.species] if verdict.species is not None else []
         species += [s for s in verdict.species_all if s not in species]
-        c["species"].append([s.value for s in species])
-        c["design"].append(_value(verdict.design))
-        c["category"].append(_value(verdict.category))
-        c["source_file"].append(self.source_file)
-
-    def table(self) -> pa.Table:
-        return pa.table(self.columns, schema=RECORD_SCHEMA)
+        species_lists.append([s.value for s in species])
+    columns: dict[str, Any] = {
+        "pmid": pa.array([int(r.pmid or "") for r in records], pa.int64()),
+        "doi": pa.array([r.doi for r in records], pa.string()),
+        "pmcid": pa.array([r.pmcid for r in records], pa.string()),
+        "nct": pa.array([r.nct for r in records], pa.string()),
+        "title": pa.array([r.title for r in records], pa.string()),
+        "abstract": pa.array(abstracts, pa.string()),
+        "journal": pa.array([r.journal for r in records], pa.string()),
+        "year": pa.array([r.year for r in records], pa.int32()),
+        "authors": _flattened([a.display for a in r.authors] for r in records),
+        "mesh": _flattened([h.name for h in r.mesh] for r in records),
+        "mesh_major": _flattened([h.name for h in r.mesh if h.major_topic] for r in records),
+        "publication_types": _flattened(r.publication_types for r in records),
+        "keywords": _flattened(r.keywords for r in records),
+        "chemicals": _flattened(r.chemicals for r in records),
+        "language": pa.array([r.language for r in records], pa.string()),
+        "species": _flattened(species_lists),
+        "design": pa.array([_value(v.design) for v in verdicts], pa.string()),
+        "category": pa.array([_value(v.category) for v in verdicts], pa.string()),
+        "source_file": pa.repeat(pa.scalar(source_file, pa.string()), len(records)),
+    }
+    return pa.Table.from_arrays(list(columns.values()), schema=RECORD_SCHEMA)
 
 
 def _value(item: Any) -> str | None:

@@ -7,7 +7,8 @@ rows, sorted by term: DuckDB then reads only the row groups whose min/max statis
 can hold the asked terms. Hand-written because DuckDB's full-text extension must be
 downloaded at run time, which offline installations cannot do.
 
-Terms are:
+The postings are built by :mod:`offlabel.literature.index.postings`; :func:`record_terms`
+below says, one record at a time, what they hold. Terms are:
 
 * every word (``[^\\W_]+``) of title and abstract, lower-cased, stop words and
   one-character words left out — a phrase matches when all its words occur;
@@ -19,13 +20,8 @@ Terms are:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-
-from offlabel.literature.records import Record
 
 MESH_PREFIX = "mesh:"
 _WORD = re.compile(r"[^\W_]+")
@@ -120,6 +116,7 @@ STOP_WORDS = frozenset(
     ]
 )
 
+#: Columns of ``terms/*.parquet``.
 TERM_SCHEMA = pa.schema(
     [
         pa.field("term", pa.string(), nullable=False),
@@ -160,51 +157,3 @@ def record_terms(title: str, abstract: str, mesh: tuple[str, ...]) -> set[str]:
     found.update(token for token in _CAPITALS.findall(text) if len(token) > 1)
     found.update(MESH_PREFIX + name.lower() for name in mesh)
     return found
-
-
-@dataclass
-class TermBuffer:
-    """Postings of one partition, collected flat and dictionary-encoded when written.
-
-    ``row`` is the record's row number in the partition being built, so that when a
-    PMID occurs twice in one file only the postings of the kept row are written.
-    """
-
-    source_file: str
-    terms: list[str] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
-
-    def add(self, row: int, record: Record) -> None:
-        found = record_terms(record.title, record.abstract_text, record.mesh_names)
-        self.terms.extend(found)
-        self.rows.extend([row] * len(found))
-
-    def table(self, row_pmids: np.ndarray, keep_rows: np.ndarray | None = None) -> pa.Table:
-        """The postings sorted by (term, pmid).
-
-        Parameters
-        ----------
-        row_pmids
-            The PMID of each row number.
-        keep_rows
-            Row numbers to keep (all when ``None``).
-        """
-        encoded = pa.array(self.terms, type=pa.string()).dictionary_encode()
-        ids = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        names = encoded.dictionary
-        rows = np.asarray(self.rows, dtype=np.int64)
-        if keep_rows is not None:
-            mask = np.isin(rows, keep_rows)
-            ids, rows = ids[mask], rows[mask]
-        pmids = np.asarray(row_pmids, dtype=np.int64)[rows]
-        rank = np.empty(len(names), dtype=np.int64)
-        rank[pc.array_sort_indices(names).to_numpy()] = np.arange(len(names))
-        order = np.lexsort((pmids, rank[ids]))
-        return pa.table(
-            {
-                "term": names.take(pa.array(ids[order])),
-                "pmid": pa.array(pmids[order], type=pa.int64()),
-                "source_file": pa.repeat(pa.scalar(self.source_file), len(order)),
-            },
-            schema=TERM_SCHEMA,
-        )
