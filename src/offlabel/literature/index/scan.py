@@ -341,9 +341,11 @@ def rebuild_overrides(index_dir: Path) -> int:
     target = index_dir / OVERRIDES
     temporary = index_dir / f".{OVERRIDES}.tmp"
     with connect() as db:
+        # sorted: DuckDB's parallel join returns rows in any order, and the same index must
+        # come out of the same files however the scan was scheduled
         db.execute(
-            f"COPY ({overrides_sql(index_dir)}) TO {sql_literal(temporary)} "
-            "(FORMAT parquet, COMPRESSION zstd)"
+            f"COPY (SELECT * FROM ({overrides_sql(index_dir)}) ORDER BY pmid) "  # noqa: S608 - quoted
+            f"TO {sql_literal(temporary)} (FORMAT parquet, COMPRESSION zstd)"
         )
         os.replace(temporary, target)
         from offlabel.literature.index.layout import current_rows_sql
