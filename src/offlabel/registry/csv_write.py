@@ -16,15 +16,19 @@ from pathlib import Path
 
 from offlabel.registry.deidentify import DeidentifiedBundle
 from offlabel.registry.layout import (
+    ALSFRS_R_ITEM_COLUMNS,
     COLUMNS,
     DEIDENTIFIED_COLUMNS,
     EVALUATIONS,
     EVENTS,
     SCORES,
     SUBJECTS,
+    SUBSCORE_COLUMNS,
     TREATMENTS,
 )
 from offlabel.registry.records import RegistryBundle
+from offlabel.registry.scales import alsfrs_r_problems, score_alsfrs_r
+from offlabel.registry.vocabulary import ItemValue
 
 __all__ = ["format_number", "write_csv_files", "write_deidentified_dir", "write_registry_dir"]
 
@@ -74,11 +78,21 @@ def write_csv_files(
             raise
 
 
+def _item_cells(items: tuple[tuple[str, ItemValue], ...]) -> list[object]:
+    """The ALSFRS-R item cells and the subscores they add up to (empty without items)."""
+    by_key = dict(items)
+    cells: list[object] = [by_key.get(c.removeprefix("item_")) for c in ALSFRS_R_ITEM_COLUMNS]
+    subscores: dict[str, int | None] = {}
+    if items and not alsfrs_r_problems(by_key):
+        subscores = score_alsfrs_r(by_key).subscores
+    return cells + [subscores.get(c) for c in SUBSCORE_COLUMNS]
+
+
 def write_registry_dir(bundle: RegistryBundle, path: str | os.PathLike[str]) -> None:
     """Write all five files of the layout into ``path`` (created if needed), sorted.
 
-    Every file is written, with its header, even when it has no rows. Only bundles that
-    :func:`read_registry_dir` would accept read back unchanged.
+    Every file is written, with its header and every column, even when it has no rows. Only
+    bundles that :func:`read_registry_dir` would accept read back unchanged.
     """
     b = bundle.canonical()
     write_csv_files(
@@ -86,7 +100,23 @@ def write_registry_dir(bundle: RegistryBundle, path: str | os.PathLike[str]) -> 
             SUBJECTS: (
                 COLUMNS[SUBJECTS],
                 [
-                    (s.subject_id, s.species, s.onset_date, s.birth_year, s.sex, s.breed, s.sod1)
+                    (
+                        s.subject_id,
+                        s.species,
+                        s.onset_date,
+                        s.birth_year,
+                        s.sex,
+                        s.breed,
+                        s.sod1,
+                        s.diagnosis_date,
+                        s.onset_region,
+                        s.diagnosis_method,
+                        s.diagnosis_confirmed_by,
+                        s.weight_kg,
+                        s.consent_date,
+                        s.consent_scope,
+                        s.reversal,
+                    )
                     for s in b.subjects
                 ],
             ),
@@ -101,6 +131,10 @@ def write_registry_dir(bundle: RegistryBundle, path: str | os.PathLike[str]) -> 
                         t.dose,
                         t.dose_unit,
                         t.cost_per_month,
+                        t.frequency,
+                        t.time_of_day,
+                        t.source,
+                        t.reason_stopped,
                     )
                     for t in b.treatments
                 ],
@@ -108,11 +142,24 @@ def write_registry_dir(bundle: RegistryBundle, path: str | os.PathLike[str]) -> 
             EVALUATIONS: (
                 COLUMNS[EVALUATIONS],
                 [
-                    (e.subject_id, e.therapy, e.date, e.efficacy, e.side_effects)
+                    (
+                        e.subject_id,
+                        e.therapy,
+                        e.date,
+                        e.efficacy,
+                        e.side_effects,
+                        e.course_start,
+                        e.adherence,
+                        e.burden,
+                        e.notes,
+                    )
                     for e in b.evaluations
                 ],
             ),
-            SCORES: (COLUMNS[SCORES], [(s.subject_id, s.date, s.scale, s.total) for s in b.scores]),
+            SCORES: (
+                COLUMNS[SCORES],
+                [(s.subject_id, s.date, s.scale, s.total, *_item_cells(s.items)) for s in b.scores],
+            ),
             EVENTS: (COLUMNS[EVENTS], [(e.subject_id, e.event, e.date) for e in b.events]),
         },
         path,
@@ -134,6 +181,11 @@ def write_deidentified_dir(bundle: DeidentifiedBundle, path: str | os.PathLike[s
                         s.sex,
                         s.breed,
                         s.sod1,
+                        s.diagnosis_day,
+                        s.onset_region,
+                        s.diagnosis_method,
+                        s.weight_kg,
+                        s.reversal,
                     )
                     for s in bundle.subjects
                 ],
@@ -149,6 +201,8 @@ def write_deidentified_dir(bundle: DeidentifiedBundle, path: str | os.PathLike[s
                         t.dose,
                         t.dose_unit,
                         t.cost_per_month,
+                        t.time_of_day,
+                        t.source,
                     )
                     for t in bundle.treatments
                 ],
@@ -156,13 +210,25 @@ def write_deidentified_dir(bundle: DeidentifiedBundle, path: str | os.PathLike[s
             EVALUATIONS: (
                 DEIDENTIFIED_COLUMNS[EVALUATIONS],
                 [
-                    (e.subject_id, e.therapy, e.day, e.efficacy, e.side_effects)
+                    (
+                        e.subject_id,
+                        e.therapy,
+                        e.day,
+                        e.efficacy,
+                        e.side_effects,
+                        e.course_start_day,
+                        e.adherence,
+                        e.burden,
+                    )
                     for e in bundle.evaluations
                 ],
             ),
             SCORES: (
                 DEIDENTIFIED_COLUMNS[SCORES],
-                [(s.subject_id, s.day, s.scale, s.total) for s in bundle.scores],
+                [
+                    (s.subject_id, s.day, s.scale, s.total, *_item_cells(s.items))
+                    for s in bundle.scores
+                ],
             ),
             EVENTS: (
                 DEIDENTIFIED_COLUMNS[EVENTS],
