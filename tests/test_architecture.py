@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ("evidence", "literature", "outcomes", "reports")
+CORE = ("evidence", "literature", "outcomes", "registry", "reports")
 
 
 def _write_contract(tmp_path: Path) -> Path:

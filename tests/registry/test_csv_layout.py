@@ -287,6 +287,7 @@ def test_writing_is_deterministic_whatever_the_record_order(tmp_path):
 
 # -- property-based ---------------------------------------------------------------------------
 
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(registry_bundles())
 def test_any_valid_bundle_round_trips_through_the_files(bundle):
@@ -298,7 +299,9 @@ def test_any_valid_bundle_round_trips_through_the_files(bundle):
     )
     with tempfile.TemporaryDirectory() as tmp:
         write_registry_dir(bundle, tmp)
-        assert read_registry_dir(tmp, STRATEGY_TODAY, confirm_implausible=True) == bundle.canonical()
+        assert (
+            read_registry_dir(tmp, STRATEGY_TODAY, confirm_implausible=True) == bundle.canonical()
+        )
 
 
 def _tables(bundle):
