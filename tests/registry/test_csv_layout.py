@@ -9,22 +9,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
+from offlabel.evidence.vocabulary import Severity, TargetSpecies
 from offlabel.registry.csv_read import read_registry_dir
 from offlabel.registry.csv_write import write_registry_dir
 from offlabel.registry.layout import COLUMNS
 from offlabel.registry.problems import ProblemCode, RegistryImportError
 from offlabel.registry.records import (
-    EvaluationRow,
     EventRow,
     RegistryBundle,
-    ScoreRow,
     SideEffect,
     SubjectRow,
-    TreatmentRow,
 )
 from offlabel.registry.validation import validate_records
-from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+from offlabel.registry.vocabulary import EventKind, Sex, Sod1Genotype
 from offlabel.testing.registry_strategies import TODAY as STRATEGY_TODAY
 from offlabel.testing.registry_strategies import registry_bundles
 

@@ -272,11 +272,14 @@ def _short(text: str) -> str:
 def alsfrs_change_problems(scores: Sequence[ScoreRow]) -> list[tuple[int, Problem]]:
     """A complete ALSFRS-R total too far from the previous complete one within a few weeks."""
     rules = load_consistency()
+    scale = get_scale(ScaleKey.ALSFRS_R)
     complete = sorted(
         (
             (s.date, i)
             for i, s in enumerate(scores)
-            if s.scale is ScaleKey.ALSFRS_R and s.total is not None
+            if s.scale is ScaleKey.ALSFRS_R
+            and s.total is not None
+            and scale.minimum <= s.total <= scale.maximum  # out of range: the range rule says so
         ),
     )
     out = []

@@ -297,6 +297,7 @@ class RegistryFrames:
         days = [e.date for e in dated.evaluations] + [s.date for s in dated.scores]
         days += [e.date for e in dated.events]
         days += [t.stop_date or t.start_date for t in dated.treatments]
+        days += [s.diagnosis_date for s in dated.subjects if s.diagnosis_date is not None]
         return cls.from_bundle(dated, source=source, today=max(days, default=DEIDENTIFIED_EPOCH))
 
     @classmethod

@@ -63,7 +63,7 @@ _ALPHABET = st.characters(
 def free_text(max_size: int, *, lines: bool = False) -> st.SearchStrategy[str]:
     """Text a person might type: letters, digits, punctuation, quotes (line breaks with
     ``lines``), stripped as the reader strips cells, never an e-mail address."""
-    alphabet = st.one_of(_ALPHABET, st.sampled_from('"\',\n' if lines else "\"',"))
+    alphabet = st.one_of(_ALPHABET, st.sampled_from("\"',\n" if lines else "\"',"))
     return st.text(alphabet, max_size=max_size).map(str.strip)
 
 
@@ -210,7 +210,12 @@ def _events(draw: st.DrawFn, subject: SubjectRow) -> list[EventRow]:
     kinds = (
         [EventKind.NON_AMBULATORY, EventKind.THORACIC_LIMBS]
         if dog
-        else [EventKind.NON_AMBULATORY, EventKind.GASTROSTOMY, EventKind.NIV, EventKind.TRACHEOSTOMY]
+        else [
+            EventKind.NON_AMBULATORY,
+            EventKind.GASTROSTOMY,
+            EventKind.NIV,
+            EventKind.TRACHEOSTOMY,
+        ]
     )
     out = [
         EventRow(subject.subject_id, kind, _day(subject.onset_date, draw(st.integers(0, SPAN))))
@@ -232,7 +237,11 @@ def _events(draw: st.DrawFn, subject: SubjectRow) -> list[EventRow]:
 @st.composite
 def registry_bundles(draw: st.DrawFn, max_subjects: int = 4) -> RegistryBundle:
     """A bundle of 1 to ``max_subjects`` subjects that breaks no rule (valid on :data:`TODAY`)."""
-    subjects, treatments, evaluations, scores, events = [], [], [], [], []
+    subjects: list[SubjectRow] = []
+    treatments: list[TreatmentRow] = []
+    evaluations: list[EvaluationRow] = []
+    scores: list[ScoreRow] = []
+    events: list[EventRow] = []
     for n in range(draw(st.integers(1, max_subjects))):
         subject = draw(_subject(f"S{n}"))
         courses = draw(_courses(subject))
@@ -241,4 +250,6 @@ def registry_bundles(draw: st.DrawFn, max_subjects: int = 4) -> RegistryBundle:
         evaluations += draw(_evaluations(subject, courses))
         scores += draw(_scores(subject))
         events += draw(_events(subject))
-    return RegistryBundle(*map(tuple, (subjects, treatments, evaluations, scores, events)))
+    return RegistryBundle(
+        tuple(subjects), tuple(treatments), tuple(evaluations), tuple(scores), tuple(events)
+    )

@@ -159,7 +159,7 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
     own = [
         ((score.date - subject.onset_date).days / 30.44, float(score.total))
         for score in scores_of(subject)
-        if score.scale == scale
+        if score.scale == scale and score.total is not None  # an incomplete ALSFRS-R has none
     ]
     word = "dogs with DM" if species is TargetSpecies.DOG else "people with ALS"
     band = charts.Band(**population["band"])

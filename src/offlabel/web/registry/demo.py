@@ -120,7 +120,7 @@ def _dogs() -> list[Subject]:
     access = services.access_invite(
         subject=bella, by=owner, email=vet.email, scope=CareAccess.Scope.CONTRIBUTE, notify=False
     )
-    services.access_accept(access=access, user=vet)
+    services.access_accept(token=access.token, user=vet)
 
     milo = services.subject_create(
         by=owner,
