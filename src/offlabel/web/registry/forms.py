@@ -69,6 +69,9 @@ class CoreRulesMixin:
             max_length=MAX_REASON,
             required=required,
             widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={
+                "required": "Say why you make this correction: it is kept in the record's history."
+            },
         )
 
     def field_of(self, problem: RecordProblem) -> str:
@@ -469,6 +472,7 @@ class DeleteForm(forms.Form):
         label="Why delete it? (kept in the record's history)",
         max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why you delete it: it is kept in the record's history."},
     )
 
 

@@ -189,20 +189,32 @@ def stored_items(items: Mapping[str, Any] | None) -> tuple[tuple[str, ItemValue]
     """ALSFRS-R items as stored (JSON: a score, or ``"not_done"``/``"unknown"``)."""
     if not items:
         return ()
+    values = item_values(items) or {}
+    return alsfrs_r_items(values)
+
+
+def item_values(items: Mapping[str, Any] | None) -> dict[str, ItemValue] | None:
+    """Items as given by a form or an API (``4``, ``"4"``, ``"not_done"``) as item values;
+    anything else is kept as it came, for the checks to report."""
+    if items is None:
+        return None
     missing = {m.value for m in ItemMissing}
-    return alsfrs_r_items(
-        {
-            str(key): ItemMissing(value) if value in missing else int(value)
-            for key, value in items.items()
-        }
-    )
+    out: dict[str, Any] = {}
+    for key, value in items.items():
+        if isinstance(value, str) and value in missing:
+            out[str(key)] = ItemMissing(value)
+        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            out[str(key)] = int(value)
+        else:
+            out[str(key)] = value
+    return out
 
 
 def items_to_store(items: Mapping[str, ItemValue] | None) -> dict[str, int | str] | None:
     if not items:
         return None
     return {
-        key: value.value if isinstance(value, ItemMissing) else int(value)
+        key: value.value if isinstance(value, ItemMissing) else value
         for key, value in alsfrs_r_items(items)
     }
 

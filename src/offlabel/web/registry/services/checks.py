@@ -74,11 +74,16 @@ class RecordProblems(Exception):
 
 @dataclass(frozen=True)
 class Change:
-    """A record of ``table`` replaced (``pk`` and ``row``), added (``row``) or removed (``pk``)."""
+    """A record of ``table`` replaced (``pk`` and ``row``), added (``row``) or removed (``pk``).
+
+    ``follows`` marks a row that changes only because another one does (a course's evaluations
+    when its start moves): its problems are reported as about that other entry.
+    """
 
     table: str
     row: Any = None
     pk: int | None = None
+    follows: bool = False
 
 
 def describe(table: str, row: Any) -> str:
@@ -88,7 +93,9 @@ def describe(table: str, row: Any) -> str:
     if table == "evaluations":
         return f"The evaluation of {row.therapy} on {row.date.isoformat()}"
     if table == "scores":
-        return f"The {get_scale(row.scale).name} score of {row.date.isoformat()}"
+        name = get_scale(row.scale).name
+        name = name if name.endswith("score") else f"{name} score"
+        return f"The {name} of {row.date.isoformat()}"
     if table == "events":
         return f"The {row.event.value.replace('_', ' ')} milestone of {row.date.isoformat()}"
     return "The record's details"
@@ -129,7 +136,7 @@ def change_problems(
         elif change.row is not None:
             after[change.table].append(change.row)
             keys[change.table].append(object())
-        if change.row is not None:
+        if change.row is not None and not change.follows:
             candidates.append(change.row)
     for table, indices in removed.items():
         for index in sorted(indices, reverse=True):

@@ -75,10 +75,8 @@ def _evaluation_changes(course: TreatmentCourse) -> list[Change]:
     changes = []
     for evaluation in course.evaluations.all():
         evaluation.course = course
-        changes.append(
-            Change("evaluations", _evaluation_row(evaluation, rows.side_effects_of(evaluation)),
-                   evaluation.pk)
-        )  # fmt: skip
+        row = _evaluation_row(evaluation, rows.side_effects_of(evaluation))
+        changes.append(Change("evaluations", row, evaluation.pk, follows=True))
     return changes
 
 
@@ -188,8 +186,9 @@ def evaluation_update(
 # -- scores ------------------------------------------------------------------------------------
 
 
-def _fill_score(score: ScoreRecord, items: Mapping[str, ItemValue] | None) -> None:
+def _fill_score(score: ScoreRecord, given: Mapping[str, Any] | None) -> None:
     """Store the items, and the total and subscores they give when they can be scored."""
+    items = rows.item_values(given)
     score.items = rows.items_to_store(items)
     score.subscores = None
     if items and not alsfrs_r_problems(items):
