@@ -21,7 +21,10 @@ from tests.web.registry.support import ALL_FOUR
 D = dt.date
 
 
-def _score(world, by, when=D(2023, 5, 1), **items):
+MAY_1 = D(2023, 5, 1)
+
+
+def _score(world, by, when=MAY_1, **items):
     return services.score_create(
         subject=world.person, by=by, scale="alsfrs_r", date=when, items={**ALL_FOUR, **items}
     )
@@ -167,12 +170,18 @@ def test_every_kind_of_entry_can_be_corrected_through_its_page(world, client_for
         subject=dog, by=world.owner, scale="dm_gait", date=D(2024, 5, 1), total=5
     )
     posts = [
-        (url("course_edit", dog, pk=course.pk), {"therapy_text": "LDN", "start_date": "2024-03-02"}),
+        (
+            url("course_edit", dog, pk=course.pk),
+            {"therapy_text": "LDN", "start_date": "2024-03-02"},
+        ),
         (
             url("evaluation_edit", dog, pk=evaluation.pk),
             {"date": "2024-04-02", "efficacy": "slight", "side_effect_1": "sleepy"},
         ),
-        (url("milestone_edit", dog, pk=milestone.pk), {"event": "non_ambulatory", "date": "2024-09-03"}),
+        (
+            url("milestone_edit", dog, pk=milestone.pk),
+            {"event": "non_ambulatory", "date": "2024-09-03"},
+        ),
         (url("score_edit", dog, pk=gait.pk), {"date": "2024-05-01", "gait": "4"}),
         (
             url("subject_edit", dog),
