@@ -67,6 +67,23 @@ def _set(instance: Any, fields: Mapping[str, Any]) -> None:
         setattr(instance, name, value)
 
 
+def _corrected(
+    by: User,
+    entry: Any,
+    subject: Subject,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    reason: str,
+    what: str,
+) -> bool:
+    """Audit a correction and tell the owner, when something did change."""
+    if after == before:
+        return False
+    audit(by, Action.UPDATE, entry, subject, before, after, reason)
+    tell_owner(subject, by, f"corrected {what}", reason)
+    return True
+
+
 # -- treatment courses ---------------------------------------------------------------------------
 
 
@@ -113,9 +130,7 @@ def course_update(
     )
     course.save()
     after = entry_snapshot(course)
-    if after != before:
-        audit(by, Action.UPDATE, course, subject, before, after, reason)
-        tell_owner(subject, by, f"corrected the treatment course {course}", reason)
+    _corrected(by, course, subject, before, after, reason, f"the treatment course {course}")
     return course
 
 
@@ -177,9 +192,7 @@ def evaluation_update(
             for name, severity in effects
         )
     after = entry_snapshot(evaluation, side_effects=[list(p) for p in effects])
-    if after != before:
-        audit(by, Action.UPDATE, evaluation, subject, before, after, reason)
-        tell_owner(subject, by, f"corrected {evaluation}", reason)
+    _corrected(by, evaluation, subject, before, after, reason, str(evaluation).lower())
     return evaluation
 
 
@@ -272,10 +285,7 @@ def score_update(
         subject, [Change("scores", _score_row(score), score.pk)], confirm=confirm
     ) or (score.confirmed and items is None and total is None)
     score.save()
-    after = entry_snapshot(score)
-    if after != before:
-        audit(by, Action.UPDATE, score, subject, before, after, reason)
-        tell_owner(subject, by, f"corrected the score {score}", reason)
+    if _corrected(by, score, subject, before, entry_snapshot(score), reason, f"the score {score}"):
         _reversal_refresh(subject, by)
     return score
 
@@ -312,9 +322,7 @@ def milestone_update(
     check_changes(subject, [Change("events", _milestone_row(milestone), milestone.pk)])
     milestone.save()
     after = entry_snapshot(milestone)
-    if after != before:
-        audit(by, Action.UPDATE, milestone, subject, before, after, reason)
-        tell_owner(subject, by, f"corrected the milestone {milestone}", reason)
+    _corrected(by, milestone, subject, before, after, reason, f"the milestone {milestone}")
     return milestone
 
 
