@@ -86,11 +86,13 @@ def _fits_and_targets(page):
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{overflow}px of horizontal scroll"
+    controls = "input:not([type=hidden]), button, select, textarea"
     small = page.evaluate(
-        """() => [...document.querySelectorAll('main form input:not([type=hidden]), main form button, main form select, main form textarea')]
+        """(controls) => [...document.querySelector('main form').querySelectorAll(controls)]
              .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect()])
              .filter(([, r]) => r.width < 24 || r.height < 24)
-             .map(([n, r]) => `${n}: ${Math.round(r.width)}×${Math.round(r.height)}`)"""
+             .map(([n, r]) => `${n}: ${Math.round(r.width)}×${Math.round(r.height)}`)""",
+        controls,
     )
     assert small == []
 
