@@ -34,8 +34,10 @@ class World:
     """One account per role, each patient and owner with a record, and the consents a
     permission table needs, so permission tests read like a table.
 
-    - ``person`` is the patient's own record; ``clinician`` was invited to it and may add to it.
-    - ``dog`` is the owner's dog; ``vet`` was invited to see it (view only).
+    - ``person`` is the patient's own record, labelled "Pat"; ``clinician`` was invited to it
+      and may add to it (see and add).
+    - ``dog`` is the owner's dog Rex; ``vet`` was invited to see it (view only), ``care_vet`` to
+      see and add to it.
     - ``other_dog`` belongs to ``other_owner`` and is shared with no one: a second owner's
       record for tests that try one owner's ids on another's.
     - ``stranger_vet`` is a vet no one has invited.
@@ -46,6 +48,7 @@ class World:
     other_owner: Any
     clinician: Any
     vet: Any
+    care_vet: Any
     stranger_vet: Any
     reviewer: Any
     editor: Any
@@ -77,6 +80,7 @@ def _subjects_and_consents(accounts: dict[str, Any]) -> dict[str, Any]:
     person = services.subject_create(
         by=accounts["patient"],
         kind="person",
+        name="Pat",
         sex="female",
         birth_year=1960,
         onset_date=dt.date(2023, 1, 10),
@@ -106,11 +110,12 @@ def _subjects_and_consents(accounts: dict[str, Any]) -> dict[str, Any]:
     for subject, owner, professional, scope in (
         (person, accounts["patient"], accounts["clinician"], "contribute"),
         (dog, accounts["owner"], accounts["vet"], "view"),
+        (dog, accounts["owner"], accounts["care_vet"], "contribute"),
     ):
         access = services.access_invite(
             subject=subject, by=owner, email=professional.email, scope=scope
         )
-        services.access_accept(access=access, user=professional)
+        services.access_accept(token=access.token, user=professional)
     return {"person": person, "dog": dog, "other_dog": other_dog}
 
 
@@ -122,6 +127,7 @@ def world(db: Any) -> World:
         "other_owner": make_user("owner2@example.org", "owner"),
         "clinician": make_user("clinician@example.org", "clinician"),
         "vet": make_user("vet@example.org", "veterinarian"),
+        "care_vet": make_user("care-vet@example.org", "veterinarian"),
         "stranger_vet": make_user("stranger-vet@example.org", "veterinarian"),
         "reviewer": make_user("reviewer@example.org", "reviewer"),
         "editor": make_user("editor@example.org", "editor", "reviewer"),

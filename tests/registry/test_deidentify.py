@@ -101,11 +101,19 @@ def test_a_deidentified_directory_reads_back_as_records_dated_on_the_epoch(tmp_p
 @pytest.mark.parametrize(
     ("file", "line", "message"),
     [
-        ("scores.csv", "{dog},soon,dm_gait,5", "scores.csv:3 [day]: 'soon' is not a whole number"),
-        ("scores.csv", "{dog},99999999,dm_gait,5", "scores.csv:3 [day]: 99999999 days is more"),
+        (
+            "scores.csv",
+            {"day": "soon", "scale": "dm_gait", "total": "5"},
+            "scores.csv:3 [day]: 'soon' is not a whole number",
+        ),
+        (
+            "scores.csv",
+            {"day": "99999999", "scale": "dm_gait", "total": "5"},
+            "scores.csv:3 [day]: 99999999 days is more",
+        ),
         (
             "subjects.csv",
-            "X9,human,0,-3,male,,",
+            {"subject_id": "X9", "species": "human", "onset_day": "0", "onset_age_years": "-3"},
             "subjects.csv:4 [onset_age_years]: -3 is not an age in years",
         ),
     ],
@@ -115,8 +123,11 @@ def test_a_bad_day_or_age_is_named_by_the_files_own_column(tmp_path, file, line,
     from offlabel.registry.problems import RegistryImportError
 
     write_deidentified_dir(deidentify(BUNDLE, SALT), tmp_path)
-    with (tmp_path / file).open("a") as handle:
-        handle.write(line.format(dog=pseudonym("D1", SALT)) + "\n")
+    with (tmp_path / file).open() as handle:
+        header = next(csv.reader(handle))
+    with (tmp_path / file).open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\n")
+        writer.writerow({"subject_id": pseudonym("D1", SALT), **line})
     with pytest.raises(RegistryImportError) as caught:
         read_deidentified_dir(tmp_path)
     assert message in str(caught.value)

@@ -13,6 +13,7 @@ from offlabel.registry.scales import (
     alsfrs_r_problems,
     check_total,
     get_scale,
+    load_milestones,
     load_scale_file,
     milestones_for_species,
     scales_for_species,
@@ -141,8 +142,19 @@ def test_people_get_alsfrs_r_and_dogs_get_dm_stage_and_gait():
 def test_dog_milestones_include_thoracic_limbs_and_euthanasia_but_people_do_not():
     dog = {m.key for m in milestones_for_species(TargetSpecies.DOG)}
     human = {m.key for m in milestones_for_species(TargetSpecies.HUMAN)}
-    assert dog == set(EventKind)
-    assert human == {EventKind.NON_AMBULATORY, EventKind.DEATH, EventKind.CENSORED}
+    ends = {EventKind.DEATH, EventKind.CENSORED}
+    assert dog == {EventKind.NON_AMBULATORY, EventKind.THORACIC_LIMBS, EventKind.EUTHANASIA, *ends}
+    assert human == {EventKind.NON_AMBULATORY, *ends, *ALS_CARE}
+
+
+ALS_CARE = {EventKind.GASTROSTOMY, EventKind.NIV, EventKind.TRACHEOSTOMY}
+
+
+def test_als_milestones_gastrostomy_ventilation_and_tracheostomy_do_not_end_follow_up():
+    milestones = load_milestones()
+    for kind in ALS_CARE:
+        assert milestones[kind].species == {TargetSpecies.HUMAN}
+        assert not milestones[kind].ends_follow_up and not kind.ends_follow_up
 
 
 def test_malformed_scale_file_fails_loudly(tmp_path):

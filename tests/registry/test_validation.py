@@ -263,8 +263,12 @@ def test_score_in_the_future_is_refused():
 
 def test_score_after_death_is_refused():
     score = ScoreRow("H1", dt.date(2024, 6, 2), ScaleKey.ALSFRS_R, 10)
-    problems = validate_score(score, PERSON, today=TODAY, follow_up_end=dt.date(2024, 6, 1))
-    assert codes(problems) == [("date", ProblemCode.AFTER_END)]
+    death = EventRow("H1", EventKind.DEATH, dt.date(2024, 6, 1))
+    problems = validate_records(subjects=[PERSON], scores=[score], events=[death], today=TODAY)
+    assert [(p.table, p.problem.field, p.problem.code) for p in problems] == [
+        ("scores", "date", ProblemCode.AFTER_END)
+    ]
+    assert "after the end of follow-up: death on 2024-06-01" in problems[0].problem.message
 
 
 def test_alsfrs_r_total_above_48_is_out_of_range():
@@ -312,8 +316,11 @@ def test_milestone_before_onset_is_refused():
 
 def test_milestone_after_last_contact_is_refused():
     event = EventRow("D1", EventKind.THORACIC_LIMBS, dt.date(2024, 3, 1))
-    problems = validate_event(event, DOG, today=TODAY, follow_up_end=dt.date(2024, 2, 1))
-    assert codes(problems) == [("date", ProblemCode.AFTER_END)]
+    lost = EventRow("D1", EventKind.CENSORED, dt.date(2024, 2, 1))
+    problems = validate_records(subjects=[DOG], events=[event, lost], today=TODAY)
+    assert [(p.index, p.problem.field, p.problem.code) for p in problems] == [
+        (0, "date", ProblemCode.AFTER_END)
+    ]
 
 
 # -- whole tables ----------------------------------------------------------------------------

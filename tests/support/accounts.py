@@ -19,6 +19,7 @@ ROLES = (
     "other_owner",
     "clinician",
     "vet",
+    "care_vet",
     "stranger_vet",
     "reviewer",
     "editor",
@@ -27,13 +28,20 @@ ROLES = (
 )
 
 
-def make_user(email: str, *roles: str, requested: tuple[str, ...] = ()) -> Any:
+def make_user(
+    email: str, *roles: str, requested: tuple[str, ...] = (), verified: bool = True
+) -> Any:
+    """An account with ``roles`` granted (and ``requested`` ones waiting), by default as if
+    signed up: e-mail address verified, the current policy versions agreed to."""
+    from offlabel.web.accounts.demo import account_ready
     from offlabel.web.accounts.models import RoleGrant, User
     from offlabel.web.accounts.services import role_grant
 
     user = User.objects.create_user(
         email=email, password=PASSWORD, display_name=email.split("@")[0]
     )
+    if verified:
+        account_ready(user)
     for role in roles:
         role_grant(user=user, role=role)
     for role in requested:

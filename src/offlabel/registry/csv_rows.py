@@ -18,7 +18,8 @@ from typing import TypeVar
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
 from offlabel.registry.deidentify import DEIDENTIFIED_EPOCH
-from offlabel.registry.layout import DEIDENTIFIED_NAME
+from offlabel.registry.fields import parse_choice
+from offlabel.registry.layout import ALSFRS_R_ITEM_COLUMNS, DEIDENTIFIED_NAME, SUBSCORE_COLUMNS
 from offlabel.registry.problems import Problem, ProblemCode
 from offlabel.registry.records import (
     EvaluationRow,
@@ -28,8 +29,23 @@ from offlabel.registry.records import (
     SubjectRow,
     TreatmentRow,
 )
-from offlabel.registry.validation import parse_choice
-from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+from offlabel.registry.scales import alsfrs_r_items, alsfrs_r_problems, score_alsfrs_r
+from offlabel.registry.vocabulary import (
+    Adherence,
+    Burden,
+    CourseSource,
+    DiagnosisMethod,
+    DoseUnit,
+    EventKind,
+    ItemMissing,
+    ItemValue,
+    OnsetRegion,
+    ReversalStatus,
+    ScaleKey,
+    Sex,
+    Sod1Genotype,
+    TimeOfDay,
+)
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -117,6 +133,52 @@ class Cells:
             effects.append(SideEffect(name, severity))
         return tuple(effects)
 
+    def items(self) -> tuple[tuple[str, ItemValue], ...]:
+        """ALSFRS-R item cells: a score 0–4, ``not_done`` or ``unknown``; empty = not recorded."""
+        items: dict[str, ItemValue] = {}
+        for column in ALSFRS_R_ITEM_COLUMNS:
+            text = self.values.get(column, "").strip()
+            if not text:
+                continue
+            key = column.removeprefix("item_")
+            if _INT.fullmatch(text):
+                items[key] = int(text)
+            elif text in {m.value for m in ItemMissing}:
+                items[key] = ItemMissing(text)
+            else:
+                self._bad(column, f"{text!r} is not a score 0–4, not_done or unknown")
+        return alsfrs_r_items(items)
+
+    def subscores(self, items: tuple[tuple[str, ItemValue], ...]) -> None:
+        """Subscore cells, when filled in, must be what the items add up to."""
+        given = {c: self.values.get(c, "").strip() for c in SUBSCORE_COLUMNS}
+        if not any(given.values()):
+            return
+        mapping = dict(items)
+        if not items or alsfrs_r_problems(mapping):
+            for column, text in given.items():
+                if text:
+                    self.problems.append(
+                        Problem(
+                            column,
+                            "a subscore is written only with every ALSFRS-R item answered",
+                            ProblemCode.NOT_ALLOWED,
+                        )
+                    )
+            return
+        computed = score_alsfrs_r(mapping).subscores
+        for column, text in given.items():
+            expected = computed[column]
+            if text != ("" if expected is None else str(expected)):
+                shown = "empty (an item is missing)" if expected is None else str(expected)
+                self.problems.append(
+                    Problem(
+                        column,
+                        f"subscore {text or 'empty'} does not match its items ({shown})",
+                        ProblemCode.TOTAL_MISMATCH,
+                    )
+                )
+
     def _bad(self, column: str, message: str) -> None:
         self.problems.append(Problem(column, message, ProblemCode.BAD_FORMAT))
 
@@ -129,9 +191,33 @@ def subject_row(c: Cells) -> SubjectRow | None:
     sex = c.choice("sex", Sex) or Sex.UNKNOWN
     breed = c.text("breed")
     sod1 = c.choice("sod1", Sod1Genotype)
+    diagnosis_date = c.date("diagnosis_date")
+    onset_region = c.choice("onset_region", OnsetRegion)
+    diagnosis_method = c.choice("diagnosis_method", DiagnosisMethod)
+    confirmed_by = c.text("diagnosis_confirmed_by")
+    weight = c.number("weight_kg")
+    consent_date = c.date("consent_date")
+    consent_scope = c.text("consent_scope")
+    reversal = c.choice("reversal", ReversalStatus)
     if c.problems or species is None or onset is None:
         return None
-    return SubjectRow(subject_id, species, onset, birth_year, sex, breed, sod1)
+    return SubjectRow(
+        subject_id,
+        species,
+        onset,
+        birth_year,
+        sex,
+        breed,
+        sod1,
+        diagnosis_date=diagnosis_date,
+        onset_region=onset_region,
+        diagnosis_method=diagnosis_method,
+        diagnosis_confirmed_by=confirmed_by,
+        weight_kg=weight,
+        consent_date=consent_date,
+        consent_scope=consent_scope,
+        reversal=reversal,
+    )
 
 
 def treatment_row(c: Cells) -> TreatmentRow | None:
@@ -142,9 +228,15 @@ def treatment_row(c: Cells) -> TreatmentRow | None:
     dose = c.number("dose")
     unit = c.choice("dose_unit", DoseUnit)
     cost = c.number("cost_per_month")
+    frequency = c.text("frequency")
+    time_of_day = c.choice("time_of_day", TimeOfDay)
+    source = c.choice("source", CourseSource)
+    reason = c.text("reason_stopped")
     if c.problems or start is None:
         return None
-    return TreatmentRow(subject_id, therapy, start, stop, dose, unit, cost)
+    return TreatmentRow(
+        subject_id, therapy, start, stop, dose, unit, cost, frequency, time_of_day, source, reason
+    )
 
 
 def evaluation_row(c: Cells) -> EvaluationRow | None:
@@ -153,19 +245,27 @@ def evaluation_row(c: Cells) -> EvaluationRow | None:
     date = c.date("date", required=True)
     efficacy = c.choice("efficacy", Efficacy, required=True)
     effects = c.side_effects("side_effects")
+    course_start = c.date("course_start")
+    adherence = c.choice("adherence", Adherence)
+    burden = c.choice("burden", Burden)
+    notes = c.text("notes")
     if c.problems or date is None or efficacy is None:
         return None
-    return EvaluationRow(subject_id, therapy, date, efficacy, effects)
+    return EvaluationRow(
+        subject_id, therapy, date, efficacy, effects, course_start, adherence, burden, notes
+    )
 
 
 def score_row(c: Cells) -> ScoreRow | None:
     subject_id = c.text("subject_id", required=True)
     date = c.date("date", required=True)
     scale = c.choice("scale", ScaleKey, required=True)
-    total = c.integer("total", required=True)
-    if c.problems or date is None or scale is None or total is None:
+    items = c.items()
+    c.subscores(items)
+    total = c.integer("total", required=not items)
+    if c.problems or date is None or scale is None:
         return None
-    return ScoreRow(subject_id, date, scale, total)
+    return ScoreRow(subject_id, date, scale, total, items)
 
 
 def event_row(c: Cells) -> EventRow | None:
@@ -192,7 +292,12 @@ class DayCells(Cells):
     """
 
     def _raw(self, column: str, required: bool) -> str | None:
-        return super()._raw(DEIDENTIFIED_NAME.get(column, column), required)
+        name = DEIDENTIFIED_NAME.get(column, column)
+        if name not in self.values:  # withheld from the de-identified layout: no value
+            if required:
+                self.problems.append(Problem(name, "a value is required", ProblemCode.REQUIRED))
+            return None
+        return super()._raw(name, required)
 
     def _bad(self, column: str, message: str) -> None:
         super()._bad(DEIDENTIFIED_NAME.get(column, column), message)

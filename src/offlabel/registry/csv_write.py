@@ -15,8 +15,16 @@ from enum import StrEnum
 from pathlib import Path
 
 from offlabel.registry.deidentify import DeidentifiedBundle
-from offlabel.registry.layout import COLUMNS, DEIDENTIFIED_COLUMNS, FILE_OF_TABLE
+from offlabel.registry.layout import (
+    ALSFRS_R_ITEM_COLUMNS,
+    COLUMNS,
+    DEIDENTIFIED_COLUMNS,
+    FILE_OF_TABLE,
+    SUBSCORE_COLUMNS,
+)
 from offlabel.registry.records import RegistryBundle
+from offlabel.registry.scales import alsfrs_r_problems, score_alsfrs_r
+from offlabel.registry.vocabulary import ItemValue
 
 __all__ = ["format_number", "write_csv_files", "write_deidentified_dir", "write_registry_dir"]
 
@@ -66,9 +74,30 @@ def write_csv_files(
             raise
 
 
+def _item_cells(items: tuple[tuple[str, ItemValue], ...]) -> list[object]:
+    """The ALSFRS-R item cells and the subscores they add up to (empty without items)."""
+    by_key = dict(items)
+    cells: list[object] = [by_key.get(c.removeprefix("item_")) for c in ALSFRS_R_ITEM_COLUMNS]
+    subscores: dict[str, int | None] = {}
+    if items and not alsfrs_r_problems(by_key):
+        subscores = score_alsfrs_r(by_key).subscores
+    return cells + [subscores.get(c) for c in SUBSCORE_COLUMNS]
+
+
+_ITEM_COLUMNS = (*ALSFRS_R_ITEM_COLUMNS, *SUBSCORE_COLUMNS)
+
+
 def _rows(records: Sequence[object], columns: Sequence[str]) -> list[tuple[object, ...]]:
-    """Each record's values in column order (record attributes carry the column names)."""
-    return [tuple(getattr(record, column) for column in columns) for record in records]
+    """Each record's values in column order: record attributes carry the column names, and a
+    score's items fill the item and subscore columns."""
+    rows = []
+    for record in records:
+        items = getattr(record, "items", None)
+        cells = (
+            dict(zip(_ITEM_COLUMNS, _item_cells(items), strict=True)) if items is not None else {}
+        )
+        rows.append(tuple(cells[c] if c in cells else getattr(record, c) for c in columns))
+    return rows
 
 
 def _tables(
@@ -83,8 +112,9 @@ def _tables(
 def write_registry_dir(bundle: RegistryBundle, path: str | os.PathLike[str]) -> None:
     """Write all five files of the layout into ``path`` (created if needed), sorted.
 
-    Every file is written, with its header, even when it has no rows. Only bundles that
-    :func:`~offlabel.registry.csv_read.read_registry_dir` would accept read back unchanged.
+    Every file is written, with its header and every column, even when it has no rows. Only
+    bundles that :func:`~offlabel.registry.csv_read.read_registry_dir` would accept read back
+    unchanged.
     """
     write_csv_files(_tables(bundle.canonical(), COLUMNS), path)
 

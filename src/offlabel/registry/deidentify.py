@@ -9,6 +9,10 @@
 - every date becomes a whole number of days since the subject's onset (onset = day 0; a course
   started before onset has a negative ``start_day``);
 - the birth year becomes the age at onset in whole years (onset year − birth year);
+- free text that may name a person, a clinic or a place is left out: evaluation notes, the
+  dosing frequency as written, the reason a course stopped, who confirmed the diagnosis and the
+  consent wording of a case history (structured values — onset region, adherence, time of day,
+  ALSFRS-R items … — are kept);
 - nothing else identifies anyone: the registry records hold no names or e-mail addresses in
   the first place (free text carrying an e-mail address is refused on entry).
 
@@ -18,11 +22,14 @@ of dates:
 ========================  =================================================================
 file                      columns
 ========================  =================================================================
-``subjects.csv``          subject_id, species, onset_day, onset_age_years, sex, breed, sod1
+``subjects.csv``          subject_id, species, onset_day, onset_age_years, sex, breed, sod1,
+                          diagnosis_day, onset_region, diagnosis_method, weight_kg, reversal
 ``treatments.csv``        subject_id, therapy, start_day, stop_day, dose, dose_unit,
-                          cost_per_month
-``evaluations.csv``       subject_id, therapy, day, efficacy, side_effects
-``scores.csv``            subject_id, day, scale, total
+                          cost_per_month, time_of_day, source
+``evaluations.csv``       subject_id, therapy, day, efficacy, side_effects, course_start_day,
+                          adherence, burden
+``scores.csv``            subject_id, day, scale, total, item_1 … item_12, bulbar, limb,
+                          respiratory
 ``events.csv``            subject_id, event, day
 ========================  =================================================================
 
@@ -50,7 +57,21 @@ from offlabel.registry.records import (
     SubjectRow,
     TreatmentRow,
 )
-from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+from offlabel.registry.vocabulary import (
+    Adherence,
+    Burden,
+    CourseSource,
+    DiagnosisMethod,
+    DoseUnit,
+    EventKind,
+    ItemValue,
+    OnsetRegion,
+    ReversalStatus,
+    ScaleKey,
+    Sex,
+    Sod1Genotype,
+    TimeOfDay,
+)
 
 PSEUDONYM_HEX_DIGITS = 16
 #: The day every subject's onset falls on in :func:`dated_on_epoch`.
@@ -67,6 +88,11 @@ class DeidentifiedSubject:
     breed: str
     sod1: Sod1Genotype | None
     onset_day: int = 0
+    diagnosis_day: int | None = None
+    onset_region: OnsetRegion | None = None
+    diagnosis_method: DiagnosisMethod | None = None
+    weight_kg: float | None = None
+    reversal: ReversalStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +104,8 @@ class DeidentifiedTreatment:
     dose: float | None
     dose_unit: DoseUnit | None
     cost_per_month: float | None
+    time_of_day: TimeOfDay | None = None
+    source: CourseSource | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +115,9 @@ class DeidentifiedEvaluation:
     day: int
     efficacy: Efficacy
     side_effects: tuple[SideEffect, ...]
+    course_start_day: int | None = None
+    adherence: Adherence | None = None
+    burden: Burden | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +125,8 @@ class DeidentifiedScore:
     subject_id: str
     day: int
     scale: ScaleKey
-    total: int
+    total: int | None
+    items: tuple[tuple[str, ItemValue], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +183,9 @@ def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
     def day(subject_id: str, when: dt.date) -> int:
         return (when - onset[subject_id]).days
 
+    def maybe_day(subject_id: str, when: dt.date | None) -> int | None:
+        return None if when is None else day(subject_id, when)
+
     subjects = [
         DeidentifiedSubject(
             subject_id=ids[s.subject_id],
@@ -159,6 +194,11 @@ def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
             sex=s.sex,
             breed=s.breed,
             sod1=s.sod1,
+            diagnosis_day=maybe_day(s.subject_id, s.diagnosis_date),
+            onset_region=s.onset_region,
+            diagnosis_method=s.diagnosis_method,
+            weight_kg=s.weight_kg,
+            reversal=s.reversal,
         )
         for s in bundle.subjects
     ]
@@ -167,23 +207,32 @@ def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
             subject_id=ids[t.subject_id],
             therapy=t.therapy,
             start_day=day(t.subject_id, t.start_date),
-            stop_day=None if t.stop_date is None else day(t.subject_id, t.stop_date),
+            stop_day=maybe_day(t.subject_id, t.stop_date),
             dose=t.dose,
             dose_unit=t.dose_unit,
             cost_per_month=t.cost_per_month,
+            time_of_day=t.time_of_day,
+            source=t.source,
         )
         for t in bundle.treatments
         if t.subject_id in ids
     ]
     evaluations = [
         DeidentifiedEvaluation(
-            ids[e.subject_id], e.therapy, day(e.subject_id, e.date), e.efficacy, e.side_effects
+            ids[e.subject_id],
+            e.therapy,
+            day(e.subject_id, e.date),
+            e.efficacy,
+            e.side_effects,
+            maybe_day(e.subject_id, e.course_start),
+            e.adherence,
+            e.burden,
         )
         for e in bundle.evaluations
         if e.subject_id in ids
     ]
     scores = [
-        DeidentifiedScore(ids[s.subject_id], day(s.subject_id, s.date), s.scale, s.total)
+        DeidentifiedScore(ids[s.subject_id], day(s.subject_id, s.date), s.scale, s.total, s.items)
         for s in bundle.scores
         if s.subject_id in ids
     ]
@@ -196,7 +245,7 @@ def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
         subjects=tuple(sorted(subjects, key=lambda s: s.subject_id)),
         treatments=tuple(sorted(treatments, key=lambda t: (t.subject_id, t.start_day, repr(t)))),
         evaluations=tuple(sorted(evaluations, key=lambda e: (e.subject_id, e.day, repr(e)))),
-        scores=tuple(sorted(scores, key=lambda s: (s.subject_id, s.day, s.scale, s.total))),
+        scores=tuple(sorted(scores, key=lambda s: (s.subject_id, s.day, s.scale, repr(s)))),
         events=tuple(sorted(events, key=lambda e: (e.subject_id, e.day, e.event))),
     )
 
@@ -213,6 +262,9 @@ def dated_on_epoch(bundle: DeidentifiedBundle) -> RegistryBundle:
     def on(day: int) -> dt.date:
         return epoch + dt.timedelta(days=day)
 
+    def maybe_on(day: int | None) -> dt.date | None:
+        return None if day is None else on(day)
+
     return RegistryBundle(
         subjects=tuple(
             SubjectRow(
@@ -223,6 +275,11 @@ def dated_on_epoch(bundle: DeidentifiedBundle) -> RegistryBundle:
                 s.sex,
                 s.breed,
                 s.sod1,
+                diagnosis_date=maybe_on(s.diagnosis_day),
+                onset_region=s.onset_region,
+                diagnosis_method=s.diagnosis_method,
+                weight_kg=s.weight_kg,
+                reversal=s.reversal,
             )
             for s in bundle.subjects
         ),
@@ -231,17 +288,30 @@ def dated_on_epoch(bundle: DeidentifiedBundle) -> RegistryBundle:
                 t.subject_id,
                 t.therapy,
                 on(t.start_day),
-                None if t.stop_day is None else on(t.stop_day),
+                maybe_on(t.stop_day),
                 t.dose,
                 t.dose_unit,
                 t.cost_per_month,
+                time_of_day=t.time_of_day,
+                source=t.source,
             )
             for t in bundle.treatments
         ),
         evaluations=tuple(
-            EvaluationRow(e.subject_id, e.therapy, on(e.day), e.efficacy, e.side_effects)
+            EvaluationRow(
+                e.subject_id,
+                e.therapy,
+                on(e.day),
+                e.efficacy,
+                e.side_effects,
+                course_start=maybe_on(e.course_start_day),
+                adherence=e.adherence,
+                burden=e.burden,
+            )
             for e in bundle.evaluations
         ),
-        scores=tuple(ScoreRow(s.subject_id, on(s.day), s.scale, s.total) for s in bundle.scores),
+        scores=tuple(
+            ScoreRow(s.subject_id, on(s.day), s.scale, s.total, s.items) for s in bundle.scores
+        ),
         events=tuple(EventRow(e.subject_id, e.event, on(e.day)) for e in bundle.events),
     )

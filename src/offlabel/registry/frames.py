@@ -11,7 +11,10 @@ Every path into the analyses goes through the registry's one set of rules
 - :meth:`RegistryFrames.from_bundle` checks records built elsewhere (the web layer's database
   rows, a simulation, a test) with :func:`~offlabel.registry.validation.validate_records` first.
 
-The frames have the columns of the CSV layout (:mod:`offlabel.registry.layout`), typed: dates
+The frames have the columns of the CSV layout's first version (:mod:`offlabel.registry.layout`)
+and, for subjects, ``diagnosis_date``, ``onset_region``, ``diagnosis_method``, ``weight_kg`` and
+``reversal``; ``scores`` holds only assessments with a total (one with a missing item has none,
+and the ALSFRS-R items stay in the records). Columns are typed: dates
 ``datetime64[ns]`` at midnight; ``efficacy`` an ordered categorical
 (``cant_tell < none < slight < moderate < major``); ``species``, ``scale`` and ``event``
 categoricals of their vocabularies; ``therapy`` a categorical of the names as written;
@@ -24,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -118,12 +122,18 @@ def _therapies(values: Sequence[str]) -> pd.Series:
     return pd.Series(list(values), dtype="string").astype("category")
 
 
+def _value(member: StrEnum | None) -> str | None:
+    return None if member is None else member.value
+
+
 def _frames_of(bundle: RegistryBundle) -> dict[str, pd.DataFrame]:
+    # An assessment with a missing item has no total: there is nothing to analyse in it.
+    complete = [r for r in bundle.scores if r.total is not None]
     s, t, e, sc, ev = (
         bundle.subjects,
         bundle.treatments,
         bundle.evaluations,
-        bundle.scores,
+        complete,
         bundle.events,
     )
     species = [x.value for x in TargetSpecies]
@@ -136,6 +146,11 @@ def _frames_of(bundle: RegistryBundle) -> dict[str, pd.DataFrame]:
             "sex": _text([r.sex.value for r in s]),
             "breed": _text([r.breed for r in s]),
             "sod1": _text([None if r.sod1 is None else r.sod1.value for r in s]),
+            "diagnosis_date": _dates([r.diagnosis_date for r in s]),
+            "onset_region": _text([_value(r.onset_region) for r in s]),
+            "diagnosis_method": _text([_value(r.diagnosis_method) for r in s]),
+            "weight_kg": _numbers([r.weight_kg for r in s]),
+            "reversal": _text([_value(r.reversal) for r in s]),
         }
     )
     treatments = pd.DataFrame(
@@ -285,6 +300,7 @@ class RegistryFrames:
         days = [e.date for e in dated.evaluations] + [s.date for s in dated.scores]
         days += [e.date for e in dated.events]
         days += [t.stop_date or t.start_date for t in dated.treatments]
+        days += [s.diagnosis_date for s in dated.subjects if s.diagnosis_date is not None]
         return cls.from_bundle(dated, source=source, today=max(days, default=DEIDENTIFIED_EPOCH))
 
     @classmethod

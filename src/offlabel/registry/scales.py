@@ -4,7 +4,9 @@ The definitions live in ``registry/definitions/*.toml`` (a file per scale, ``mil
 
 - ``alsfrs_r`` (people): twelve items scored 0–4, total 0–48; item 5 is scored as 5a (no
   gastrostomy) or 5b (with gastrostomy), never both; subscores bulbar (items 1–3), limb (4–9)
-  and respiratory (10–12).
+  and respiratory (10–12). An item may be "not done" or "unknown"
+  (:class:`~offlabel.registry.vocabulary.ItemMissing`), which is not a 0: the total then has no
+  value, and a subscore has one only when all of its items are scored.
 - ``dm_stage`` (dogs): degenerative myelopathy stage 1–4.
 - ``dm_gait`` (dogs): pelvic-limb gait score 0–6 (4–6 ambulatory).
 - milestones: ``non_ambulatory`` (people and dogs), ``thoracic_limbs`` and ``euthanasia`` (dogs),
@@ -20,6 +22,8 @@ Examples
 >>> items = {str(n): 4 for n in range(1, 13) if n != 5} | {"5a": 3}
 >>> score_alsfrs_r(items)
 AlsfrsResult(total=47, bulbar=12, limb=23, respiratory=12, gastrostomy=False)
+>>> score_alsfrs_r(items | {"10": ItemMissing.NOT_DONE})
+AlsfrsResult(total=None, bulbar=12, limb=23, respiratory=None, gastrostomy=False)
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from typing import Any
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.registry.problems import Problem, ProblemCode, ScaleDefinitionError
-from offlabel.registry.vocabulary import EventKind, ScaleKey
+from offlabel.registry.vocabulary import EventKind, ItemMissing, ItemValue, ScaleKey
 
 __all__ = [
     "AlsfrsResult",
@@ -46,6 +50,7 @@ __all__ = [
     "ScaleKind",
     "ScoreError",
     "Subscore",
+    "alsfrs_r_items",
     "alsfrs_r_problems",
     "check_total",
     "get_scale",
@@ -154,13 +159,21 @@ class Milestone:
 
 @dataclass(frozen=True, slots=True)
 class AlsfrsResult:
-    """ALSFRS-R total and subscores; ``gastrostomy`` is ``True`` when item 5b was scored."""
+    """ALSFRS-R total and subscores; ``gastrostomy`` is ``True`` when item 5b was answered.
 
-    total: int
-    bulbar: int
-    limb: int
-    respiratory: int
+    The total is ``None`` when any item is missing (not done, unknown), a subscore when one of
+    its own items is.
+    """
+
+    total: int | None
+    bulbar: int | None
+    limb: int | None
+    respiratory: int | None
     gastrostomy: bool = False
+
+    @property
+    def subscores(self) -> dict[str, int | None]:
+        return {"bulbar": self.bulbar, "limb": self.limb, "respiratory": self.respiratory}
 
 
 class ScoreError(ValueError):
@@ -366,7 +379,8 @@ def alsfrs_r_problems(items: Mapping[str, object]) -> list[Problem]:
     Parameters
     ----------
     items
-        Item key (``"1"`` … ``"12"``, ``"5a"`` or ``"5b"``) to score 0–4.
+        Item key (``"1"`` … ``"12"``, ``"5a"`` or ``"5b"``) to score 0–4, or to an
+        :class:`~offlabel.registry.vocabulary.ItemMissing` reason.
 
     Returns
     -------
@@ -386,6 +400,8 @@ def alsfrs_r_problems(items: Mapping[str, object]) -> list[Problem]:
                     ProblemCode.ITEM_UNKNOWN,
                 )
             )
+        elif isinstance(value, ItemMissing):
+            continue
         elif not isinstance(value, int) or isinstance(value, bool):
             problems.append(
                 Problem(
@@ -427,22 +443,28 @@ def alsfrs_r_problems(items: Mapping[str, object]) -> list[Problem]:
     return problems
 
 
-def score_alsfrs_r(items: Mapping[str, int]) -> AlsfrsResult:
-    """Total and subscores of one ALSFRS-R assessment.
+def _sum(values: list[ItemValue]) -> int | None:
+    scored = [v for v in values if not isinstance(v, ItemMissing)]
+    return sum(scored) if len(scored) == len(values) else None
+
+
+def score_alsfrs_r(items: Mapping[str, ItemValue]) -> AlsfrsResult:
+    """Total and subscores of one ALSFRS-R assessment (``None`` where an item is missing).
 
     Raises
     ------
     ScoreError
-        With the problems of :func:`alsfrs_r_problems` when the items are incomplete or invalid.
+        With the problems of :func:`alsfrs_r_problems` when an item is not answered at all
+        (neither scored nor marked not done/unknown) or is invalid.
     """
     problems = alsfrs_r_problems(items)
     if problems:
         raise ScoreError(problems)
     scale = get_scale(ScaleKey.ALSFRS_R)
     by_number = {scale.item(key).number: value for key, value in items.items()}
-    sub = {s.key: sum(by_number[n] for n in s.items) for s in scale.subscores}
+    sub = {s.key: _sum([by_number[n] for n in s.items]) for s in scale.subscores}
     return AlsfrsResult(
-        total=sum(by_number.values()),
+        total=_sum(list(by_number.values())),
         bulbar=sub["bulbar"],
         limb=sub["limb"],
         respiratory=sub["respiratory"],
@@ -450,12 +472,40 @@ def score_alsfrs_r(items: Mapping[str, int]) -> AlsfrsResult:
     )
 
 
-def check_total(items: Mapping[str, int], total: int) -> list[Problem]:
-    """Problems when a recorded ALSFRS-R total disagrees with its items (or they are invalid)."""
+def alsfrs_r_items(items: Mapping[str, ItemValue]) -> tuple[tuple[str, ItemValue], ...]:
+    """The items in the scale's order (``1``, ``2`` … ``5a``, ``5b`` … ``12``), as records hold
+    them; unknown keys keep their place at the end, for the checks to report."""
+    order = {item.key: i for i, item in enumerate(get_scale(ScaleKey.ALSFRS_R).items)}
+    return tuple(sorted(items.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+
+def check_total(items: Mapping[str, ItemValue], total: int | None) -> list[Problem]:
+    """Problems when a recorded ALSFRS-R total disagrees with its items (or they are invalid).
+
+    With a missing item the total must be empty: an incomplete assessment has no total.
+    """
     problems = alsfrs_r_problems(items)
     if problems:
         return problems
     computed = score_alsfrs_r(items).total
+    if computed is None and total is not None:
+        missing = ", ".join(k for k, v in alsfrs_r_items(items) if isinstance(v, ItemMissing))
+        return [
+            Problem(
+                "total",
+                f"ALSFRS-R total {total} is given, but item {missing} is not scored: "
+                "an assessment with a missing item has no total",
+                ProblemCode.TOTAL_MISMATCH,
+            )
+        ]
+    if computed is not None and total is None:
+        return [
+            Problem(
+                "total",
+                f"ALSFRS-R total is empty, but every item is scored (sum {computed})",
+                ProblemCode.TOTAL_MISMATCH,
+            )
+        ]
     if computed != total:
         return [
             Problem(

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
+from offlabel.registry.layout import ALSFRS_R_ITEM_COLUMNS
 from offlabel.registry.records import (
     EvaluationRow,
     EventRow,
@@ -30,7 +31,23 @@ from offlabel.registry.records import (
     SubjectRow,
     TreatmentRow,
 )
-from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+from offlabel.registry.scales import alsfrs_r_items
+from offlabel.registry.vocabulary import (
+    Adherence,
+    Burden,
+    CourseSource,
+    DiagnosisMethod,
+    DoseUnit,
+    EventKind,
+    ItemMissing,
+    ItemValue,
+    OnsetRegion,
+    ReversalStatus,
+    ScaleKey,
+    Sex,
+    Sod1Genotype,
+    TimeOfDay,
+)
 
 __all__ = ["bundle_from_tables"]
 
@@ -106,6 +123,14 @@ def _subject(r: Mapping[str, Any]) -> SubjectRow:
         sex=_enum(Sex, r.get("sex")) or Sex.UNKNOWN,
         breed=_text(r.get("breed")),
         sod1=_enum(Sod1Genotype, r.get("sod1")) if not _missing(r.get("sod1")) else None,
+        diagnosis_date=_date(r.get("diagnosis_date")),
+        onset_region=_enum(OnsetRegion, r.get("onset_region")),
+        diagnosis_method=_enum(DiagnosisMethod, r.get("diagnosis_method")),
+        diagnosis_confirmed_by=_text(r.get("diagnosis_confirmed_by")),
+        weight_kg=_float(r.get("weight_kg")),
+        consent_date=_date(r.get("consent_date")),
+        consent_scope=_text(r.get("consent_scope")),
+        reversal=_enum(ReversalStatus, r.get("reversal")),
     )
 
 
@@ -121,6 +146,10 @@ def _treatment(r: Mapping[str, Any]) -> TreatmentRow:
         dose=_float(r.get("dose")),
         dose_unit=_enum(DoseUnit, r.get("dose_unit")),
         cost_per_month=_float(r.get("cost_per_month")),
+        frequency=_text(r.get("frequency")),
+        time_of_day=_enum(TimeOfDay, r.get("time_of_day")),
+        source=_enum(CourseSource, r.get("source")),
+        reason_stopped=_text(r.get("reason_stopped")),
     )
 
 
@@ -131,18 +160,37 @@ def _evaluation(r: Mapping[str, Any]) -> EvaluationRow:
         date=_required_date(r["date"]),
         efficacy=Efficacy(_text(r["efficacy"])),
         side_effects=_side_effects(r.get("side_effects")),
+        course_start=_date(r.get("course_start")),
+        adherence=_enum(Adherence, r.get("adherence")),
+        burden=_enum(Burden, r.get("burden")),
+        notes=_text(r.get("notes")),
     )
 
 
+def _item(value: object) -> ItemValue | None:
+    if _missing(value):
+        return None
+    text = str(value).strip()
+    if text in {m.value for m in ItemMissing}:
+        return ItemMissing(text)
+    return _int(value)
+
+
 def _score(r: Mapping[str, Any]) -> ScoreRow:
-    total = _int(r["total"])
-    if total is None:
-        raise ValueError("a score has no total")
+    items: dict[str, ItemValue] = {}
+    for column in ALSFRS_R_ITEM_COLUMNS:
+        value = _item(r.get(column))
+        if value is not None:
+            items[column.removeprefix("item_")] = value
+    total = _int(r.get("total"))
+    if total is None and not items:
+        raise ValueError("a score has neither a total nor items")
     return ScoreRow(
         subject_id=_text(r["subject_id"]),
         date=_required_date(r["date"]),
         scale=ScaleKey(_text(r["scale"])),
         total=total,
+        items=alsfrs_r_items(items),
     )
 
 

@@ -1,315 +1,109 @@
 """The registry's validation rules, as pure functions returning :class:`Problem` lists.
 
-The web forms and the bulk importer share these rules, so a record that a form refuses cannot
-come in through a CSV file, and the other way round. Field names in problems are the CSV column
-names (``onset_date``, ``dose``, ``total`` …); ALSFRS-R items are ``item_1`` … ``item_12``,
-``item_5a``, ``item_5b``.
+The web forms, the web services and the bulk importer share these rules, so a record that a
+form refuses cannot come in through a CSV file, and the other way round. Field names in problems
+are the CSV column names (``onset_date``, ``dose``, ``total`` …); ALSFRS-R items are
+``item_1`` … ``item_12``, ``item_5a``, ``item_5b``.
 
 The rules
 ---------
 - dates: onset ≤ diagnosis ≤ today; no date in the future; course start ≤ stop;
 - nothing (score, evaluation, event, treatment start) dated before the subject's birth year, and
   no score, evaluation or event before onset;
-- nothing (score, event) dated after the end of follow-up (death, euthanasia, last contact);
 - scales: total within the scale, scale and milestone belong to the subject's species, ALSFRS-R
-  items 0–4 with exactly one of 5a/5b and a total equal to their sum;
+  items 0–4 or not done/unknown, exactly one of 5a/5b, a total equal to their sum and no total
+  when an item is missing;
 - doses: ``mg/kg`` only for dogs; a dose outside the plausible range for the species and unit
-  (``scales/dose_ranges.toml``) gives a problem with ``needs_confirmation=True``: the form asks
-  the user to confirm instead of rejecting it;
+  (``definitions/dose_ranges.toml``) gives a problem with ``needs_confirmation=True``: the form
+  asks the user to confirm instead of rejecting it;
 - vocabulary: efficacy, severity, sex (neutered/spayed only for dogs), SOD1 genotype (dogs only);
-- privacy: free text (therapy, breed, side effects) never holds an e-mail address.
+- free text: within its column's length, no NUL, never an e-mail address;
+- across records (:func:`validate_records`): unknown subjects, duplicates, evaluations of a
+  course the subject never took, and the checks of :mod:`offlabel.registry.consistency`
+  (overlapping courses, entries after death or euthanasia, DM stage against gait, implausible
+  ALSFRS-R changes).
 
-:func:`validate_records` runs every rule over whole tables, including the cross-record ones
-(unknown subjects, duplicates, evaluations of a therapy the subject never took).
+The single-value rules live in :mod:`offlabel.registry.fields` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import TypeVar
 
-from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
-from offlabel.registry.doses import plausible_range
+from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.registry.consistency import (
+    after_end_problems,
+    alsfrs_change_problems,
+    course_overlap_problems,
+    stage_gait_problems,
+)
+from offlabel.registry.fields import (
+    EARLIEST_BIRTH_YEAR,
+    MAX_DOG_AGE_YEARS,
+    SUBJECT_ID_PATTERN,
+    check_alsfrs_r,
+    check_birth_year,
+    check_course_dates,
+    check_dose,
+    check_efficacy,
+    check_event,
+    check_free_text,
+    check_not_after_end,
+    check_not_before_birth,
+    check_not_before_onset,
+    check_not_future,
+    check_onset_diagnosis,
+    check_score,
+    check_severity,
+    check_sex,
+    check_sod1,
+    check_subject_id,
+    check_text,
+    check_weight,
+    parse_choice,
+)
 from offlabel.registry.problems import Problem, ProblemCode
 from offlabel.registry.records import EvaluationRow, EventRow, ScoreRow, SubjectRow, TreatmentRow
-from offlabel.registry.scales import alsfrs_r_problems, check_total, get_scale, load_milestones
-from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+from offlabel.registry.scales import ScaleKind, check_total, get_scale
 
-E = TypeVar("E", bound=StrEnum)
-
-SUBJECT_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
-"""Subject ids: 1–64 letters, digits, ``_``, ``.``, ``-``, starting with a letter or digit."""
-EARLIEST_BIRTH_YEAR = 1900
-MAX_DOG_AGE_YEARS = 30
-_EMAIL = re.compile(r"[^\s@;:,<>]+@[^\s@;:,<>]+\.[A-Za-z]{2,}")
-
-
-# -- single fields ---------------------------------------------------------------------------
-
-
-def parse_choice(field: str, text: str, enum: type[E]) -> tuple[E | None, list[Problem]]:
-    """Read a vocabulary value; the problem lists the allowed values."""
-    try:
-        return enum(text), []
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum)
-        return None, [Problem(field, f"{text!r} is not one of: {allowed}", ProblemCode.BAD_CHOICE)]
-
-
-def check_efficacy(value: str, field: str = "efficacy") -> list[Problem]:
-    """Efficacy must be one of the :class:`~offlabel.evidence.vocabulary.Efficacy` values."""
-    return parse_choice(field, value, Efficacy)[1]
-
-
-def check_severity(value: str, field: str = "severity") -> list[Problem]:
-    """Severity must be one of the :class:`~offlabel.evidence.vocabulary.Severity` values."""
-    return parse_choice(field, value, Severity)[1]
-
-
-def check_subject_id(subject_id: str, field: str = "subject_id") -> list[Problem]:
-    if SUBJECT_ID_PATTERN.fullmatch(subject_id):
-        return []
-    return [
-        Problem(
-            field,
-            f"{subject_id!r} is not a valid subject id (1–64 letters, digits, '_', '.', '-')",
-            ProblemCode.BAD_FORMAT,
-        )
-    ]
-
-
-def check_free_text(field: str, text: str) -> list[Problem]:
-    """Free text in registry files never holds an e-mail address."""
-    if _EMAIL.search(text):
-        return [
-            Problem(
-                field,
-                "looks like it contains an e-mail address; registry data holds no contact details",
-                ProblemCode.PERSONAL_DATA,
-            )
-        ]
-    return []
-
-
-def check_not_future(field: str, value: dt.date | None, today: dt.date) -> list[Problem]:
-    """A clinical date cannot lie after today."""
-    if value is not None and value > today:
-        return [
-            Problem(
-                field,
-                f"{value.isoformat()} is in the future (today is {today.isoformat()})",
-                ProblemCode.FUTURE_DATE,
-            )
-        ]
-    return []
-
-
-def check_onset_diagnosis(
-    onset: dt.date | None,
-    diagnosis: dt.date | None,
-    today: dt.date,
-    *,
-    onset_field: str = "onset_date",
-    diagnosis_field: str = "diagnosis_date",
-) -> list[Problem]:
-    """Onset ≤ diagnosis ≤ today (either date may be unknown)."""
-    problems = check_not_future(onset_field, onset, today)
-    problems += check_not_future(diagnosis_field, diagnosis, today)
-    if onset is not None and diagnosis is not None and diagnosis < onset:
-        problems.append(
-            Problem(
-                diagnosis_field,
-                f"diagnosis ({diagnosis.isoformat()}) is before onset ({onset.isoformat()})",
-                ProblemCode.DATE_ORDER,
-            )
-        )
-    return problems
-
-
-def check_birth_year(
-    birth_year: int | None, species: TargetSpecies, today: dt.date, field: str = "birth_year"
-) -> list[Problem]:
-    """Birth year not in the future, not before 1900, and a dog at most 30 years old."""
-    if birth_year is None:
-        return []
-    earliest = EARLIEST_BIRTH_YEAR
-    if species is TargetSpecies.DOG:
-        earliest = max(earliest, today.year - MAX_DOG_AGE_YEARS)
-    if birth_year > today.year:
-        return [Problem(field, f"{birth_year} is in the future", ProblemCode.FUTURE_DATE)]
-    if birth_year < earliest:
-        return [
-            Problem(
-                field,
-                f"{birth_year} is too early for a {species.value} (earliest {earliest})",
-                ProblemCode.OUT_OF_RANGE,
-            )
-        ]
-    return []
-
-
-def check_course_dates(
-    start: dt.date,
-    stop: dt.date | None,
-    today: dt.date,
-    *,
-    start_field: str = "start_date",
-    stop_field: str = "stop_date",
-) -> list[Problem]:
-    """Start ≤ stop, and neither in the future (an ongoing course has no stop date)."""
-    problems = check_not_future(start_field, start, today)
-    problems += check_not_future(stop_field, stop, today)
-    if stop is not None and stop < start:
-        problems.append(
-            Problem(
-                stop_field,
-                f"stop ({stop.isoformat()}) is before start ({start.isoformat()})",
-                ProblemCode.DATE_ORDER,
-            )
-        )
-    return problems
-
-
-def check_not_before_birth(field: str, when: dt.date, birth_year: int | None) -> list[Problem]:
-    """Nothing is dated before the subject's year of birth."""
-    if birth_year is not None and when.year < birth_year:
-        return [
-            Problem(
-                field,
-                f"{when.isoformat()} is before the year of birth ({birth_year})",
-                ProblemCode.BEFORE_BIRTH,
-            )
-        ]
-    return []
-
-
-def check_not_before_onset(field: str, when: dt.date, onset: dt.date | None) -> list[Problem]:
-    """No score, evaluation or event is dated before onset."""
-    if onset is not None and when < onset:
-        return [
-            Problem(
-                field,
-                f"{when.isoformat()} is before onset ({onset.isoformat()})",
-                ProblemCode.BEFORE_ONSET,
-            )
-        ]
-    return []
-
-
-def check_not_after_end(field: str, when: dt.date, end: dt.date | None) -> list[Problem]:
-    """Nothing is recorded after death, euthanasia or the last contact."""
-    if end is not None and when > end:
-        return [
-            Problem(
-                field,
-                f"{when.isoformat()} is after the end of follow-up ({end.isoformat()})",
-                ProblemCode.AFTER_END,
-            )
-        ]
-    return []
-
-
-def check_sex(sex: Sex, species: TargetSpecies, field: str = "sex") -> list[Problem]:
-    if sex.applies_to(species):
-        return []
-    return [
-        Problem(field, f"{sex.value!r} applies to dogs only", ProblemCode.WRONG_SPECIES),
-    ]
-
-
-def check_sod1(
-    sod1: Sod1Genotype | None, species: TargetSpecies, field: str = "sod1"
-) -> list[Problem]:
-    """Dogs have a SOD1 genotype (``unknown`` allowed); people have none in the registry."""
-    if species is TargetSpecies.DOG and sod1 is None:
-        return [Problem(field, "a dog needs a SOD1 genotype (or 'unknown')", ProblemCode.REQUIRED)]
-    if species is TargetSpecies.HUMAN and sod1 is not None:
-        return [Problem(field, "SOD1 genotype is recorded for dogs only", ProblemCode.NOT_ALLOWED)]
-    return []
-
-
-def check_dose(
-    species: TargetSpecies,
-    dose: float | None,
-    unit: DoseUnit | None,
-    therapy: str = "*",
-    *,
-    dose_field: str = "dose",
-    unit_field: str = "dose_unit",
-) -> list[Problem]:
-    """Dose and unit together, ``mg/kg`` for dogs only, and plausible for the species.
-
-    An implausible dose gives a problem with ``needs_confirmation=True``.
-    """
-    if dose is None and unit is None:
-        return []
-    if dose is None:
-        return [Problem(dose_field, "a unit is given without a dose", ProblemCode.REQUIRED)]
-    if unit is None:
-        return [Problem(unit_field, "a dose needs its unit (mg or mg/kg)", ProblemCode.REQUIRED)]
-    if not math.isfinite(dose) or dose <= 0:
-        return [Problem(dose_field, f"dose must be above 0, got {dose}", ProblemCode.OUT_OF_RANGE)]
-    if unit is DoseUnit.MG_PER_KG and species is not TargetSpecies.DOG:
-        return [
-            Problem(
-                unit_field,
-                "mg/kg is for dogs only; give a person's dose in mg per day",
-                ProblemCode.WRONG_SPECIES,
-            )
-        ]
-    plausible = plausible_range(species, unit, therapy)
-    if plausible is not None and not plausible.contains(dose):
-        return [
-            Problem(
-                dose_field,
-                f"{dose:g} {unit.value} per day is outside the usual range for a "
-                f"{species.value} ({plausible.low:g}–{plausible.high:g} {unit.value}); "
-                "please check and confirm",
-                ProblemCode.IMPLAUSIBLE_DOSE,
-                needs_confirmation=True,
-            )
-        ]
-    return []
-
-
-def check_score(
-    scale: ScaleKey, total: int, species: TargetSpecies, field: str = "total"
-) -> list[Problem]:
-    """The scale belongs to the species and the total lies within it."""
-    definition = get_scale(scale)
-    if not definition.applies_to(species):
-        return [
-            Problem(
-                "scale",
-                f"{definition.name} is not recorded for a {species.value}",
-                ProblemCode.WRONG_SPECIES,
-            )
-        ]
-    return definition.total_problems(total, field)
-
-
-def check_alsfrs_r(items: Mapping[str, int], total: int | None = None) -> list[Problem]:
-    """ALSFRS-R items 0–4, exactly one of 5a/5b, and the total (if given) equal to their sum."""
-    return alsfrs_r_problems(items) if total is None else check_total(items, total)
-
-
-def check_event(event: EventKind, species: TargetSpecies, field: str = "event") -> list[Problem]:
-    """The milestone applies to the species (e.g. euthanasia and thoracic limbs: dogs only)."""
-    if load_milestones()[event].applies_to(species):
-        return []
-    return [
-        Problem(
-            field,
-            f"{event.value!r} is not recorded for a {species.value}",
-            ProblemCode.WRONG_SPECIES,
-        )
-    ]
+__all__ = [
+    "EARLIEST_BIRTH_YEAR",
+    "MAX_DOG_AGE_YEARS",
+    "SUBJECT_ID_PATTERN",
+    "LocatedProblem",
+    "check_alsfrs_r",
+    "check_birth_year",
+    "check_course_dates",
+    "check_dose",
+    "check_efficacy",
+    "check_event",
+    "check_free_text",
+    "check_not_after_end",
+    "check_not_before_birth",
+    "check_not_before_onset",
+    "check_not_future",
+    "check_onset_diagnosis",
+    "check_score",
+    "check_severity",
+    "check_sex",
+    "check_sod1",
+    "check_subject_id",
+    "check_text",
+    "check_weight",
+    "follow_up_end",
+    "follow_up_end_event",
+    "parse_choice",
+    "validate_evaluation",
+    "validate_event",
+    "validate_records",
+    "validate_score",
+    "validate_subject",
+    "validate_treatment",
+]
 
 
 # -- whole records ---------------------------------------------------------------------------
@@ -318,11 +112,12 @@ def check_event(event: EventKind, species: TargetSpecies, field: str = "event") 
 def validate_subject(
     subject: SubjectRow, *, today: dt.date, diagnosis_date: dt.date | None = None
 ) -> list[Problem]:
-    """Every rule for one subject (``diagnosis_date`` is optional: the CSV layout has none)."""
+    """Every rule for one subject (``diagnosis_date`` overrides the row's, for old callers)."""
     species = subject.species
+    diagnosis = diagnosis_date if diagnosis_date is not None else subject.diagnosis_date
     problems = check_subject_id(subject.subject_id)
     problems += check_birth_year(subject.birth_year, species, today)
-    problems += check_onset_diagnosis(subject.onset_date, diagnosis_date, today)
+    problems += check_onset_diagnosis(subject.onset_date, diagnosis, today)
     problems += check_not_before_birth("onset_date", subject.onset_date, subject.birth_year)
     problems += check_sex(subject.sex, species)
     problems += check_sod1(subject.sod1, species)
@@ -330,7 +125,11 @@ def validate_subject(
         problems.append(
             Problem("breed", "breed is recorded for dogs only", ProblemCode.NOT_ALLOWED)
         )
-    problems += check_free_text("breed", subject.breed)
+    problems += check_text("breed", subject.breed)
+    problems += check_text("diagnosis_confirmed_by", subject.diagnosis_confirmed_by)
+    problems += check_weight(subject.weight_kg, species)
+    problems += check_not_future("consent_date", subject.consent_date, today)
+    problems += check_text("consent_scope", subject.consent_scope)
     return problems
 
 
@@ -341,7 +140,7 @@ def validate_treatment(
     problems = []
     if not treatment.therapy:
         problems.append(Problem("therapy", "therapy is required", ProblemCode.REQUIRED))
-    problems += check_free_text("therapy", treatment.therapy)
+    problems += check_text("therapy", treatment.therapy)
     problems += check_course_dates(treatment.start_date, treatment.stop_date, today)
     problems += check_not_before_birth("start_date", treatment.start_date, subject.birth_year)
     problems += check_dose(
@@ -352,6 +151,17 @@ def validate_treatment(
         problems.append(
             Problem(
                 "cost_per_month", f"cost must be 0 or more, got {cost}", ProblemCode.OUT_OF_RANGE
+            )
+        )
+    problems += check_text("frequency", treatment.frequency)
+    problems += check_text("reason_stopped", treatment.reason_stopped)
+    if treatment.reason_stopped and treatment.stop_date is None:
+        problems.append(
+            Problem(
+                "reason_stopped",
+                "a reason_stopped is given but the course has no stop_date (it is still "
+                "running): give the stop_date, or leave the reason empty",
+                ProblemCode.INCONSISTENT,
             )
         )
     return problems
@@ -365,13 +175,15 @@ def validate_evaluation(
     courses: Sequence[TreatmentRow] | None = None,
 ) -> list[Problem]:
     """Every rule for one evaluation; with ``courses`` (the subject's), the therapy must be one
-    of them and the evaluation must not precede its first start."""
+    of them (the course starting on ``course_start``, when given) and the evaluation must not
+    precede its start."""
     problems = check_not_future("date", evaluation.date, today)
     problems += check_not_before_birth("date", evaluation.date, subject.birth_year)
     problems += check_not_before_onset("date", evaluation.date, subject.onset_date)
     problems += check_free_text("therapy", evaluation.therapy)
+    problems += check_text("notes", evaluation.notes)
     for effect in evaluation.side_effects:
-        problems += check_free_text("side_effects", effect.name)
+        problems += check_text("side_effects", effect.name)
         if not effect.name.strip() or set(effect.name) & {";", ":"}:
             problems.append(
                 Problem(
@@ -381,58 +193,76 @@ def validate_evaluation(
                 )
             )
     if courses is not None:
-        wanted = evaluation.therapy.casefold()
-        starts = [c.start_date for c in courses if c.therapy.casefold() == wanted]
-        if not starts:
-            problems.append(
-                Problem(
-                    "therapy",
-                    f"subject {subject.subject_id} has no treatment course of "
-                    f"{evaluation.therapy!r}",
-                    ProblemCode.UNKNOWN_REFERENCE,
-                )
-            )
-        elif evaluation.date < min(starts):
-            problems.append(
-                Problem(
-                    "date",
-                    f"evaluation ({evaluation.date.isoformat()}) is before the course started "
-                    f"({min(starts).isoformat()})",
-                    ProblemCode.DATE_ORDER,
-                )
-            )
+        problems += _course_of_evaluation(evaluation, subject, courses)
     return problems
 
 
-def validate_score(
-    score: ScoreRow,
-    subject: SubjectRow,
-    *,
-    today: dt.date,
-    follow_up_end: dt.date | None = None,
+def _course_of_evaluation(
+    evaluation: EvaluationRow, subject: SubjectRow, courses: Sequence[TreatmentRow]
 ) -> list[Problem]:
-    """Every rule for one progression score (``follow_up_end``: date of death/last contact)."""
+    wanted = evaluation.therapy.casefold()
+    starts = [c.start_date for c in courses if c.therapy.casefold() == wanted]
+    if not starts:
+        return [
+            Problem(
+                "therapy",
+                f"subject {subject.subject_id} has no treatment course of {evaluation.therapy!r}",
+                ProblemCode.UNKNOWN_REFERENCE,
+            )
+        ]
+    start = evaluation.course_start
+    if start is not None and start not in starts:
+        return [
+            Problem(
+                "course_start",
+                f"subject {subject.subject_id} has no course of {evaluation.therapy!r} "
+                f"starting {start.isoformat()} (its courses start {_dates(starts)})",
+                ProblemCode.UNKNOWN_REFERENCE,
+            )
+        ]
+    first = start if start is not None else min(starts)
+    if evaluation.date < first:
+        return [
+            Problem(
+                "date",
+                f"evaluation ({evaluation.date.isoformat()}) is before the course started "
+                f"({first.isoformat()})",
+                ProblemCode.DATE_ORDER,
+            )
+        ]
+    return []
+
+
+def _dates(dates: Sequence[dt.date]) -> str:
+    return ", ".join(sorted(d.isoformat() for d in dates))
+
+
+def validate_score(score: ScoreRow, subject: SubjectRow, *, today: dt.date) -> list[Problem]:
+    """Every rule for one progression score (the end of follow-up is a rule across records)."""
     problems = check_not_future("date", score.date, today)
     problems += check_not_before_birth("date", score.date, subject.birth_year)
     problems += check_not_before_onset("date", score.date, subject.onset_date)
-    problems += check_not_after_end("date", score.date, follow_up_end)
-    problems += check_score(score.scale, score.total, subject.species)
-    return problems
+    scale = get_scale(score.scale)
+    if not scale.applies_to(subject.species):
+        return problems + check_score(score.scale, 0, subject.species)
+    if scale.kind is ScaleKind.ITEM_SUM and score.items:
+        return problems + check_total(score.item_map, score.total)
+    if score.items:
+        problems.append(
+            Problem("scale", f"{scale.name} has no items to record", ProblemCode.NOT_ALLOWED)
+        )
+    if score.total is None:
+        problems.append(Problem("total", "a total is required", ProblemCode.REQUIRED))
+        return problems
+    return problems + check_score(score.scale, score.total, subject.species)
 
 
-def validate_event(
-    event: EventRow,
-    subject: SubjectRow,
-    *,
-    today: dt.date,
-    follow_up_end: dt.date | None = None,
-) -> list[Problem]:
-    """Every rule for one milestone."""
+def validate_event(event: EventRow, subject: SubjectRow, *, today: dt.date) -> list[Problem]:
+    """Every rule for one milestone (the end of follow-up is a rule across records)."""
     problems = check_event(event.event, subject.species)
     problems += check_not_future("date", event.date, today)
     problems += check_not_before_birth("date", event.date, subject.birth_year)
     problems += check_not_before_onset("date", event.date, subject.onset_date)
-    problems += check_not_after_end("date", event.date, follow_up_end)
     return problems
 
 
@@ -448,10 +278,16 @@ class LocatedProblem:
     problem: Problem
 
 
+def follow_up_end_event(events: Sequence[EventRow]) -> EventRow | None:
+    """The earliest death, euthanasia or last contact among one subject's events."""
+    ends = [e for e in events if e.event.ends_follow_up]
+    return min(ends, key=lambda e: (e.date, e.event.value)) if ends else None
+
+
 def follow_up_end(events: Sequence[EventRow]) -> dt.date | None:
     """Earliest date of death, euthanasia or last contact among one subject's events."""
-    ends = [e.date for e in events if e.event.ends_follow_up]
-    return min(ends) if ends else None
+    end = follow_up_end_event(events)
+    return None if end is None else end.date
 
 
 def validate_records(
@@ -468,9 +304,10 @@ def validate_records(
 
     Cross-record rules: subject ids unique; every row names a known subject; no repeated
     course (subject, therapy, start), score (subject, date, scale), evaluation (subject, therapy,
-    date) or milestone (subject, event); at most one end of follow-up per subject; nothing after
-    it; evaluations name a therapy the subject took and follow its start (skipped when
-    ``check_courses`` is false, e.g. because some courses could not be read).
+    date) or milestone (subject, event); at most one end of follow-up per subject; evaluations
+    name a course the subject took and follow its start (skipped when ``check_courses`` is
+    false, e.g. because some courses could not be read); and the checks of
+    :mod:`offlabel.registry.consistency`.
     """
     out: list[LocatedProblem] = []
 
@@ -485,13 +322,15 @@ def validate_records(
         else:
             by_id[subject.subject_id] = subject
 
-    courses: dict[str, list[TreatmentRow]] = defaultdict(list)
-    for t in treatments:
-        courses[t.subject_id].append(t)
+    courses: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(treatments):
+        courses[t.subject_id].append(i)
     subject_events: dict[str, list[EventRow]] = defaultdict(list)
     for ev in events:
         subject_events[ev.subject_id].append(ev)
-    ends = {sid: follow_up_end(evs) for sid, evs in subject_events.items()}
+    subject_scores: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(scores):
+        subject_scores[s.subject_id].append(i)
 
     def known(table: str, index: int, subject_id: str) -> SubjectRow | None:
         subject = by_id.get(subject_id)
@@ -510,7 +349,10 @@ def validate_records(
 
     for i, t in enumerate(treatments):
         if (owner := known("treatments", i, t.subject_id)) is not None:
+            end = subject_events.get(t.subject_id, [])
             add("treatments", i, validate_treatment(t, owner, today=today))
+            add("treatments", i, after_end_problems("treatments", "start_date", t.start_date, end))
+            add("treatments", i, after_end_problems("treatments", "stop_date", t.stop_date, end))
             once(
                 "treatments",
                 i,
@@ -518,16 +360,23 @@ def validate_records(
                 "start_date",
                 f"course of {t.therapy!r} starting {t.start_date.isoformat()}",
             )
+    for sid, indices in courses.items():
+        if sid in by_id:
+            for j, problem in course_overlap_problems([treatments[i] for i in indices]):
+                add("treatments", indices[j], [problem])
     for i, e in enumerate(evaluations):
         if (owner := known("evaluations", i, e.subject_id)) is not None:
+            own = [treatments[j] for j in courses.get(e.subject_id, [])]
             add(
                 "evaluations",
                 i,
-                validate_evaluation(
-                    e,
-                    owner,
-                    today=today,
-                    courses=courses.get(e.subject_id, []) if check_courses else None,
+                validate_evaluation(e, owner, today=today, courses=own if check_courses else None),
+            )
+            add(
+                "evaluations",
+                i,
+                after_end_problems(
+                    "evaluations", "date", e.date, subject_events.get(e.subject_id, [])
                 ),
             )
             once(
@@ -539,10 +388,11 @@ def validate_records(
             )
     for i, s in enumerate(scores):
         if (owner := known("scores", i, s.subject_id)) is not None:
+            add("scores", i, validate_score(s, owner, today=today))
             add(
                 "scores",
                 i,
-                validate_score(s, owner, today=today, follow_up_end=ends.get(s.subject_id)),
+                after_end_problems("scores", "date", s.date, subject_events.get(s.subject_id, [])),
             )
             once(
                 "scores",
@@ -551,12 +401,20 @@ def validate_records(
                 "date",
                 f"{s.scale.value} score on {s.date.isoformat()}",
             )
+    for sid, indices in subject_scores.items():
+        if sid in by_id:
+            own_scores = [scores[i] for i in indices]
+            for j, problem in stage_gait_problems(own_scores) + alsfrs_change_problems(own_scores):
+                add("scores", indices[j], [problem])
     for i, ev in enumerate(events):
         if (owner := known("events", i, ev.subject_id)) is not None:
+            add("events", i, validate_event(ev, owner, today=today))
             add(
                 "events",
                 i,
-                validate_event(ev, owner, today=today, follow_up_end=ends.get(ev.subject_id)),
+                after_end_problems(
+                    "events", "date", ev.date, subject_events.get(ev.subject_id, [])
+                ),
             )
             first = once(
                 "events", i, (ev.subject_id, ev.event), "event", f"{ev.event.value} milestone"

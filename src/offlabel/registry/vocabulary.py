@@ -13,11 +13,20 @@ from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
 __all__ = [
     "DAYS_PER_MONTH",
     "EFFICACY_ORDER",
+    "Adherence",
+    "Burden",
+    "CourseSource",
+    "DiagnosisMethod",
     "DoseUnit",
     "EventKind",
+    "ItemMissing",
+    "ItemValue",
+    "OnsetRegion",
+    "ReversalStatus",
     "ScaleKey",
     "Sex",
     "Sod1Genotype",
+    "TimeOfDay",
 ]
 
 #: Average days per month used to express time in months (365.25 / 12).
@@ -99,6 +108,9 @@ class EventKind(StrEnum):
 
     NON_AMBULATORY = "non_ambulatory"
     THORACIC_LIMBS = "thoracic_limbs"
+    GASTROSTOMY = "gastrostomy"
+    NIV = "niv"
+    TRACHEOSTOMY = "tracheostomy"
     EUTHANASIA = "euthanasia"
     DEATH = "death"
     CENSORED = "censored"
@@ -107,3 +119,136 @@ class EventKind(StrEnum):
     def ends_follow_up(self) -> bool:
         """Death, euthanasia and last contact close a subject's record: nothing may follow."""
         return self in {EventKind.EUTHANASIA, EventKind.DEATH, EventKind.CENSORED}
+
+
+class _Labelled(StrEnum):
+    """A vocabulary whose labels (what people read) live in ``_LABELS``."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS[type(self)][self.value]
+
+
+class OnsetRegion(_Labelled):
+    """Where the first signs of ALS appeared."""
+
+    BULBAR = "bulbar"
+    LIMB = "limb"
+    RESPIRATORY = "respiratory"
+    GENERALISED = "generalised"
+
+
+class DiagnosisMethod(_Labelled):
+    """How a dog's degenerative myelopathy was diagnosed."""
+
+    PRESUMPTIVE = "presumptive"
+    GENOTYPE_EXCLUSION = "genotype_exclusion"
+    HISTOPATHOLOGY = "histopathology"
+
+
+class CourseSource(_Labelled):
+    """Where the medicine of a course came from."""
+
+    PRESCRIBED = "prescribed"
+    COMPOUNDED = "compounded"
+    OTC = "otc"
+
+
+class TimeOfDay(_Labelled):
+    MORNING = "morning"
+    EVENING = "evening"
+    BEDTIME = "bedtime"
+    SPLIT = "split"
+
+
+class Adherence(_Labelled):
+    """How many of the planned doses were taken."""
+
+    ALWAYS = "always"
+    MOSTLY = "mostly"
+    SOMETIMES = "sometimes"
+    RARELY = "rarely"
+
+
+class Burden(_Labelled):
+    """How much trouble taking the treatment was."""
+
+    NONE = "none"
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+
+class ItemMissing(_Labelled):
+    """Why an item of a scale has no score: distinct from a score of 0.
+
+    A scale with a missing item has no total; a subscore is only computed when all of its
+    items are scored.
+    """
+
+    NOT_DONE = "not_done"
+    UNKNOWN = "unknown"
+
+
+#: One item of a scale: a score, or the reason it has none.
+ItemValue = int | ItemMissing
+
+
+class ReversalStatus(_Labelled):
+    """A possible reversal (a lasting ALSFRS-R rise, a dog walking again) and its checking.
+
+    ``candidate``: the scores meet the definition (``definitions/reversal.toml``) and nobody has
+    checked them against the clinical records yet; ``verified``: a clinician or vet checked them
+    and they hold; ``not_confirmed``: checked, and the records do not bear them out.
+    """
+
+    CANDIDATE = "candidate"
+    VERIFIED = "verified"
+    NOT_CONFIRMED = "not_confirmed"
+
+
+_LABELS: dict[type[StrEnum], dict[str, str]] = {
+    OnsetRegion: {
+        OnsetRegion.BULBAR.value: "Bulbar (speech, swallowing)",
+        OnsetRegion.LIMB.value: "Limb (arms or legs)",
+        OnsetRegion.RESPIRATORY.value: "Respiratory (breathing)",
+        OnsetRegion.GENERALISED.value: "Generalised",
+    },
+    DiagnosisMethod: {
+        DiagnosisMethod.PRESUMPTIVE.value: "Presumptive (signs, other causes ruled out clinically)",
+        DiagnosisMethod.GENOTYPE_EXCLUSION.value: "SOD1 genotype and exclusion of other causes",
+        DiagnosisMethod.HISTOPATHOLOGY.value: "Histopathology (confirmed after death)",
+    },
+    CourseSource: {
+        CourseSource.PRESCRIBED.value: "Prescribed (pharmacy)",
+        CourseSource.COMPOUNDED.value: "Compounded",
+        CourseSource.OTC.value: "Over the counter",
+    },
+    TimeOfDay: {
+        TimeOfDay.MORNING.value: "Morning",
+        TimeOfDay.EVENING.value: "Evening",
+        TimeOfDay.BEDTIME.value: "At night / bedtime",
+        TimeOfDay.SPLIT.value: "Split through the day",
+    },
+    Adherence: {
+        Adherence.ALWAYS.value: "Every dose",
+        Adherence.MOSTLY.value: "Most doses",
+        Adherence.SOMETIMES.value: "Some doses",
+        Adherence.RARELY.value: "Few doses",
+    },
+    Burden: {
+        Burden.NONE.value: "No trouble",
+        Burden.LOW.value: "A little trouble",
+        Burden.MODERATE.value: "Some trouble",
+        Burden.HIGH.value: "A lot of trouble",
+    },
+    ItemMissing: {
+        ItemMissing.NOT_DONE.value: "Not done",
+        ItemMissing.UNKNOWN.value: "Unknown",
+    },
+    ReversalStatus: {
+        ReversalStatus.CANDIDATE.value: "Possible reversal, not yet checked",
+        ReversalStatus.VERIFIED.value: "Reversal verified against the clinical records",
+        ReversalStatus.NOT_CONFIRMED.value: "Checked: the records do not confirm a reversal",
+    },
+}

@@ -65,7 +65,11 @@ def reference_matched_controls(
             start[course.subject_id] = min(start.get(course.subject_id, math.inf), months)
     visits: dict[str, list[tuple[float, float]]] = {}
     for score in records.scores:
-        if score.scale.value == "alsfrs_r" and score.subject_id in onset:
+        if (
+            score.scale.value == "alsfrs_r"
+            and score.total is not None
+            and score.subject_id in onset
+        ):
             t = (score.date - onset[score.subject_id]).days / DAYS_PER_MONTH
             visits.setdefault(score.subject_id, []).append((t, float(score.total)))
 

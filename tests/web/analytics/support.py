@@ -16,12 +16,15 @@ def add_ldn_evaluations(world: Any, n: int, side_effect: str) -> None:
 
     ldn = Therapy.objects.get(name=LDN)
     for i in range(n):
+        dog = bool(i % 2)
         subject = services.subject_create(
             by=world.clinician,
-            kind="dog" if i % 2 else "person",
+            kind="dog" if dog else "person",
             origin="case_history",
             onset_date=dt.date(2024, 1, 1),
-            birth_year=1960,
+            birth_year=2016 if dog else 1960,  # a valid record: the services check it
+            sod1="unknown" if dog else "",
+            consent_date=dt.date(2024, 1, 2),
         )
         course = services.course_create(
             subject=subject,

@@ -45,7 +45,12 @@ def test_owner_sees_their_dog_against_other_dogs(
     from offlabel.web.registry import services
 
     dog = services.subject_create(
-        by=world.owner, kind="dog", name="Rex", breed="Boxer", onset_date=dt.date(2024, 2, 1)
+        by=world.owner,
+        kind="dog",
+        name="Rex",
+        breed="Boxer",
+        sod1="A/A",
+        onset_date=dt.date(2024, 2, 1),
     )
     services.score_create(
         subject=dog, by=world.owner, scale="dm_gait", date=dt.date(2024, 5, 1), total=5

@@ -6,8 +6,6 @@ from typing import Any
 
 import pytest
 
-from tests.support.accounts import PASSWORD
-
 
 @pytest.fixture
 def als(demo_topics: list[Any]) -> Any:
@@ -46,13 +44,11 @@ def thread(world: Any, dm: Any) -> Any:
 @pytest.fixture
 def prescriber(world: Any) -> Any:
     """A second vet, experienced with LDN in DM (the world's vet asks them for consults)."""
-    from offlabel.web.accounts.models import User
-    from offlabel.web.accounts.services import role_grant
+    from tests.support.accounts import make_user
 
-    user = User.objects.create_user(
-        email="price@example.org", password=PASSWORD, display_name="Dr Price"
-    )
-    role_grant(user=user, role="veterinarian")
+    user = make_user("price@example.org", "veterinarian")
+    user.display_name = "Dr Price"
+    user.save(update_fields=["display_name"])
     return user
 
 

@@ -8,9 +8,9 @@ from tests.support.accounts import ROLES
 
 pytestmark = pytest.mark.django_db
 
-DISCUSSERS = {"clinician", "vet", "stranger_vet", "reviewer", "editor"}
-DIRECTORY = {"clinician", "vet", "stranger_vet", "editor"}
-PRESCRIBERS = {"clinician", "vet", "stranger_vet"}
+DISCUSSERS = {"clinician", "vet", "care_vet", "stranger_vet", "reviewer", "editor"}
+DIRECTORY = {"clinician", "vet", "care_vet", "stranger_vet", "editor"}
+PRESCRIBERS = {"clinician", "vet", "care_vet", "stranger_vet"}
 INVITERS = {"patient", "owner", "other_owner"}
 
 

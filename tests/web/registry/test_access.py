@@ -72,7 +72,7 @@ def test_vet_sees_the_dog_only_while_consent_is_active(world, dog, client_for):
         subject=dog, by=world.owner, email=world.stranger_vet.email, scope="view"
     )
     assert client.get(_url(dog)).status_code == 404  # invited, not accepted yet
-    services.access_accept(access=access, user=world.stranger_vet)
+    services.access_accept(token=access.token, user=world.stranger_vet)
     response = client.get(_url(dog))
     assert response.status_code == 200
     assert "Rex" in response.content.decode()
@@ -89,7 +89,7 @@ def test_contribute_scope_lets_the_vet_add_scores(world, dog, client_for):
     access = services.access_invite(
         subject=dog, by=world.owner, email=world.stranger_vet.email, scope="contribute"
     )
-    services.access_accept(access=access, user=world.stranger_vet)
+    services.access_accept(token=access.token, user=world.stranger_vet)
     url = reverse("registry:score_new", kwargs={"public_id": dog.public_id})
     response = client_for(world.stranger_vet).post(url, {"date": "2024-05-01", "gait": "5"})
     assert response.status_code == 302
@@ -188,7 +188,7 @@ def test_a_vet_whose_role_is_taken_away_loses_access(world, dog, client_for):
     access = services.access_invite(
         subject=dog, by=world.owner, email=world.stranger_vet.email, scope="view"
     )
-    services.access_accept(access=access, user=world.stranger_vet)
+    services.access_accept(token=access.token, user=world.stranger_vet)
     assert client_for(world.stranger_vet).get(_url(dog)).status_code == 200
     RoleGrant.objects.filter(user=world.stranger_vet).update(status=RoleGrant.Status.REFUSED)
     world.stranger_vet.__dict__.pop("_granted_roles", None)

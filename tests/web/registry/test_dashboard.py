@@ -14,6 +14,7 @@ from offlabel.web.accounts.models import User
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.registry import services
 from offlabel.web.registry.models import CareAccess, Subject
+from tests.support.accounts import PASSWORD
 from tests.web.registry.support import ALL_FOUR
 
 D = dt.date
@@ -53,7 +54,9 @@ def test_subject_page_has_an_svg_timeline_with_a_shaded_treatment_period(
 ):
     _fill(world, person)
     client = client_for(world.patient)
-    with django_assert_max_num_queries(14):
+    # session, user, consents, roles, subject, may-add, courses (+evaluations, side effects),
+    # scores, milestones, four kinds of deleted entries, reversal, history, access list
+    with django_assert_max_num_queries(18):
         page = client.get(person.get_absolute_url()).content.decode()
     svg = re.search(r"<svg.*?</svg>", page, re.S)
     assert svg is not None and 'role="img"' in svg.group(0)
@@ -70,7 +73,7 @@ def test_dashboard_lists_own_and_shared_records(world, dog, client_for):
     access = services.access_invite(
         subject=dog, by=world.owner, email=world.stranger_vet.email, scope="view"
     )
-    services.access_accept(access=access, user=world.stranger_vet)
+    services.access_accept(token=access.token, user=world.stranger_vet)
     assert "Rex" in client_for(world.owner).get(reverse("registry:dashboard")).content.decode()
     vet_page = client_for(world.stranger_vet).get(reverse("registry:dashboard")).content.decode()
     assert "Shared with you" in vet_page and "Rex" in vet_page
@@ -80,11 +83,11 @@ def test_every_change_is_audited_and_the_owner_sees_who_changed_it(world, dog, c
     access = services.access_invite(
         subject=dog, by=world.owner, email=world.stranger_vet.email, scope="contribute"
     )
-    services.access_accept(access=access, user=world.stranger_vet)
+    services.access_accept(token=access.token, user=world.stranger_vet)
     score = services.score_create(
         subject=dog, by=world.stranger_vet, scale="dm_gait", date=D(2024, 4, 1), total=5
     )
-    services.score_delete(score=score, by=world.stranger_vet)
+    services.entry_delete(entry=score, by=world.stranger_vet, reason="Scored the wrong dog")
     services.subject_update(subject=dog, by=world.owner, breed="Boxer cross")
     events = AuditEvent.objects.filter(owner_key=dog.public_id)
     assert {(e.action, e.actor) for e in events} >= {
@@ -98,10 +101,12 @@ def test_every_change_is_audited_and_the_owner_sees_who_changed_it(world, dog, c
     update = events.get(action="update")
     assert update.before["breed"] == "Boxer" and update.after["breed"] == "Boxer cross"
     page = client_for(world.owner).get(dog.get_absolute_url()).content.decode()
-    assert "Who changed my record" in page and world.stranger_vet.display_name in page
-    # the vet sees the record but not the audit trail or the sharing list
+    assert "History of this record" in page and world.stranger_vet.display_name in page
+    assert "Scored the wrong dog" in page and "Breed: Boxer → Boxer cross" in page
+    # the vet sees the entries' history, but not the sharing list nor who else was invited
     vet_page = client_for(world.stranger_vet).get(dog.get_absolute_url()).content.decode()
-    assert "Who changed my record" not in vet_page
+    assert "Scored the wrong dog" in vet_page
+    assert "Who can see this record" not in vet_page and world.vet.email not in vet_page
 
 
 def test_own_data_export_csv_and_json(world, person, client_for):
@@ -122,18 +127,19 @@ def test_own_data_export_csv_and_json(world, person, client_for):
     assert len(subject["scores"]) == 2 and subject["scores"][0]["items"]["1"] == 4
 
 
-def test_account_deletion_needs_the_email_and_removes_identifiable_data(world, dog, client_for):
+def test_account_deletion_needs_the_password_and_removes_identifiable_data(world, dog, client_for):
     access = services.access_invite(
         subject=dog, by=world.owner, email=world.stranger_vet.email, scope="view"
     )
-    services.access_accept(access=access, user=world.stranger_vet)
+    services.access_accept(token=access.token, user=world.stranger_vet)
     client = client_for(world.owner)
     url = reverse("registry:account_delete")
-    wrong = client.post(url, {"email": "someone@else.org"})
-    assert wrong.status_code == 200 and "not your account" in wrong.content.decode()
+    for wrong in ({"email": world.owner.email}, {"password": "not my password"}):
+        refused = client.post(url, wrong)
+        assert refused.status_code == 200 and "password" in refused.context["form"].errors
     assert Subject.objects.filter(pk=dog.pk).exists()
     owner_pk, public_id = world.owner.pk, dog.public_id
-    response = client.post(url, {"email": world.owner.email.upper()})
+    response = client.post(url, {"password": PASSWORD})
     assert response.status_code == 302
     assert not User.objects.filter(pk=owner_pk).exists()
     assert not Subject.objects.filter(public_id=public_id).exists()

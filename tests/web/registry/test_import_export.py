@@ -26,8 +26,8 @@ FILES = {
     "treatments.csv": "subject_id,therapy,start_date,stop_date,dose,dose_unit,cost_per_month\n"
     "p1,LDN,2022-06-01,,4.5,mg,35\n"
     "d1,Low-dose naltrexone,2023-04-01,2023-09-01,0.1,mg/kg,\n",
-    "evaluations.csv": "subject_id,therapy,date,efficacy,side_effects\n"
-    "p1,LDN,2022-09-01,slight,vivid dreams:mild;nausea\n",
+    "evaluations.csv": "subject_id,therapy,date,efficacy,side_effects,course_start\n"
+    "p1,LDN,2022-09-01,slight,vivid dreams:mild;nausea,2022-06-01\n",
     "scores.csv": "subject_id,date,scale,total\n"
     "p1,2022-03-01,alsfrs_r,44\np1,2022-09-01,alsfrs_r,40\n"
     "d1,2023-05-01,dm_gait,5\nd1,2023-05-01,dm_stage,1\n",

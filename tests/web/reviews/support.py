@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from offlabel.evidence.vocabulary import Category
-from tests.support.accounts import PASSWORD
 
 # (category, species, design, quality, direction, verified, n) for the ALS topic. With
 # default-v1 these suggest mechanism B, preclinical D, cases D, trials D, risks C.
@@ -21,15 +20,9 @@ SUGGESTED = {"mechanism": "B", "preclinical": "D", "cases": "D", "trials": "D", 
 
 
 def make_reviewer(email: str, *roles: str) -> Any:
-    from offlabel.web.accounts.models import User
-    from offlabel.web.accounts.services import role_grant
+    from tests.support.accounts import make_user
 
-    user = User.objects.create_user(
-        email=email, password=PASSWORD, display_name=email.split("@")[0]
-    )
-    for role in roles or ("reviewer",):
-        role_grant(user=user, role=role)
-    return user
+    return make_user(email, *(roles or ("reviewer",)))
 
 
 @dataclass

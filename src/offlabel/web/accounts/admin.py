@@ -15,11 +15,11 @@ class RoleGrantInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "display_name", "is_active", "is_staff", "date_joined")
+    list_display = ("email", "display_name", "is_active", "email_verified_at", "date_joined")
     search_fields = ("email", "display_name")
     fieldsets = (
         (None, {"fields": ("email", "display_name", "password")}),
-        ("Status", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Status", {"fields": ("is_active", "is_staff", "is_superuser", "email_verified_at")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

@@ -33,6 +33,21 @@ DEMO_ACCOUNTS = (
 )
 
 
+def account_ready(user: User) -> None:
+    """A demo (or test) account as if its holder had signed up: address verified, current
+    policies agreed to."""
+    from django.utils import timezone
+
+    from offlabel.web.accounts.models import PolicyConsent
+    from offlabel.web.accounts.policies import current_policies
+
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    for item in current_policies():
+        PolicyConsent.objects.get_or_create(user=user, document=item.key, version=item.version)
+
+
 def demo_user(email: str) -> User:
     return User.objects.get(email=email)
 
@@ -45,6 +60,7 @@ def load() -> list[User]:
             user = User.objects.create_user(
                 email=account.email, password=DEMO_PASSWORD, display_name=account.display_name
             )
+        account_ready(user)
         if Role.EDITOR in account.roles:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])

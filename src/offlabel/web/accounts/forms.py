@@ -47,6 +47,12 @@ class SignUpForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from offlabel.web.accounts.policies import current_policies
+
+        super().__init__(*args, **kwargs)
+        self.fields.update(agreement_fields(current_policies()))
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
@@ -85,3 +91,78 @@ class EmailAuthenticationForm(AuthenticationForm):
 class RoleRequestForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=_SIGN_UP_ROLES)
     note = forms.CharField(label="How can editors check it?", max_length=300, required=False)
+
+
+def agreement_fields(policies: Any) -> dict[str, forms.BooleanField]:
+    """One required tick per policy document (``agree_privacy`` …), labelled with its version."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    return {
+        f"agree_{p.key}": forms.BooleanField(
+            label=format_html(
+                'I have read and agree to the <a href="{}">{}</a> (version {}, {})',
+                reverse("accounts:policy", args=[p.key]),
+                p.title.lower(),
+                p.version,
+                p.published,
+            ),
+            required=True,
+            error_messages={"required": f"Agree to the {p.title.lower()} to go on."},
+        )
+        for p in policies
+    }
+
+
+def agreed(form: forms.Form) -> list[str]:
+    return [
+        name.removeprefix("agree_")
+        for name, value in form.cleaned_data.items()
+        if name.startswith("agree_") and value
+    ]
+
+
+class ConsentForm(forms.Form):
+    def __init__(self, *args: Any, policies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(agreement_fields(policies))
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label="Name shown to others", max_length=80)
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="New e-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", "The two new passwords differ.")
+        return data

@@ -38,6 +38,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the holder proved they read this address (the link we sent to it).",
+    )
 
     objects = UserManager()
 
@@ -68,6 +73,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_any_role(self, *roles: str) -> bool:
         return self.is_active and bool(self.granted_roles().intersection(roles))
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_editor(self) -> bool:
@@ -108,6 +117,31 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.get_status_display()})"
+
+
+class PolicyConsent(models.Model):
+    """One person's agreement to one version of a policy document (privacy notice, terms).
+
+    Kept for as long as the account: who agreed to which version, and when.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_consents"
+    )
+    document = models.CharField(max_length=20)
+    version = models.PositiveSmallIntegerField()
+    agreed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document", "version"], name="one_consent_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} agreed to {self.document} v{self.version}"
 
 
 #: Whoever is looking at a page: a signed-in account, or someone signed out (``None`` in tasks).

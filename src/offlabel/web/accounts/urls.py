@@ -7,6 +7,11 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
+    path("verify/", views.verify_needed, name="verify_needed"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("consent/", views.consent, name="consent"),
+    path("policies/<str:key>/", views.policy_page, name="policy"),
+    path("settings/", views.account_settings, name="settings"),
     path("login/", views.EmailLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),

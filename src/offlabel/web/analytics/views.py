@@ -159,21 +159,23 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
     own = [
         ((score.date - subject.onset_date).days / 30.44, float(score.total))
         for score in scores_of(subject)
-        if score.scale == scale
+        if score.scale == scale and score.total is not None  # an incomplete ALSFRS-R has none
     ]
     word = "dogs with DM" if species is TargetSpecies.DOG else "people with ALS"
+    record = subject.label_for(request.user)  # a clinician never sees "My record"
     band = charts.Band(**population["band"])
     figure = charts.trajectory_chart(
         {f"registered {word}": band},
         key=f"me-{subject.public_id}",
-        title=f"{subject.label}: {population['scale_label'].split(' (')[0]} against other {word}",
+        title=f"{record}: {population['scale_label'].split(' (')[0]} against other {word}",
         y_label=population["scale_label"],
         y_max=float(population["y_max"]),
         own=own,
-        own_label=subject.label,
+        own_label=record,
     )
     context = {
         "subject": subject,
+        "record_title": record,
         "figure": figure,
         "own": own,
         "band_rows": [

@@ -19,4 +19,4 @@ def audit_for_object(instance: models.Model) -> QuerySet[AuditEvent]:
 
 def audit_for_owner(owner_key: str) -> QuerySet[AuditEvent]:
     """Every recorded change filed under one owner key (e.g. a subject), newest first."""
-    return AuditEvent.objects.filter(owner_key=owner_key).select_related("actor")
+    return AuditEvent.objects.filter(owner_key=owner_key).select_related("actor", "content_type")

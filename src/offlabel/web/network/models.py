@@ -305,6 +305,9 @@ class Notification(models.Model):
         CONSULT_REQUEST = "consult_request", "Consult request"
         CONSULT_DECISION = "consult_decision", "Consult answered"
         CONSULT_MESSAGE = "consult_message", "Consult message"
+        RECORD_CHANGED = "record_changed", "Someone else changed your registry record"
+        SCORE_REMINDER = "score_reminder", "Time to re-score"
+        REVERSAL = "reversal", "A possible reversal to check"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -120,7 +120,7 @@ def _dogs() -> list[Subject]:
     access = services.access_invite(
         subject=bella, by=owner, email=vet.email, scope=CareAccess.Scope.CONTRIBUTE, notify=False
     )
-    services.access_accept(access=access, user=vet)
+    services.access_accept(token=access.token, user=vet)
 
     milo = services.subject_create(
         by=owner,
@@ -142,10 +142,16 @@ def _dogs() -> list[Subject]:
 def load() -> str:
     _patient()
     _dogs()
+    from offlabel.web.registry import demo_records
+
+    corrections = demo_records.load()
     from offlabel.outcomes.simulate import simulate_demo_registry
     from offlabel.registry.csv_write import write_registry_dir
 
     with tempfile.TemporaryDirectory() as tmp:
         write_registry_dir(simulate_demo_registry().bundle, tmp)
         summary = registry_import(directory=tmp, by=None, confirm_implausible=True)
-    return f"registry: 3 demo records (patient@, owner@ ×2, one shared with vet@) + {summary}"
+    return (
+        f"registry: 3 demo records (patient@, owner@ ×2, one shared with vet@); {corrections}; "
+        f"+ {summary}"
+    )

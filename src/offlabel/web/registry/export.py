@@ -4,7 +4,9 @@
   the bulk layout or de-identified (``offlabel registry export [--deidentified]``);
 - :func:`registry_zip` is the same as a .zip download (an owner's own records; the reviewers'
   de-identified data);
-- :func:`own_data_json` is everything an account holder entered, with every field, as JSON.
+- :func:`own_data_json` is everything an account holder entered, with every field, as JSON:
+  the records with their labels, entries (deleted ones still restorable too), each record's
+  history with the reasons given, the consents given, and the account's policy agreements.
 
 Reads only: the records come from :mod:`offlabel.web.registry.selectors`, de-identified through
 the core's one function, and are written by the core's writers.
@@ -23,8 +25,16 @@ from django.db.models import QuerySet
 
 from offlabel.registry.csv_write import write_deidentified_dir, write_registry_dir
 from offlabel.web.accounts.models import User
+from offlabel.web.common.selectors import audit_for_owner
 from offlabel.web.common.services import snapshot
-from offlabel.web.registry.models import Subject
+from offlabel.web.registry.models import (
+    Evaluation,
+    Milestone,
+    ReversalFlag,
+    ScoreRecord,
+    Subject,
+    TreatmentCourse,
+)
 from offlabel.web.registry.selectors import registry_bundle, registry_deidentified
 
 
@@ -57,30 +67,58 @@ def registry_zip(*, subjects: QuerySet[Subject] | None = None, deidentified: boo
     return buffer.getvalue()
 
 
+def _history(subject: Subject) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": event.at.isoformat(),
+            "by": event.actor.display_name if event.actor else None,
+            "action": event.action,
+            "what": event.object_repr,
+            "before": event.before,
+            "after": event.after,
+            "reason": event.note,
+        }
+        for event in audit_for_owner(subject.public_id)
+    ]
+
+
 def own_data_json(user: User) -> dict[str, Any]:
-    """Every registry record the user owns, with every field, plus the consents they gave."""
-    subjects = Subject.objects.filter(owner=user).prefetch_related(
-        "courses__therapy",
-        "courses__evaluations__side_effects",
-        "scores",
-        "milestones",
-        "access",
-    )
+    """Every registry record the user owns, with every field (deleted entries still restorable
+    too, marked by ``deleted_at``), its history with reasons, plus the consents they gave."""
+    subjects = Subject.all_objects.filter(owner=user).order_by("created", "pk")
     out = []
     for subject in subjects:
         record = snapshot(subject)
+        record["label"] = subject.label
         record["owner"] = user.email
         record["courses"] = []
-        for course in subject.courses.all():
+        for course in TreatmentCourse.all_objects.filter(subject=subject).select_related("therapy"):
             data = snapshot(course)
             data["therapy_name"] = course.therapy_name
             data["evaluations"] = [
                 snapshot(e) | {"side_effects": [snapshot(s) for s in e.side_effects.all()]}
-                for e in course.evaluations.all()
+                for e in Evaluation.all_objects.filter(course=course).prefetch_related(
+                    "side_effects"
+                )
             ]
             record["courses"].append(data)
-        record["scores"] = [snapshot(s) for s in subject.scores.all()]
-        record["milestones"] = [snapshot(m) for m in subject.milestones.all()]
+        record["scores"] = [snapshot(s) for s in ScoreRecord.all_objects.filter(subject=subject)]
+        record["milestones"] = [snapshot(m) for m in Milestone.all_objects.filter(subject=subject)]
         record["consents"] = [snapshot(a, exclude=("token",)) for a in subject.access.all()]
+        flag = ReversalFlag.objects.filter(subject=subject).first()
+        record["reversal"] = None if flag is None else snapshot(flag)
+        record["history"] = _history(subject)
         out.append(record)
-    return {"account": {"email": user.email, "display_name": user.display_name}, "subjects": out}
+    agreements = [
+        {"document": c.document, "version": c.version, "agreed_at": c.agreed_at.isoformat()}
+        for c in user.policy_consents.all()
+    ]
+    account = {
+        "email": user.email,
+        "display_name": user.display_name,
+        "email_verified_at": None
+        if user.email_verified_at is None
+        else user.email_verified_at.isoformat(),
+        "agreements": agreements,
+    }
+    return {"account": account, "subjects": out}

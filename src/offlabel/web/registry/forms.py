@@ -1,39 +1,40 @@
-"""Registry forms: Django fields at the edge, the core's rules (``offlabel.registry``) for meaning.
+"""Registry forms: Django fields at the edge; the meaning is checked by the services.
 
-Each problem the core finds is shown on the field it names (the core uses the CSV column names,
-which are the form field names here); a value that is only unusual (an implausible dose) asks
-the person to tick "I confirm this dose" instead of failing.
+A form reads what was typed (dates, numbers, choices). The service it feeds checks the change
+with the core's rules on the whole record and raises
+:class:`~offlabel.web.registry.services.RecordProblems`; :meth:`CoreRulesMixin.add_problems`
+shows each problem on the field it names (the core uses the CSV column names, which are the
+form field names here). A value that is only unusual (an implausible dose, a large ALSFRS-R
+change) asks the person to tick a confirmation instead of failing; an edit after the day of
+entry, or of someone else's entry, asks for a reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies, choices
-from offlabel.registry.problems import Problem, ProblemCode
-from offlabel.registry.records import EvaluationRow, EventRow, ScoreRow, SubjectRow, TreatmentRow
-from offlabel.registry.records import SideEffect as SideEffectRow
 from offlabel.registry.scales import get_scale, milestones_for_species
-from offlabel.registry.validation import (
-    check_alsfrs_r,
-    check_free_text,
-    check_not_future,
-    validate_evaluation,
-    validate_event,
-    validate_score,
-    validate_subject,
-    validate_treatment,
+from offlabel.registry.validation import check_free_text
+from offlabel.registry.vocabulary import (
+    Adherence,
+    Burden,
+    DoseUnit,
+    ItemMissing,
+    ItemValue,
+    ScaleKey,
+    Sex,
+    Sod1Genotype,
 )
-from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
 from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Therapy
-from offlabel.web.registry.models import CareAccess, Evaluation, Subject, TreatmentCourse
-from offlabel.web.registry.selectors import subject_follow_up_end, subject_row
+from offlabel.web.registry.models import CareAccess, ScoreRecord, Subject, TreatmentCourse
+from offlabel.web.registry.services import MAX_REASON, REMINDER_CHOICES, RecordProblem
 
 MAX_SIDE_EFFECTS = 3
 
@@ -49,25 +50,48 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
 class CoreRulesMixin:
-    """Puts the core's problems on the form's fields."""
+    """Puts the services' problems on the form's fields, and asks for a reason when needed."""
 
     confirm_field = ""
+    needs_confirmation = False
 
-    def add_problems(
-        self, problems: Iterable[Problem], *, rename: dict[str, str] | None = None
-    ) -> None:
+    def add_reason(self, *, required: bool) -> None:
         form: forms.BaseForm = self  # type: ignore[assignment]
-        rename = rename or {}
-        confirmed = bool(self.confirm_field and form.cleaned_data.get(self.confirm_field))
+        form.fields["reason"] = forms.CharField(
+            label="Why this correction? (kept in the record's history)"
+            if required
+            else "Reason (optional, kept in the record's history)",
+            max_length=MAX_REASON,
+            required=required,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={
+                "required": "Say why you make this correction: it is kept in the record's history."
+            },
+        )
+
+    def field_of(self, problem: RecordProblem) -> str:
+        """The form field a problem belongs on (forms rename where their fields differ)."""
+        return problem.field
+
+    def add_problems(self, problems: Iterable[RecordProblem]) -> None:
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        confirmed = bool(self.confirm_field and form.data.get(self.confirm_field))
         for problem in problems:
             if problem.needs_confirmation:
                 if confirmed:
                     continue
                 form.fields[self.confirm_field].widget = forms.CheckboxInput()
                 self.needs_confirmation = True
-            name = rename.get(problem.field, problem.field)
             message = _sentence(problem.message)
+            if not problem.on_entry:
+                form.add_error(None, f"{problem.about}: {message}")
+                continue
+            name = self.field_of(problem)
             if name in form.fields:
                 if name in form.errors and message in form.errors[name]:
                     continue
@@ -75,9 +99,14 @@ class CoreRulesMixin:
             else:
                 form.add_error(None, f"{problem.field.replace('_', ' ')}: {message}")
 
+    @property
+    def confirmed(self) -> bool:
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        return bool(self.confirm_field and form.cleaned_data.get(self.confirm_field))
 
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+def _confirm_field(label: str) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False, widget=forms.HiddenInput())
 
 
 # -- subjects -----------------------------------------------------------------------------------
@@ -95,28 +124,10 @@ _DOG_SEXES = [
 class _SubjectForm(CoreRulesMixin, forms.ModelForm):
     species = TargetSpecies.HUMAN
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        onset = data.get("onset_date")
-        if onset is None:
-            return data
-        sod1 = data.get("sod1")
-        row = SubjectRow(
-            subject_id=self.instance.public_id,
-            species=self.species,
-            onset_date=onset,
-            birth_year=data.get("birth_year"),
-            sex=Sex(data.get("sex") or Sex.UNKNOWN),
-            breed=data.get("breed", ""),
-            sod1=Sod1Genotype(sod1) if sod1 else None,
-        )
-        self.add_problems(
-            validate_subject(row, today=today(), diagnosis_date=data.get("diagnosis_date"))
-        )
-        consent = data.get("consent_date")
-        if consent is not None:
-            self.add_problems(check_not_future("consent_date", consent, today()))
-        return data
+    def __init__(self, *args: Any, reason_required: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_required is not None:
+            self.add_reason(required=reason_required)
 
 
 class PersonSubjectForm(_SubjectForm):
@@ -125,6 +136,7 @@ class PersonSubjectForm(_SubjectForm):
     class Meta:
         model = Subject
         fields = [
+            "name",
             "sex",
             "birth_year",
             "onset_date",
@@ -133,7 +145,14 @@ class PersonSubjectForm(_SubjectForm):
             "diagnosis_confirmed_by",
         ]
         widgets = {"onset_date": DateInput(), "diagnosis_date": DateInput()}
-        labels = {"onset_date": "Date of first symptoms"}
+        labels = {
+            "name": "Name for this record",
+            "onset_date": "Date of first symptoms",
+        }
+        help_texts = {
+            "name": "What the clinicians you share it with see, e.g. your first name. "
+            "Leave empty to show your account name.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,19 +177,16 @@ class DogSubjectForm(_SubjectForm):
         ]
         widgets = {"onset_date": DateInput(), "diagnosis_date": DateInput()}
         labels = {"name": "Dog's name", "onset_date": "Date of first signs"}
-        help_texts = {"sod1": "From a DNA test; choose Unknown if your dog was not tested."}
+        help_texts = {
+            "name": "What you and the vets you share the record with see.",
+            "sod1": "From a DNA test; choose Unknown if your dog was not tested.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sex"].choices = _DOG_SEXES  # type: ignore[attr-defined]
         self.fields["sod1"].required = False
         self.fields["sod1"].choices = [("", "—"), *choices(Sod1Genotype)]  # type: ignore[attr-defined]
-
-    def clean_weight_kg(self) -> float | None:
-        weight = self.cleaned_data.get("weight_kg")
-        if weight is not None and not 0.5 <= weight <= 120:
-            raise forms.ValidationError("A dog's weight is between 0.5 and 120 kg.")
-        return weight
 
 
 class _ConsentFields(forms.Form):
@@ -187,7 +203,7 @@ class PersonCaseHistoryForm(PersonSubjectForm):
     consent_scope = _ConsentFields.base_fields["consent_scope"]
 
     class Meta(PersonSubjectForm.Meta):
-        fields = ["name", *PersonSubjectForm.Meta.fields, "consent_date", "consent_scope"]
+        fields = [*PersonSubjectForm.Meta.fields, "consent_date", "consent_scope"]
         labels = {**PersonSubjectForm.Meta.labels, "name": "Your private reference"}
 
 
@@ -204,9 +220,7 @@ class DogCaseHistoryForm(DogSubjectForm):
 
 class CourseForm(CoreRulesMixin, forms.ModelForm):
     confirm_field = "confirm_dose"
-    confirm_dose = forms.BooleanField(
-        label="I confirm this dose", required=False, widget=forms.HiddenInput()
-    )
+    confirm_dose = _confirm_field("I confirm this dose")
 
     class Meta:
         model = TreatmentCourse
@@ -226,39 +240,28 @@ class CourseForm(CoreRulesMixin, forms.ModelForm):
         widgets = {"start_date": DateInput(), "stop_date": DateInput()}
         labels = {"therapy": "Therapy", "cost_per_month": "Cost per month"}
 
-    def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, subject: Subject, reason_required: bool | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
-        self.needs_confirmation = False
-        if self.instance.pk is not None:
-            self.fields["confirm_dose"].initial = self.instance.dose_confirmed
         self.fields["therapy"].queryset = Therapy.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["therapy"].required = False
         self.fields["dose_unit"].choices = [("", "—"), *choices(DoseUnit)]  # type: ignore[attr-defined]
         if not subject.is_dog:
             self.fields["dose_unit"].help_text = "People's doses are in mg per day."
+        if reason_required is not None:
+            self.add_reason(required=reason_required)
+
+    def field_of(self, problem: RecordProblem) -> str:
+        if problem.field == "therapy":
+            return "therapy_text" if self.data.get("therapy_text") else "therapy"
+        return problem.field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start = data.get("start_date")
-        if start is None or self.errors:
-            return data
-        therapy = data.get("therapy")
-        name = data.get("therapy_text") or (therapy.name if therapy else "")
-        unit = data.get("dose_unit")
-        row = TreatmentRow(
-            subject_id=self.subject.public_id,
-            therapy=name,
-            start_date=start,
-            stop_date=data.get("stop_date"),
-            dose=data.get("dose"),
-            dose_unit=DoseUnit(unit) if unit else None,
-            cost_per_month=data.get("cost_per_month"),
-        )
-        problems = validate_treatment(row, subject_row(self.subject), today=today())
-        self.add_problems(
-            problems, rename={"therapy": "therapy_text" if data.get("therapy_text") else "therapy"}
-        )
+        if not data.get("therapy") and not data.get("therapy_text") and not self.errors:
+            self.add_error("therapy", "Therapy is required: choose it or write its name.")
         return data
 
 
@@ -268,16 +271,22 @@ class EvaluationForm(CoreRulesMixin, forms.Form):
         label="How well did it work?", choices=choices(Efficacy), widget=forms.RadioSelect
     )
     adherence = forms.ChoiceField(
-        label="Doses taken", choices=[("", "—"), *Evaluation.Adherence.choices], required=False
+        label="Doses taken", choices=[("", "—"), *choices(Adherence)], required=False
     )
     burden = forms.ChoiceField(
-        label="Trouble taking it", choices=[("", "—"), *Evaluation.Burden.choices], required=False
+        label="Trouble taking it", choices=[("", "—"), *choices(Burden)], required=False
     )
     notes = forms.CharField(
         label="Anything else", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args: Any, course: TreatmentCourse, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        course: TreatmentCourse,
+        reason_required: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
         for i in range(1, MAX_SIDE_EFFECTS + 1):
@@ -289,6 +298,19 @@ class EvaluationForm(CoreRulesMixin, forms.Form):
                 choices=[("", "—"), *choices(Severity)],
                 required=False,
             )
+        if reason_required is not None:
+            self.add_reason(required=reason_required)
+
+    @staticmethod
+    def initial_of(evaluation: Any) -> dict[str, Any]:
+        initial = {
+            name: getattr(evaluation, name)
+            for name in ("date", "efficacy", "adherence", "burden", "notes")
+        }
+        for i, effect in enumerate(evaluation.side_effects.all()[:MAX_SIDE_EFFECTS], start=1):
+            initial[f"side_effect_{i}"] = effect.name
+            initial[f"side_effect_{i}_severity"] = effect.severity
+        return initial
 
     def side_effects(self) -> list[tuple[str, str]]:
         data = self.cleaned_data
@@ -298,61 +320,48 @@ class EvaluationForm(CoreRulesMixin, forms.Form):
             if data.get(f"side_effect_{i}", "").strip()
         ]
 
+    def fields_for_service(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: data[name] for name in ("date", "efficacy", "adherence", "burden", "notes")}
+
+    def field_of(self, problem: RecordProblem) -> str:
+        return "side_effect_1" if problem.field == "side_effects" else problem.field
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("date") is None or self.errors:
-            return data
-        course = self.course
-        row = EvaluationRow(
-            subject_id=course.subject.public_id,
-            therapy=course.therapy_name,
-            date=data["date"],
-            efficacy=Efficacy(data["efficacy"]),
-            side_effects=tuple(
-                SideEffectRow(name, Severity(sev) if sev else None)
-                for name, sev in self.side_effects()
-            ),
-        )
-        course_row = TreatmentRow(course.subject.public_id, course.therapy_name, course.start_date)
-        problems = validate_evaluation(
-            row, subject_row(course.subject), today=today(), courses=[course_row]
-        )
         for i in range(1, MAX_SIDE_EFFECTS + 1):
             name = data.get(f"side_effect_{i}", "")
             for problem in check_free_text(f"side_effect_{i}", name):
                 self.add_error(f"side_effect_{i}", _sentence(problem.message))
             if ";" in name or ":" in name:  # the bulk layout's separators: keep exports readable
                 self.add_error(f"side_effect_{i}", "One side effect per field, without ';' or ':'.")
-        self.add_problems(p for p in problems if p.field != "side_effects")
-        self.add_problems(check_free_text("notes", data.get("notes", "")))
         return data
 
 
 # -- scores and milestones ----------------------------------------------------------------------
 
+_MISSING_CHOICES = [(m.value, m.label) for m in ItemMissing]
 
-def _score_problems(subject: Subject, scale: ScaleKey, date: dt.date, total: int) -> list[Problem]:
-    row = ScoreRow(subject.public_id, date, scale, total)
-    problems = validate_score(
-        row, subject_row(subject), today=today(), follow_up_end=subject_follow_up_end(subject)
-    )
-    if subject.scores.filter(scale=scale, date=date).exists():
-        problems.append(
-            Problem(
-                "date",
-                f"a {get_scale(scale).name} score is already recorded on {date}",
-                ProblemCode.DUPLICATE,
-            )
-        )
-    return problems
+
+def _item_value(text: str) -> ItemValue:
+    return ItemMissing(text) if text in {m.value for m in ItemMissing} else int(text)
 
 
 class AlsfrsForm(CoreRulesMixin, forms.Form):
-    """The twelve ALSFRS-R items with their level wording; the total is computed."""
+    """The twelve ALSFRS-R items with their level wording, each also "not done" or "unknown"
+    (not the same as 0); the total is computed, and only when every item is scored."""
 
+    confirm_field = "confirm_change"
     date = forms.DateField(widget=DateInput(), initial=today)
+    confirm_change = _confirm_field("I have checked these scores and confirm them")
 
-    def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        subject: Subject,
+        reason_required: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
         self.scale = get_scale(ScaleKey.ALSFRS_R)
@@ -360,10 +369,15 @@ class AlsfrsForm(CoreRulesMixin, forms.Form):
             label = f"{item.key}. {item.short_name}"
             if item.condition:
                 label += f" ({item.condition})"
-            self.fields[item.field] = forms.TypedChoiceField(
+            self.fields[item.field] = forms.ChoiceField(
                 label=label,
-                coerce=int,
-                choices=[(lvl.score, f"{lvl.score} – {lvl.text}") for lvl in reversed(item.levels)],
+                choices=[
+                    *(
+                        (str(lvl.score), f"{lvl.score} – {lvl.text}")
+                        for lvl in reversed(item.levels)
+                    ),
+                    *_MISSING_CHOICES,
+                ],
                 widget=forms.RadioSelect,
                 required=False,
             )
@@ -372,62 +386,67 @@ class AlsfrsForm(CoreRulesMixin, forms.Form):
             required=False,
             help_text="Leave empty: offlabel adds up the items. If you enter it, it must match.",
         )
-        self.items: dict[str, int] = {}
+        self.order_fields(["date", *(i.field for i in self.scale.items), "total"])
+        if reason_required is not None:
+            self.add_reason(required=reason_required)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self.items = {
-            item.key: data[item.field]
+    @staticmethod
+    def initial_of(score: ScoreRecord) -> dict[str, Any]:
+        items = score.items or {}
+        return {"date": score.date, **{f"item_{k}": str(v) for k, v in items.items()}}
+
+    @property
+    def items(self) -> dict[str, ItemValue]:
+        data = self.cleaned_data
+        return {
+            item.key: _item_value(data[item.field])
             for item in self.scale.items
             if data.get(item.field) not in (None, "")
         }
-        self.add_problems(check_alsfrs_r(self.items, data.get("total")))
-        if data.get("date") is not None and not self.errors:
-            total = sum(self.items.values())
-            self.add_problems(_score_problems(self.subject, ScaleKey.ALSFRS_R, data["date"], total))
-        return data
 
 
 class DmScoreForm(CoreRulesMixin, forms.Form):
     """DM stage and/or pelvic-limb gait score at one date, with each level's wording."""
 
     date = forms.DateField(widget=DateInput(), initial=today)
+    FIELDS: Mapping[ScaleKey, str] = {ScaleKey.DM_STAGE: "stage", ScaleKey.DM_GAIT: "gait"}
 
-    def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        subject: Subject,
+        scales: Iterable[ScaleKey] = (ScaleKey.DM_STAGE, ScaleKey.DM_GAIT),
+        reason_required: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
-        for key, field in ((ScaleKey.DM_STAGE, "stage"), (ScaleKey.DM_GAIT, "gait")):
+        for key in scales:
             scale = get_scale(key)
-            self.fields[field] = forms.TypedChoiceField(
+            self.fields[self.FIELDS[key]] = forms.TypedChoiceField(
                 label=scale.title,
                 coerce=int,
                 choices=[(lvl.score, f"{lvl.score} – {lvl.text}") for lvl in scale.levels],
                 widget=forms.RadioSelect,
                 required=False,
+                empty_value=None,
             )
+        if reason_required is not None:
+            self.add_reason(required=reason_required)
 
     def totals(self) -> dict[ScaleKey, int]:
         data = self.cleaned_data
-        out = {}
-        if data.get("stage") not in (None, ""):
-            out[ScaleKey.DM_STAGE] = data["stage"]
-        if data.get("gait") not in (None, ""):
-            out[ScaleKey.DM_GAIT] = data["gait"]
-        return out
+        return {key: data[name] for key, name in self.FIELDS.items() if data.get(name) is not None}
+
+    def field_of(self, problem: RecordProblem) -> str:
+        if problem.field in {"total", "scale"} and problem.row is not None:
+            return self.FIELDS.get(problem.row.scale, problem.field)
+        return problem.field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.errors or data.get("date") is None:
-            return data
-        totals = self.totals()
-        if not totals:
+        if not self.errors and not self.totals():
             raise forms.ValidationError("Choose a stage, a gait score, or both.")
-        for scale, total in totals.items():
-            field = "stage" if scale is ScaleKey.DM_STAGE else "gait"
-            self.add_problems(
-                _score_problems(self.subject, scale, data["date"], total),
-                rename={"total": field, "scale": field},
-            )
         return data
 
 
@@ -435,31 +454,29 @@ class MilestoneForm(CoreRulesMixin, forms.Form):
     event = forms.ChoiceField(widget=forms.RadioSelect)
     date = forms.DateField(widget=DateInput())
 
-    def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, subject: Subject, reason_required: bool | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.subject = subject
         self.fields["event"].choices = [  # type: ignore[attr-defined]
             (m.key.value, f"{m.title} — {m.description}")
             for m in milestones_for_species(subject.species)
         ]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.errors:
-            return data
-        event = EventKind(data["event"])
-        row = EventRow(self.subject.public_id, event, data["date"])
-        end = subject_follow_up_end(self.subject)
-        problems = validate_event(row, subject_row(self.subject), today=today(), follow_up_end=end)
-        self.add_problems(problems)
-        if self.subject.milestones.filter(event=event).exists():
-            self.add_error("event", "This milestone is already recorded.")
-        elif event.ends_follow_up and end is not None:
-            self.add_error("event", "The end of follow-up is already recorded.")
-        return data
+        if reason_required is not None:
+            self.add_reason(required=reason_required)
 
 
-# -- consent and the account ---------------------------------------------------------------------
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label="Why delete it? (kept in the record's history)",
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why you delete it: it is kept in the record's history."},
+    )
+
+
+# -- consent, reminders and the account ----------------------------------------------------------
 
 
 class InviteForm(forms.Form):
@@ -470,20 +487,54 @@ class InviteForm(forms.Form):
         widget=forms.RadioSelect,
         initial=CareAccess.Scope.VIEW,
     )
+    label = forms.CharField(
+        label="They see this record as",
+        max_length=80,
+        required=False,
+        help_text="A first name or the dog's name, so they can tell their patients apart "
+        "(with your name beside it).",
+    )
+
+
+class ReminderForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label="Remind me to re-score",
+        coerce=int,
+        choices=[
+            (m, "Never" if m == 0 else f"every {m} month{'s' if m > 1 else ''}")
+            for m in REMINDER_CHOICES
+        ],
+    )
+
+
+class ReversalCheckForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label="What the clinical records say",
+        choices=[
+            ("verified", "They confirm the rise"),
+            ("not_confirmed", "They do not confirm it"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Note (no names)", max_length=300, required=False)
 
 
 class DeleteAccountForm(forms.Form):
-    email = forms.EmailField(label="Type your e-mail address to confirm")
+    password = forms.CharField(
+        label="Your password, to confirm",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if email != self.user.email.lower():
-            raise forms.ValidationError("This is not your account's e-mail address.")
-        return email
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise forms.ValidationError("This is not your password.")
+        return password
 
 
 class ImportForm(forms.Form):

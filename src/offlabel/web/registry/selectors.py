@@ -12,36 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
+from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.registry.deidentify import DeidentifiedBundle, deidentify
-from offlabel.registry.records import (
-    EvaluationRow,
-    EventRow,
-    RegistryBundle,
-    ScoreRow,
-    SubjectRow,
-    TreatmentRow,
-)
-from offlabel.registry.records import SideEffect as SideEffectRow
-from offlabel.registry.vocabulary import DoseUnit, EventKind, ScaleKey, Sex, Sod1Genotype
+from offlabel.registry.records import RegistryBundle, SubjectRow
+from offlabel.registry.vocabulary import EventKind
 from offlabel.web.accounts.models import User, Viewer, signed_in
 from offlabel.web.accounts.roles import Role
+from offlabel.web.registry import rows
 from offlabel.web.registry.models import (
     CareAccess,
     Evaluation,
     Milestone,
+    ReversalFlag,
     ScoreRecord,
-    SideEffect,
     Subject,
     TreatmentCourse,
 )
+from offlabel.web.registry.rows import Records, records_of
 
 if TYPE_CHECKING:
     from offlabel.registry.frames import RegistryFrames
@@ -113,14 +106,14 @@ def subject_owned(user: User, public_id: str) -> Subject:
 def courses_of(subject: Subject) -> QuerySet[TreatmentCourse]:
     evaluations = Evaluation.objects.prefetch_related("side_effects").order_by("date", "id")
     return (
-        subject.courses.select_related("therapy")
+        subject.courses.select_related("therapy", "entered_by")
         .prefetch_related(Prefetch("evaluations", queryset=evaluations))
         .order_by("start_date", "id")
     )
 
 
 def scores_of(subject: Subject) -> QuerySet[ScoreRecord]:
-    return subject.scores.order_by("date", "scale", "id")
+    return subject.scores.select_related("entered_by").order_by("date", "scale", "id")
 
 
 def milestones_of(subject: Subject) -> QuerySet[Milestone]:
@@ -132,9 +125,12 @@ def access_of(subject: Subject) -> QuerySet[CareAccess]:
 
 
 def invitations_for(user: User) -> QuerySet[CareAccess]:
-    """Open invitations addressed to this user's e-mail address."""
+    """Open invitations addressed to this user's e-mail address, once it is verified (a
+    verified address proves its holder could read the invitation's token anyway)."""
+    if not user.email_verified:
+        return CareAccess.objects.none()
     return CareAccess.objects.filter(
-        email__iexact=user.email, status=CareAccess.Status.INVITED
+        email__iexact=user.email, status=CareAccess.Status.INVITED, subject__deleted_at__isnull=True
     ).select_related("subject", "invited_by")
 
 
@@ -149,22 +145,10 @@ def subject_follow_up_end(subject: Subject) -> dt.date | None:
 
 def subject_row(subject: Subject) -> SubjectRow:
     """The core's view of a subject (for the validation rules)."""
-    return SubjectRow(
-        subject_id=subject.public_id,
-        species=subject.species,
-        onset_date=subject.onset_date,
-        birth_year=subject.birth_year,
-        sex=Sex(subject.sex or Sex.UNKNOWN),
-        breed=subject.breed,
-        sod1=Sod1Genotype(subject.sod1) if subject.sod1 else None,
-    )
+    return rows.subject_row(rows.values_of(subject, rows.SUBJECT_VALUES))
 
 
 # -- the bulk layout ----------------------------------------------------------------------------
-
-
-def _opt(enum: Any, value: str) -> Any:
-    return enum(value) if value else None
 
 
 def _subjects_of_species(species: TargetSpecies | str | None) -> QuerySet[Subject]:
@@ -178,7 +162,8 @@ def _subjects_of_species(species: TargetSpecies | str | None) -> QuerySet[Subjec
 def registry_bundle(
     subjects: QuerySet[Subject] | None = None, *, pooled_therapies: bool = False
 ) -> RegistryBundle:
-    """The records of ``subjects`` (default: all) in the bulk CSV layout, one query per table.
+    """The live records of ``subjects`` (default: all) in the bulk CSV layout, one query per
+    table, every field the layout carries.
 
     Therapies are written as entered (so an import exports back the same), or with
     ``pooled_therapies`` under the catalogue's name where a course is linked to the catalogue
@@ -187,75 +172,12 @@ def registry_bundle(
     :func:`registry_deidentified`.
     """
     base = Subject.objects.all() if subjects is None else subjects
-    ids = base.values("pk")
+    return records_of(base, pooled=pooled_therapies).bundle().canonical()
 
-    def therapy(text: str, name: str | None) -> str:
-        return (name or text or "") if pooled_therapies else (text or name or "")
 
-    subject_rows = [
-        SubjectRow(
-            pid,
-            TargetSpecies.DOG if kind == Subject.Kind.DOG else TargetSpecies.HUMAN,
-            onset,
-            birth,
-            Sex(sex or Sex.UNKNOWN),
-            breed,
-            _opt(Sod1Genotype, sod1),
-        )
-        for pid, kind, onset, birth, sex, breed, sod1 in base.order_by().values_list(
-            "public_id", "kind", "onset_date", "birth_year", "sex", "breed", "sod1"
-        )
-    ]
-    treatments = [
-        TreatmentRow(pid, therapy(text, name), start, stop, dose, _opt(DoseUnit, unit), cost)
-        for pid, text, name, start, stop, dose, unit, cost in TreatmentCourse.objects.filter(
-            subject__in=ids
-        ).values_list(
-            "subject__public_id",
-            "therapy_text",
-            "therapy__name",
-            "start_date",
-            "stop_date",
-            "dose",
-            "dose_unit",
-            "cost_per_month",
-        )
-    ]
-    effects: dict[int, list[SideEffectRow]] = defaultdict(list)
-    for evaluation_id, name, severity in (
-        SideEffect.objects.filter(evaluation__course__subject__in=ids)
-        .order_by("id")
-        .values_list("evaluation_id", "name", "severity")
-    ):
-        effects[evaluation_id].append(SideEffectRow(name, _opt(Severity, severity)))
-    evaluations = [
-        EvaluationRow(pid, therapy(text, name), date, Efficacy(efficacy), tuple(effects[pk]))
-        for pk, pid, text, name, date, efficacy in Evaluation.objects.filter(
-            course__subject__in=ids
-        ).values_list(
-            "pk",
-            "course__subject__public_id",
-            "course__therapy_text",
-            "course__therapy__name",
-            "date",
-            "efficacy",
-        )
-    ]
-    scores = [
-        ScoreRow(pid, date, ScaleKey(scale), total)
-        for pid, date, scale, total in ScoreRecord.objects.filter(subject__in=ids).values_list(
-            "subject__public_id", "date", "scale", "total"
-        )
-    ]
-    events = [
-        EventRow(pid, EventKind(event), date)
-        for pid, event, date in Milestone.objects.filter(subject__in=ids).values_list(
-            "subject__public_id", "event", "date"
-        )
-    ]
-    return RegistryBundle(
-        tuple(subject_rows), tuple(treatments), tuple(evaluations), tuple(scores), tuple(events)
-    ).canonical()
+def subject_records(subject: Subject) -> Records:
+    """One subject's live records with their pks, therapies pooled (what the checks compare)."""
+    return records_of(Subject.objects.filter(pk=subject.pk), pooled=True)
 
 
 def pseudonym_salt() -> str:
@@ -280,6 +202,12 @@ def registry_deidentified(
     return deidentify(bundle, pseudonym_salt())
 
 
+def reversals_deidentified() -> DeidentifiedBundle:
+    """The records with a possible reversal, through the one de-identification function."""
+    flagged = Subject.objects.filter(reversal__isnull=False)
+    return deidentify(registry_bundle(flagged), pseudonym_salt())
+
+
 def registry_frames(
     species: TargetSpecies | str | None = None, *, deidentified: bool = True
 ) -> RegistryFrames:
@@ -299,3 +227,48 @@ def registry_frames(
         )
     bundle = registry_bundle(_subjects_of_species(species), pooled_therapies=True)
     return RegistryFrames.from_bundle(bundle, source="<registry>")
+
+
+# -- what changed, what was deleted, what is flagged ---------------------------------------------
+
+
+def subjects_deleted_by_owner(user: User) -> QuerySet[Subject]:
+    """The owner's records deleted within the restore window (newest first)."""
+    return Subject.all_objects.filter(owner=user, deleted_at__isnull=False).order_by("-deleted_at")
+
+
+def entries_deleted_of(subject: Subject) -> list[Any]:
+    """Entries of one record deleted within the restore window, newest first (evaluations
+    deleted with their course come back with it, so they are not listed on their own)."""
+    found: list[Any] = []
+    for model in (TreatmentCourse, ScoreRecord, Milestone):
+        found += model.all_objects.filter(subject=subject, deleted_at__isnull=False).select_related(
+            "deleted_by"
+        )
+    found += Evaluation.all_objects.filter(
+        course__subject=subject, deleted_at__isnull=False, course__deleted_at__isnull=True
+    ).select_related("course", "deleted_by")
+    return sorted(found, key=lambda e: e.deleted_at, reverse=True)
+
+
+def reversal_of(subject: Subject) -> ReversalFlag | None:
+    return ReversalFlag.objects.filter(subject=subject).select_related("checked_by").first()
+
+
+def reversals_for_review() -> QuerySet[ReversalFlag]:
+    """Every flagged possible reversal of a live record (for reviewers: shown de-identified)."""
+    return ReversalFlag.objects.filter(subject__deleted_at__isnull=True).select_related("subject")
+
+
+def reversals_for_clinician(user: User) -> QuerySet[ReversalFlag]:
+    """Possible reversals in records this clinician or vet sees (to check against records)."""
+    return ReversalFlag.objects.filter(subject__in=subjects_visible_to(user)).select_related(
+        "subject", "subject__owner"
+    )
+
+
+def clinicians_of(subject: Subject) -> QuerySet[User]:
+    """The clinicians and vets who hold active access to a record (its owner's clinicians)."""
+    return User.objects.filter(
+        registry_access__subject=subject, registry_access__status=CareAccess.Status.ACTIVE
+    ).distinct()

@@ -26,18 +26,21 @@ def _cached_svg(**data: Any) -> str:
     return str(svg)
 
 
-def subject_timeline(subject: Subject) -> dict[str, Any]:
-    """Courses (with evaluations), scores, milestones, the plot and its table alternative."""
+def subject_timeline(subject: Subject, title: str | None = None) -> dict[str, Any]:
+    """Courses (with evaluations), scores, milestones, the plot and its table alternative
+    (``title``: the record's name as the viewer sees it)."""
     courses = list(courses_of(subject))
     scores = list(scores_of(subject))
     milestones = list(milestones_of(subject))
     plot = ""
     if scores or courses:
         plot = _cached_svg(
-            points=[Point(ScaleKey(s.scale), s.date, s.total) for s in scores],
+            points=[
+                Point(ScaleKey(s.scale), s.date, s.total) for s in scores if s.total is not None
+            ],
             periods=[Period(c.therapy_name, c.start_date, c.stop_date) for c in courses],
             marks=[Mark(m.get_event_display(), m.date) for m in milestones],
-            title=f"{subject.label}: scores and treatments",
+            title=f"{title or subject.label}: scores and treatments",
         )
     rows = []
     for score in scores:

@@ -1,0 +1,45 @@
+"""The door every signed-in request passes: a verified e-mail address, then consent.
+
+An account whose address is not verified sees only the page that says so (and can ask for the
+link again); an account that has not agreed to the current version of a policy document is
+asked to agree before it goes on. Signing out, the policy pages, the links themselves, static
+files and the admin (operators' accounts come from ``createsuperuser``) always open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from offlabel.web.accounts.models import User
+
+_OPEN_PREFIXES = ("/static/", "/media/", "/admin/", "/accounts/logout/", "/accounts/policies/")
+
+
+class AccountGateMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if isinstance(user, User) and user.is_authenticated and not self._open(request.path):
+            if not user.email_verified:
+                if request.path != reverse("accounts:verify_needed"):
+                    return redirect("accounts:verify_needed")
+            elif request.path != reverse("accounts:consent"):
+                from offlabel.web.accounts.services import policies_outstanding
+
+                if policies_outstanding(user):
+                    target = reverse("accounts:consent")
+                    if request.method == "GET":
+                        target += "?" + urlencode({"next": request.get_full_path()})
+                    return redirect(target)
+        return self.get_response(request)
+
+    @staticmethod
+    def _open(path: str) -> bool:
+        return path.startswith(_OPEN_PREFIXES) or path.startswith("/accounts/verify/")

@@ -1,0 +1,250 @@
+"""The bulk import: a registry directory checked completely by the core's reader, then saved.
+
+The same rules as forms and the API (the reader runs :func:`~offlabel.registry.validation.
+validate_records`), every field of the layout kept, nothing saved unless everything is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.registry.csv_read import read_registry_dir
+from offlabel.registry.records import RegistryBundle
+from offlabel.registry.scales import alsfrs_r_problems, score_alsfrs_r
+from offlabel.web.accounts.models import User
+from offlabel.web.catalog.models import Therapy
+from offlabel.web.common.models import AuditEvent
+from offlabel.web.common.services import audit_record
+from offlabel.web.registry.models import (
+    Evaluation,
+    Milestone,
+    ReversalFlag,
+    ScoreRecord,
+    SideEffect,
+    Subject,
+    TreatmentCourse,
+)
+from offlabel.web.registry.rows import items_to_store
+
+#: The non-login account that owns imported subjects, never shown but to reviewers, de-identified.
+IMPORTER_EMAIL = "registry-import@offlabel.invalid"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    subjects: int
+    treatments: int
+    evaluations: int
+    scores: int
+    events: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.subjects} subjects, {self.treatments} treatment courses, "
+            f"{self.evaluations} evaluations, {self.scores} scores, {self.events} milestones"
+        )
+
+
+def _importer_account() -> User:
+    user, _ = User.objects.get_or_create(
+        email=IMPORTER_EMAIL, defaults={"display_name": "Registry import", "is_active": False}
+    )
+    return user
+
+
+def _taken_ids(ids: Sequence[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(ids), 500):
+        taken.update(
+            Subject.all_objects.filter(public_id__in=ids[start : start + 500]).values_list(
+                "public_id", flat=True
+            )
+        )
+    return taken
+
+
+def _therapy_lookup() -> dict[str, Therapy]:
+    lookup: dict[str, Therapy] = {}
+    for therapy in Therapy.objects.all():
+        for name in [therapy.name, *therapy.synonym_list]:
+            lookup.setdefault(name.casefold(), therapy)
+    return lookup
+
+
+@transaction.atomic
+def registry_import(
+    *,
+    directory: str | os.PathLike[str],
+    by: User | None,
+    owner: User | None = None,
+    confirm_implausible: bool = False,
+    today: dt.date | None = None,
+) -> ImportSummary:
+    """Check a registry directory completely (the core's reader), then save all of it.
+
+    Imported subjects keep their ``subject_id`` as public id (so an export imports back
+    unchanged) and belong to ``owner``, by default the non-login importer account. One audit
+    row per subject records who imported it.
+
+    Raises
+    ------
+    RegistryImportError
+        Every problem found (file, line, column), including subject ids already in the
+        registry; nothing was saved.
+    """
+    bundle = read_registry_dir(
+        directory, today, confirm_implausible=confirm_implausible, taken=_taken_ids
+    )
+    return _import_records(bundle, owner=owner or _importer_account(), by=by)
+
+
+def _value(member: object) -> str:
+    return "" if member is None else str(getattr(member, "value", member))
+
+
+def _import_records(bundle: RegistryBundle, *, owner: User, by: User | None) -> ImportSummary:
+    subjects = Subject.objects.bulk_create(
+        [
+            Subject(
+                public_id=s.subject_id,
+                kind=Subject.Kind.DOG if s.species is TargetSpecies.DOG else Subject.Kind.PERSON,
+                owner=owner,
+                origin=Subject.Origin.IMPORTED,
+                sex=s.sex.value,
+                birth_year=s.birth_year,
+                onset_date=s.onset_date,
+                breed=s.breed,
+                sod1=_value(s.sod1),
+                diagnosis_date=s.diagnosis_date,
+                onset_region=_value(s.onset_region),
+                diagnosis_method=_value(s.diagnosis_method),
+                diagnosis_confirmed_by=s.diagnosis_confirmed_by,
+                weight_kg=s.weight_kg,
+                consent_date=s.consent_date,
+                consent_scope=s.consent_scope,
+                entered_by=by,
+            )
+            for s in bundle.subjects
+        ],
+        batch_size=500,
+    )
+    pk_of = dict(
+        Subject.objects.filter(public_id__in=[s.subject_id for s in bundle.subjects]).values_list(
+            "public_id", "pk"
+        )
+    )
+    ReversalFlag.objects.bulk_create(
+        [
+            ReversalFlag(
+                subject_id=pk_of[s.subject_id],
+                status=s.reversal.value,
+                evidence={"text": "Imported from a registry file."},
+            )
+            for s in bundle.subjects
+            if s.reversal is not None
+        ]
+    )
+    therapies = _therapy_lookup()
+    course_objs = [
+        TreatmentCourse(
+            subject_id=pk_of[t.subject_id],
+            therapy=therapies.get(t.therapy.casefold()),
+            therapy_text=t.therapy,
+            dose=t.dose,
+            dose_unit=_value(t.dose_unit),
+            dose_confirmed=True,
+            frequency=t.frequency,
+            time_of_day=_value(t.time_of_day),
+            start_date=t.start_date,
+            stop_date=t.stop_date,
+            reason_stopped=t.reason_stopped,
+            source=_value(t.source),
+            cost_per_month=t.cost_per_month,
+            entered_by=by,
+        )
+        for t in bundle.treatments
+    ]
+    courses = TreatmentCourse.objects.bulk_create(course_objs, batch_size=500)
+    by_therapy: dict[tuple[int, str], list[TreatmentCourse]] = defaultdict(list)
+    for course in sorted(courses, key=lambda c: c.start_date):
+        by_therapy[(course.subject_id, course.therapy_text.casefold())].append(course)
+
+    def course_for(
+        subject_pk: int, therapy: str, when: dt.date, start: dt.date | None
+    ) -> TreatmentCourse:
+        # The validation rules guarantee a course of this therapy started on or before `when`
+        # (the one starting on `start`, when the file names it).
+        candidates = by_therapy[(subject_pk, therapy.casefold())]
+        if start is not None:
+            return next(c for c in candidates if c.start_date == start)
+        started = [c for c in candidates if c.start_date <= when]
+        return (started or candidates)[-1]
+
+    evaluation_objs = [
+        Evaluation(
+            course=course_for(pk_of[e.subject_id], e.therapy, e.date, e.course_start),
+            date=e.date,
+            efficacy=e.efficacy.value,
+            adherence=_value(e.adherence),
+            burden=_value(e.burden),
+            notes=e.notes,
+            entered_by=by,
+        )
+        for e in bundle.evaluations
+    ]
+    evaluations = Evaluation.objects.bulk_create(evaluation_objs, batch_size=500)
+    SideEffect.objects.bulk_create(
+        [
+            SideEffect(evaluation=evaluation, name=effect.name, severity=_value(effect.severity))
+            for evaluation, row in zip(evaluations, bundle.evaluations, strict=True)
+            for effect in row.side_effects
+        ],
+        batch_size=500,
+    )
+    score_objs = []
+    for s in bundle.scores:
+        items = dict(s.items)
+        subscores = None
+        if items and not alsfrs_r_problems(items):
+            subscores = score_alsfrs_r(items).subscores
+        score_objs.append(
+            ScoreRecord(
+                subject_id=pk_of[s.subject_id],
+                date=s.date,
+                scale=s.scale.value,
+                total=s.total,
+                items=items_to_store(items),
+                subscores=subscores,
+                confirmed=True,
+                entered_by=by,
+            )
+        )
+    ScoreRecord.objects.bulk_create(score_objs, batch_size=1000)
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                subject_id=pk_of[e.subject_id], event=e.event.value, date=e.date, entered_by=by
+            )
+            for e in bundle.events
+        ],
+        batch_size=1000,
+    )
+    for subject in subjects:
+        subject.pk = pk_of[subject.public_id]
+        audit_record(
+            by=by,
+            action=AuditEvent.Action.CREATE,
+            instance=subject,
+            owner_key=subject.public_id,
+            note="Imported from a registry directory.",
+        )
+    return ImportSummary(
+        len(subjects), len(courses), len(evaluations), len(bundle.scores), len(bundle.events)
+    )
