@@ -193,9 +193,9 @@ def test_index_filters_by_condition(published: Any, stage: Any, client: Any) -> 
 def test_public_review_page_query_count_is_pinned(
     published: Any, client: Any, django_assert_max_num_queries: Any
 ) -> None:
-    # 5 of our own (review, grades, authors, references, history) and at most one for each
-    # of the Cases and Risks panels other apps add.
-    with django_assert_max_num_queries(7):
+    # 6 of our own (review, grades, authors, references, conflict statements, history) and at
+    # most one for each of the Cases and Risks panels other apps add.
+    with django_assert_max_num_queries(8):
         response = client.get(published.get_absolute_url())
     assert response.status_code == 200
 

@@ -21,6 +21,12 @@ urlpatterns = [
         views.evidence_delete,
         name="evidence_delete",
     ),
+    path(
+        "workspace/<int:pk>/evidence/<int:item_pk>/confirm/",
+        views.evidence_confirm,
+        name="evidence_confirm",
+    ),
+    path("workspace/<int:pk>/conflicts/", views.conflict_save, name="conflict_save"),
     path("workspace/<int:pk>/circulate/", views.circulate, name="circulate"),
     path("workspace/<int:pk>/vote/", views.vote, name="vote"),
     path("workspace/<int:pk>/publish/", views.publish, name="publish"),

@@ -11,15 +11,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import Category
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
-from offlabel.web.common.extensions import review_section_extras_for
+from offlabel.reports.readability import TARGET_GRADE, reading_level
+from offlabel.web.common.extensions import (
+    review_actions_for,
+    review_section_extras_for,
+    review_workspace_panels_for,
+)
 from offlabel.web.common.selectors import audit_for_object
 from offlabel.web.reviews import exports, selectors, services
 from offlabel.web.reviews.forms import (
+    ConflictForm,
     EvidenceItemForm,
     NewVersionForm,
     ReviewForm,
@@ -71,11 +78,15 @@ def _render_review(request: HttpRequest, review: Review) -> HttpResponse:
         section.extras = review_section_extras_for(
             request, review, section.category or section.name
         )
+    citations = selectors.review_citations(review)
     context = {
         "review": review,
         "grades": selectors.review_grade_rows(review),
         "sections": sections,
-        "citations": selectors.review_citations(review),
+        "citations": citations,
+        "cited": {c.number for c in citations},
+        "conflicts": selectors.review_conflicts(review),
+        "actions": review_actions_for(request, review),
         "history": selectors.review_history(review, request.user),
         "formats": exports.FORMATS,
         "can_review": selectors.user_sees_unpublished(request.user),
@@ -214,6 +225,7 @@ def _workspace_page(
     *,
     edit_form: ReviewForm | None = None,
     vote_form: VoteForm | None = None,
+    conflict_form: ConflictForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
@@ -224,19 +236,27 @@ def _workspace_page(
     mine = {v.category: v for v in votes if v.reviewer_id == user.pk}
     if vote_form is None:
         vote_form = VoteForm(suggestions=suggested, current=mine)
-    tally: dict[str, list[Any]] = {c.value: [] for c in Category}
+    check_votes: dict[str, list[str]] = {c.value: [] for c in Category}
     for vote in votes:
-        tally[vote.category].append(vote)
-    check_votes = {c: [v.grade for v in vs] for c, vs in tally.items()}
+        check_votes[vote.category].append(vote.grade)
     from offlabel.evidence.consensus import publish_check
 
+    conflicts = selectors.review_conflicts(review)
+    my_conflict = next((c for c in conflicts if c.reviewer_id == user.pk), None)
     context = {
         "review": review,
         "edit_form": edit_form or ReviewForm(instance=review),
         "items": items,
         "suggestions": suggestions,
         "vote_form": vote_form,
-        "tally": [(Category(c), vs) for c, vs in tally.items()],
+        "tally": selectors.review_vote_tally(review, user, votes),
+        "conflicts": conflicts,
+        "my_conflict": my_conflict,
+        "conflict_form": conflict_form
+        or ConflictForm(initial={"statement": my_conflict.statement if my_conflict else ""}),
+        "reading_level": reading_level(review.plain_summary),
+        "target_grade": TARGET_GRADE,
+        "extra_panels": review_workspace_panels_for(request, review),
         "publish_check": publish_check(check_votes, services.min_votes()),
         "citations": selectors.review_citations(review),
         "library": selectors.topic_library_references(review),
@@ -270,6 +290,14 @@ def workspace_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _workspace_page(request, review, edit_form=form, status=400)
 
 
+def _relevance_message(request: HttpRequest, item: EvidenceItem) -> None:
+    if not item.counts:
+        messages.warning(
+            request,
+            _("Not counted yet: %(warning)s") % {"warning": item.relevance_warning},
+        )
+
+
 def _evidence_form_page(
     request: HttpRequest,
     review: Review,
@@ -293,7 +321,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = EvidenceItemForm(request.POST, references=references)
         if form.is_valid():
             try:
-                services.evidence_item_add(
+                item = services.evidence_item_add(
                     review=review, by=signed_in_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -301,6 +329,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 messages.success(request, "Evidence item added.")
+                _relevance_message(request, item)
                 return redirect(review.get_workspace_url())
         return _evidence_form_page(request, review, form, None)
     initial: dict[str, Any] = {}
@@ -323,7 +352,7 @@ def evidence_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         form = EvidenceItemForm(request.POST, instance=item, references=references)
         if form.is_valid():
             try:
-                services.evidence_item_update(
+                item = services.evidence_item_update(
                     item=item, by=signed_in_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -331,6 +360,7 @@ def evidence_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 messages.success(request, "Evidence item saved.")
+                _relevance_message(request, item)
                 return redirect(review.get_workspace_url())
         return _evidence_form_page(request, review, form, item)
     form = EvidenceItemForm(instance=item, references=references)
@@ -362,6 +392,42 @@ def evidence_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
         lambda: services.evidence_item_delete(item=item, by=user),
         "Evidence item removed.",
     )
+
+
+@require_POST
+@role_required(*REVIEW_ROLES)
+def evidence_confirm(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    review = _open_review(pk)
+    item = get_object_or_404(EvidenceItem, pk=item_pk, review=review)
+    user = signed_in_user(request)
+    return _act(
+        request,
+        review,
+        lambda: services.evidence_item_confirm_relevance(item=item, by=user),
+        _("Relevance confirmed: the item now counts."),
+    )
+
+
+@require_POST
+@role_required(*REVIEW_ROLES)
+def conflict_save(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _open_review(pk)
+    user = signed_in_user(request)
+    if not user.has_role(Role.REVIEWER):
+        raise PermissionDenied("Only reviewers state conflicts of interest for their votes.")
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_statement_save(
+                review=review, by=user, statement=form.cleaned_data["statement"]
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error("statement", message)
+        else:
+            messages.success(request, _("Your conflict-of-interest statement is saved."))
+            return redirect(f"{review.get_workspace_url()}#votes-h")
+    return _workspace_page(request, review, conflict_form=form, status=400)
 
 
 @require_POST
