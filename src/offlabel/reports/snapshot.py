@@ -82,6 +82,8 @@ class SnapshotEntry:
     cost: str = ""
     caveats: Sequence[str] = field(default_factory=tuple)
     carried_from_version: int | None = None
+    #: Unique among a document's snapshots: salts the chart's element ids.
+    key: str = ""
 
     @property
     def section_label(self) -> str:
@@ -110,8 +112,9 @@ class SnapshotEntry:
             f"{self.therapy}"
         )
 
-    def chart(self, key: str) -> Svg | None:
+    def chart(self, key: str = "") -> Svg | None:
         """The efficacy bars with Wilson intervals (Cases, when enough subjects rated it)."""
+        key = key or f"snapshot-{self.key or self.section}"
         if not (self.levels_shown and self.levels):
             return None
         return charts.efficacy_chart(
@@ -243,6 +246,7 @@ def snapshot_entry(
     figures: Mapping[str, Any],
     min_cell: int,
     carried_from_version: int | None = None,
+    key: str = "",
 ) -> SnapshotEntry:
     """A snapshot's stored figures as its section of the review shows them.
 
@@ -260,6 +264,8 @@ def snapshot_entry(
         The small-cell threshold: counts below it print as ``"<min_cell"``.
     carried_from_version : int, optional
         The review version the snapshot was first frozen into, when carried forward.
+    key : str, optional
+        Unique among the document's snapshots (the chart's element ids are salted with it).
 
     Examples
     --------
@@ -281,6 +287,7 @@ def snapshot_entry(
         "min_cell": min_cell,
         "caveats": tuple(str(c) for c in figures.get("caveats") or ()),
         "carried_from_version": carried_from_version,
+        "key": key,
     }
     if section == "cases":
         survival, survival_text = _survival(figures)

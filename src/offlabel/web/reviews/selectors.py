@@ -296,6 +296,7 @@ def review_snapshots(review: Review) -> list[SnapshotEntry]:
             figures=row.figures,
             min_cell=threshold,
             carried_from_version=row.carried_from.review.version if row.carried_from else None,
+            key=f"{review.topic.slug}-v{review.version}-{row.pk}",
         )
         for row in frozen
     ]
