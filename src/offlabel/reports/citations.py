@@ -65,8 +65,10 @@ def link_citations(
 
     def replace(match: re.Match[str]) -> str:
         inner = _PART.sub(
-            lambda part: one(part.group(1))
-            + (f"{part.group(2)}{one(part.group(3))}" if part.group(3) else ""),
+            lambda part: (
+                one(part.group(1))
+                + (f"{part.group(2)}{one(part.group(3))}" if part.group(3) else "")
+            ),
             match.group(1),
         )
         return f"[{inner}]"

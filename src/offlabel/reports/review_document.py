@@ -249,7 +249,8 @@ def review_markdown(doc: ReviewDocument) -> str:
         for r in doc.references:
             links = " ".join(f"[{link.label}]({link.href})" for link in r.links)
             lines.append(
-                f"{r.number}. {r.citation}" + (f" {links}" if links else "")
+                f"{r.number}. {r.citation}"
+                + (f" {links}" if links else "")
                 # an anchor for the citations' [n](#ref-n) links
                 + f' <a id="{r.anchor}"></a>'
             )

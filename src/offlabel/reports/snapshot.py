@@ -154,7 +154,9 @@ class SnapshotEntry:
             "stability_sentence": self.stability_sentence,
             "survival": [dict(zip(SURVIVAL_COLUMNS, row, strict=True)) for row in self.survival],
             "survival_text": self.survival_text,
-            "side_effects": [{"name": name, "subjects": shown} for name, shown in self.side_effects],
+            "side_effects": [
+                {"name": name, "subjects": shown} for name, shown in self.side_effects
+            ],
             "doses": list(self.doses),
             "cost_per_month": self.cost,
             "caveats": list(self.caveats),

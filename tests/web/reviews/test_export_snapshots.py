@@ -66,9 +66,7 @@ def test_pdf_of_a_review_with_a_snapshot_has_its_wilson_table_and_caveats(
     assert "How Low-dose naltrexone was rated by people with ALS" in text
 
 
-def test_markdown_and_json_carry_the_same_snapshot(
-    published: Any, frozen: dict[str, Any]
-) -> None:
+def test_markdown_and_json_carry_the_same_snapshot(published: Any, frozen: dict[str, Any]) -> None:
     cases = frozen["cases"].figures
     markdown = exports.review_as_markdown(published)
     assert "### Registry snapshot of" in markdown
@@ -95,7 +93,8 @@ def test_page_and_exports_show_the_same_snapshot_counts(
     assert f"{n} subjects reporting" in markdown
     for side_effect in frozen["risks"].figures["side_effects"]:
         shown = side_effect["n"] if side_effect["n"] >= 5 else "<5"
-        assert f"<th scope=\"row\">{side_effect['name']}</th><td>{shown}</td>".replace(
-            "<5", "&lt;5"
-        ) in html
+        assert (
+            f'<th scope="row">{side_effect["name"]}</th><td>{shown}</td>'.replace("<5", "&lt;5")
+            in html
+        )
         assert f"| {side_effect['name']} | {shown} |" in markdown

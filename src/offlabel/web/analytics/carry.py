@@ -72,7 +72,9 @@ def publish_blockers(review: Any) -> list[str]:
 
 
 @transaction.atomic
-def snapshot_decide(*, snapshot: RegistrySnapshot, decision: str, by: User) -> RegistrySnapshot | None:
+def snapshot_decide(
+    *, snapshot: RegistrySnapshot, decision: str, by: User
+) -> RegistrySnapshot | None:
     """An editor's choice for a carried-over snapshot of an unpublished version.
 
     ``keep`` shows the same figures in the new version, ``refresh`` replaces them with the
@@ -85,15 +87,17 @@ def snapshot_decide(*, snapshot: RegistrySnapshot, decision: str, by: User) -> R
         chosen = Decision(decision)
     except ValueError:
         raise ValidationError(f"Choose keep, refresh or drop, not {decision!r}.") from None
-    frozen = RegistrySnapshot.objects.select_for_update().select_related("review").get(
-        pk=snapshot.pk
+    frozen = (
+        RegistrySnapshot.objects.select_for_update().select_related("review").get(pk=snapshot.pk)
     )
     if not frozen.review.is_open:
         raise ValidationError("A published version's snapshots never change.")
     note = f"{_describe(frozen)} in version {frozen.review.version}: {chosen.value}"
     audit_record(
         by=by,
-        action=AuditEvent.Action.DELETE if chosen is not Decision.KEEP else AuditEvent.Action.UPDATE,
+        action=AuditEvent.Action.DELETE
+        if chosen is not Decision.KEEP
+        else AuditEvent.Action.UPDATE,
         instance=frozen,
         before={"kept_at": None, "n": frozen.n},
         note=note,

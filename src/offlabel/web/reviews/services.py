@@ -387,8 +387,10 @@ def evidence_item_update(
 def evidence_item_confirm_relevance(*, item: EvidenceItem, by: User) -> EvidenceItem:
     """A reviewer confirms that a flagged record is relevant, so the item counts."""
     _require_reviewer(by)
-    item = EvidenceItem.objects.select_related("review").select_for_update(of=("self",)).get(
-        pk=item.pk
+    item = (
+        EvidenceItem.objects.select_related("review")
+        .select_for_update(of=("self",))
+        .get(pk=item.pk)
     )
     _require_open(item.review)
     if not item.relevance_warning:
@@ -443,7 +445,6 @@ def conflict_statement_save(*, review: Review, by: User, statement: str) -> Conf
         snapshot(found),
     )
     return found
-
 
 
 def core_items(review: Review, items: Any = None) -> list[Any]:
