@@ -48,7 +48,7 @@ def _parse(html: str) -> _Links:
 @pytest.fixture
 def cited(published: Any, stage: Any) -> Any:
     """Version 2 whose Mechanism cites [1, 4] and [2–3], with identifiers on two references."""
-    ref1, ref2, ref3 = stage.references[:3]
+    ref1, _ref2, ref3 = stage.references[:3]
     ref1.pmid, ref1.doi = "19922128", "10.1000/xyz(2)"
     ref1.save()
     ref3.nct = "nct00201300"

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import Category
+from offlabel.reports.readability import TARGET_GRADE, reading_level
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
-from offlabel.reports.readability import TARGET_GRADE, reading_level
 from offlabel.web.common.extensions import (
     review_actions_for,
     review_section_extras_for,
