@@ -125,16 +125,18 @@ def test_version_history_and_diff_show_text_and_grade_changes(
     assert "This version was superseded" in old_page.content.decode()
 
     diff = client.get(reverse("reviews:diff", args=[stage.topic.slug, 1, 2])).content.decode()
-    assert "-Not recommended." in diff
-    assert "+Still not recommended &lt;script&gt;x()&lt;/script&gt;." in diff
+    assert "<del>Not</del><ins>Still not</ins> recommended" in diff
+    assert "<ins> &lt;script&gt;x()&lt;/script&gt;</ins>." in diff
     assert_inert(diff[diff.index("<main") : diff.index("</main>")])
     rows = re.findall(
-        r"<tr><th scope=\"row\">([^<]+)</th><td>([^<]*)</td><td>([^<]*)</td><td>(.*?)</td></tr>",
+        r'<tr data-category="(\w+)">.*?<span class="grade grade-(\w)">.*?'
+        r'<span class="grade grade-(\w)">',
         diff,
+        re.S,
     )
-    changes = {label: (old, new_, note != "unchanged") for label, old, new_, note in rows}
-    assert changes["Mechanism"] == ("B", "B", False)
-    assert changes["Trials"][2] is False
+    changes = {category: (old, new_) for category, old, new_ in rows}
+    assert changes["mechanism"] == ("B", "B")
+    assert changes["trials"] == ("D", "D")
 
 
 def test_diff_of_a_hidden_version_is_404_for_visitors(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from django.contrib import messages
@@ -127,53 +126,16 @@ def review_export(request: HttpRequest, topic_slug: str, version: int, fmt: str)
     return response
 
 
-def _diff_lines(old: str, new: str) -> list[tuple[str, str]]:
-    """Unified diff lines tagged add/del/hunk/ctx; the template escapes the text."""
-    lines = []
-    for line in difflib.unified_diff(
-        old.splitlines(), new.splitlines(), lineterm="", n=2, fromfile="old", tofile="new"
-    ):
-        if line.startswith(("---", "+++")):
-            continue
-        kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "ctx")
-        lines.append((kind, line))
-    return lines
-
-
 def review_diff(request: HttpRequest, topic_slug: str, a: int, b: int) -> HttpResponse:
+    """Two versions compared: grades and evidence per category, a word-level text diff."""
+    from offlabel.web.reviews.compare import comparison_context
+
     try:
         old = selectors.review_for_page(topic_slug, a, request.user)
         new = selectors.review_for_page(topic_slug, b, request.user)
     except Review.DoesNotExist:
         raise Http404("No such version.") from None
-    section_diffs = [
-        {"heading": heading, "lines": _diff_lines(getattr(old, name), getattr(new, name))}
-        for name, heading, _ in SECTIONS
-    ]
-    old_grades = {
-        row.category: row.published.grade if row.published else ""
-        for row in selectors.review_grade_rows(old)
-    }
-    grade_changes = [
-        {
-            "category": row.category,
-            "old": old_grades[row.category],
-            "new": row.published.grade if row.published else "",
-        }
-        for row in selectors.review_grade_rows(new)
-    ]
-    return render(
-        request,
-        "reviews/diff.html",
-        {
-            "old": old,
-            "new": new,
-            "topic": old.topic,
-            "sections": section_diffs,
-            "grade_changes": grade_changes,
-            "unchanged": all(not s["lines"] for s in section_diffs),
-        },
-    )
+    return render(request, "reviews/diff.html", comparison_context(old, new))
 
 
 # -- reviewer workspace ------------------------------------------------------------------------
