@@ -33,7 +33,7 @@ from offlabel.web.reviews.forms import (
     StartReviewForm,
     VoteForm,
 )
-from offlabel.web.reviews.models import SECTIONS, EvidenceItem, Review
+from offlabel.web.reviews.models import EvidenceItem, Review
 
 REVIEW_ROLES = (Role.REVIEWER, Role.EDITOR)
 WATCH_FLAGS_TEMPLATE = "literature/_watch_flags.html"
