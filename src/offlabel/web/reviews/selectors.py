@@ -412,3 +412,71 @@ def review_document(review: Review) -> ReviewDocument:
             for c in review_citations(review)
         ],
     )
+
+
+# -- what changed in a published version (for feeds and notifications) -------------------------
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    category: Category
+    old: str
+    new: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.category.label} {self.old} → {self.new}"
+
+
+def review_previous_public(review: Review) -> Review | None:
+    """The public version this one follows (``None`` for the first)."""
+    return (
+        Review.objects.filter(
+            topic_id=review.topic_id, status__in=PUBLIC_STATUSES, version__lt=review.version
+        )
+        .prefetch_related("published_grades")
+        .order_by("-version")
+        .first()
+    )
+
+
+def review_grade_changes(review: Review, previous: Review | None = None) -> list[GradeChange]:
+    """The categories whose published grade differs from the previous public version's."""
+    previous = previous if previous is not None else review_previous_public(review)
+    if previous is None:
+        return []
+    before = {g.category: g.grade for g in previous.published_grades.all()}
+    return [
+        GradeChange(Category(g.category), before.get(g.category, "–"), g.grade)
+        for g in sorted(review.published_grades.all(), key=lambda g: g.order)
+        if before.get(g.category) != g.grade
+    ]
+
+
+def review_change_sentence(review: Review, previous: Review | None = None) -> str:
+    """One sentence on the grades of a published version, for feeds and notifications."""
+    grades = ", ".join(
+        f"{g.category_label} {g.grade}"
+        for g in sorted(review.published_grades.all(), key=lambda g: g.order)
+    )
+    previous = previous if previous is not None else review_previous_public(review)
+    if previous is None:
+        return f"First published version. Grades: {grades}."
+    changes = review_grade_changes(review, previous)
+    if not changes:
+        return f"No grade changed since version {previous.version}. Grades: {grades}."
+    changed = "; ".join(c.text for c in changes)
+    return f"Grades changed since version {previous.version}: {changed}. Grades now: {grades}."
+
+
+def reviews_for_feed(topic_slug: str | None = None, limit: int = 50) -> list[Review]:
+    """Public versions, newest publication first, for the Atom feeds."""
+    reviews = (
+        _base()
+        .filter(status__in=PUBLIC_STATUSES, published_at__isnull=False)
+        .prefetch_related("published_grades")
+        .order_by("-published_at", "-version")
+    )
+    if topic_slug is not None:
+        reviews = reviews.filter(topic__slug=topic_slug)
+    return list(reviews[:limit])
