@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from offlabel.evidence.consensus import agreement, consensus_table, needs_rationale, publish_check
 from offlabel.evidence.grading import suggest_grades
-from offlabel.evidence.relevance import check_relevance
 from offlabel.evidence.rubric import default_rubric
 from offlabel.evidence.vocabulary import (
     Category,
@@ -57,6 +56,7 @@ from offlabel.web.reviews.models import (
     Review,
     ReviewReference,
 )
+from offlabel.web.reviews.relevance import check_item_relevance as _check_relevance
 from offlabel.web.reviews.signals import (
     review_published,
     review_publishing,
@@ -302,33 +302,6 @@ def review_reference_cite(*, review: Review, reference: Any, by: User) -> Review
 
 def _clean_item(item: EvidenceItem) -> None:
     item.full_clean(exclude=["review"])
-
-
-def _record_text(reference: Any) -> str:
-    mesh = " ".join(str(term) for term in reference.mesh or [])
-    return "\n".join((reference.title, reference.abstract, mesh))
-
-
-def relevance_warning(review: Review, reference: Any, category: str) -> str:
-    """The relevance check of attaching ``reference`` to ``review`` as ``category`` evidence:
-    the record's text against the topic's therapy and condition with their catalogue synonyms
-    (empty when it names them)."""
-    therapy, condition = review.topic.therapy, review.topic.condition
-    return check_relevance(
-        text=_record_text(reference),
-        category=category,
-        therapy_names=[therapy.name, *therapy.synonym_list],
-        condition_names=[condition.name, *condition.synonym_list],
-    ).warning
-
-
-def _check_relevance(item: EvidenceItem, by: User, confirm: bool) -> None:
-    warning = relevance_warning(item.review, item.reference, item.category)
-    if warning != item.relevance_warning:
-        item.relevance_warning = warning
-        item.relevance_confirmed_by, item.relevance_confirmed_at = None, None
-    if warning and confirm and item.relevance_confirmed_at is None:
-        item.relevance_confirmed_by, item.relevance_confirmed_at = by, timezone.now()
 
 
 @transaction.atomic
