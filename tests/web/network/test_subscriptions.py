@@ -153,6 +153,16 @@ def test_following_page_lists_subscriptions_with_feeds_and_unfollows(
 
 
 def test_topic_page_offers_follow_to_everyone(demo_topics: list[Any], client: Any) -> None:
-    html = client.get(demo_topics[0].get_absolute_url()).content.decode()
-    assert f'action="/community/follow/{demo_topics[0].slug}/"' in html
-    assert "Follow this topic" in html
+    topic = demo_topics[0]
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert f'href="/community/follow/{topic.slug}/?kind=topic&amp;next=' in html
+    assert "Follow this topic" in html and "csrfmiddlewaretoken" not in html  # cacheable
+
+
+def test_follow_link_asks_to_confirm(world: Any, demo_topics: list[Any], client_for: Any) -> None:
+    topic = demo_topics[0]
+    client = client_for(world.patient)
+    html = client.get(f"/community/follow/{topic.slug}/", {"kind": "review"}).content.decode()
+    assert "Follow the review of" in html and 'name="kind" value="review"' in html
+    assert not Subscription.objects.exists()
+    assert client_for(None).get(f"/community/follow/{topic.slug}/").status_code == 302

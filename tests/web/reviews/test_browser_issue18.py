@@ -96,8 +96,10 @@ def test_review_compare_and_following_pages_fit_a_phone(
     assert page.evaluate("location.hash") == "#ref-1"
     browser_sign_in("patient@example.org")
     page.goto(f"/reviews/{slug}/")
+    page.get_by_role("link", name="Follow this review").click()
     page.get_by_role("button", name="Follow this review").click()
     assert page.get_by_text("You follow the review of").is_visible()
+    assert page.url.endswith(f"/reviews/{slug}/v2/")
     page.goto("/community/following/")
     assert page.get_by_role("link", name="Atom feed", exact=True).count() == 1
     assert _page_width(page) <= PHONE["width"]

@@ -18,17 +18,39 @@ from offlabel.web.network.models import Subscription
 from offlabel.web.network.views._helpers import flash_error
 
 
-def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect("network:following")
+        return target
+    return ""
 
 
-@require_POST
+def _back(request: HttpRequest) -> HttpResponse:
+    return redirect(_next(request) or "network:following")
+
+
 @login_required
 def follow(request: HttpRequest, topic_slug: str) -> HttpResponse:
+    """GET: a confirmation page (so review and topic pages carry no form and stay cacheable);
+    POST: follow."""
     topic = get_object_or_404(Topic.objects.select_related("therapy", "condition"), slug=topic_slug)
+    if request.method != "POST":
+        kind = request.GET.get("kind", Subscription.Kind.REVIEW)
+        if kind not in Subscription.Kind.values:
+            kind = Subscription.Kind.REVIEW
+        following = Subscription.objects.filter(
+            user=signed_in_user(request), topic=topic, kind=kind
+        ).exists()
+        return render(
+            request,
+            "network/follow_confirm.html",
+            {
+                "topic": topic,
+                "kind": kind,
+                "following": following,
+                "next": _next(request) or topic.get_absolute_url(),
+            },
+        )
     kind = request.POST.get("kind", Subscription.Kind.REVIEW)
     try:
         services.subscription_follow(user=signed_in_user(request), topic=topic, kind=kind)
