@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from offlabel.evidence.vocabulary import Category, Grade
+from offlabel.literature.links import IdentifierLink, identifier_links
+from offlabel.reports.citations import link_citations
+from offlabel.reports.snapshot import SnapshotEntry, snapshot_markdown
 
 __all__ = [
     "EXPORT_FORMATS",
+    "ConflictEntry",
     "GradeEntry",
     "ReferenceEntry",
     "ReviewDocument",
@@ -67,6 +71,23 @@ class ReferenceEntry:
     nct: str = ""
     url: str = ""
 
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.number}"
+
+    @property
+    def links(self) -> list[IdentifierLink]:
+        """PubMed, DOI and ClinicalTrials.gov links from the identifiers (one builder)."""
+        return identifier_links(pmid=self.pmid, doi=self.doi, nct=self.nct)
+
+
+@dataclass(frozen=True)
+class ConflictEntry:
+    """One reviewer's conflict-of-interest statement for this version."""
+
+    reviewer: str
+    statement: str
+
 
 @dataclass(frozen=True)
 class ReviewDocument:
@@ -92,9 +113,24 @@ class ReviewDocument:
     sections: Sequence[SectionText]
     evidence: Sequence[Mapping[str, Any]] = ()
     references: Sequence[ReferenceEntry] = ()
+    plain_summary: str = ""
+    reading_level: float | None = None
+    snapshots: Sequence[SnapshotEntry] = ()
+    conflicts: Sequence[ConflictEntry] = ()
 
     def filename(self, fmt: str) -> str:
         return f"{self.topic}-v{self.version}.{fmt}"
+
+    def section_markdown(self, text: str, href: Any = None) -> str:
+        """A section's Markdown with its citations linked to the reference list."""
+        numbers = {r.number for r in self.references}
+        if href is None:
+            return link_citations(text, numbers)
+        return link_citations(text, numbers, href)
+
+    def snapshots_of(self, section: str) -> list[SnapshotEntry]:
+        """The frozen registry snapshots shown under one section (``cases`` or ``risks``)."""
+        return [s for s in self.snapshots if s.section == section]
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values with stable keys."""
@@ -131,7 +167,18 @@ class ReviewDocument:
                 "alpha": self.agreement_alpha,
                 "note": self.agreement_note,
             },
+            "plain_summary": {
+                "text": self.plain_summary,
+                "reading_level": {
+                    "grade": self.reading_level,
+                    "measure": "Flesch-Kincaid grade level (textstat)",
+                },
+            },
             "sections": {s.name: s.text for s in self.sections},
+            "registry_snapshots": [s.as_dict() for s in self.snapshots],
+            "conflicts_of_interest": [
+                {"reviewer": c.reviewer, "statement": c.statement} for c in self.conflicts
+            ],
             "evidence": [dict(item) for item in self.evidence],
             "references": [
                 {
@@ -141,6 +188,7 @@ class ReviewDocument:
                     "pmid": r.pmid,
                     "nct": r.nct,
                     "url": r.url,
+                    "links": {link.kind: link.href for link in r.links},
                 }
                 for r in self.references
             ],
@@ -180,13 +228,31 @@ def review_markdown(doc: ReviewDocument) -> str:
         + (f" ({doc.agreement_note})" if doc.agreement_note else ""),
         "",
     ]
+    if doc.plain_summary.strip():
+        lines += ["## What this means for you", "", doc.plain_summary.strip(), ""]
     if doc.change_summary:
         lines += ["**What changed:** " + doc.change_summary, ""]
     for section in doc.sections:
-        if section.text.strip():
-            lines += [f"## {section.heading}", "", section.text.strip(), ""]
+        snapshots = doc.snapshots_of(section.name)
+        if section.text.strip() or snapshots:
+            lines += [f"## {section.heading}", ""]
+            if section.text.strip():
+                lines += [doc.section_markdown(section.text.strip()), ""]
+            for snapshot in snapshots:
+                lines += snapshot_markdown(snapshot)
+    if doc.conflicts:
+        lines += ["## Conflicts of interest", ""]
+        lines += [f"- **{c.reviewer}:** {c.statement}" for c in doc.conflicts]
+        lines.append("")
     if doc.references:
         lines += ["## References", ""]
-        lines += [f"{r.number}. {r.citation}" for r in doc.references]
+        for r in doc.references:
+            links = " ".join(f"[{link.label}]({link.href})" for link in r.links)
+            lines.append(
+                f"{r.number}. {r.citation}"
+                + (f" {links}" if links else "")
+                # an anchor for the citations' [n](#ref-n) links
+                + f' <a id="{r.anchor}"></a>'
+            )
         lines.append("")
     return "\n".join(lines)

@@ -25,6 +25,9 @@ def make_request(world: Any, demo_topics: list[Any]) -> Any:
     def make(requester: Any = None, therapy_name: str = "Curcumin", **kwargs: Any) -> Any:
         kwargs.setdefault("condition", demo_topics[0].condition)
         kwargs.setdefault("claims", "Said to calm inflammation.")
+        # These tests make duplicates on purpose (to merge them); test_duplicates.py checks
+        # that the form refuses them.
+        kwargs.setdefault("allow_duplicate", True)
         return services.request_create(
             requester=requester or world.patient, therapy_name=therapy_name, **kwargs
         )

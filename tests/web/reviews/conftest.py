@@ -19,6 +19,7 @@ def stage(world: Any, demo_topics: list[Any]) -> Stage:
         reference = Reference.objects.create(
             authors=[f"Author{i} A", "Second B"],
             title=f"Study number {i} of low-dose naltrexone",
+            abstract="In people with amyotrophic lateral sclerosis.",
             journal="J Test Med",
             year=2000 + i,
             volume=str(10 + i),
@@ -61,8 +62,11 @@ def draft(stage: Stage) -> Any:
 @pytest.fixture
 def circulating(draft: Any, stage: Stage) -> Any:
     from offlabel.web.reviews import services
+    from tests.web.reviews.support import state_conflicts
 
-    return services.review_circulate(review=draft, by=stage.world.reviewer)
+    review = services.review_circulate(review=draft, by=stage.world.reviewer)
+    state_conflicts(review, [*stage.voters, stage.world.editor])
+    return review
 
 
 @pytest.fixture

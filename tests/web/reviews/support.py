@@ -71,9 +71,18 @@ VOTES = {
 }
 
 
+def state_conflicts(review: Any, voters: list[Any], statement: str = "None.") -> None:
+    """Each voter states their conflicts of interest (needed before voting)."""
+    from offlabel.web.reviews import services
+
+    for voter in voters:
+        services.conflict_statement_save(review=review, by=voter, statement=statement)
+
+
 def cast_all(review: Any, voters: list[Any], votes: dict[str, tuple[str, ...]] = VOTES) -> None:
     from offlabel.web.reviews import services
 
+    state_conflicts(review, voters)
     for category in Category:
         for voter, grade in zip(voters, votes[category.value], strict=True):
             services.grade_vote_cast(review=review, by=voter, category=category.value, grade=grade)

@@ -45,6 +45,8 @@ def test_reviewer_drafts_attaches_circulates_votes_and_editor_publishes(
 
     page.get_by_role("button", name="Circulate for votes").click()
     assert page.get_by_text("Circulated to reviewers for votes.").is_visible()
+    page.get_by_label("Your conflicts of interest for this review").fill("None.")
+    page.get_by_role("button", name="Save my statement").click()
     for category in Category:
         grade = "D" if category is Category.TRIALS else "U"
         page.get_by_label(f"{category.label} grade").select_option(grade)
@@ -53,6 +55,7 @@ def test_reviewer_drafts_attaches_circulates_votes_and_editor_publishes(
 
     review = Review.objects.get(topic=stage.topic)
     for voter, trials_grade in ((stage.reviewer2, "D"), (stage.reviewer3, "C")):
+        services.conflict_statement_save(review=review, by=voter, statement="None.")
         for category in Category:
             grade = trials_grade if category is Category.TRIALS else "U"
             services.grade_vote_cast(review=review, by=voter, category=category.value, grade=grade)

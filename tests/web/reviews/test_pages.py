@@ -125,16 +125,18 @@ def test_version_history_and_diff_show_text_and_grade_changes(
     assert "This version was superseded" in old_page.content.decode()
 
     diff = client.get(reverse("reviews:diff", args=[stage.topic.slug, 1, 2])).content.decode()
-    assert "-Not recommended." in diff
-    assert "+Still not recommended &lt;script&gt;x()&lt;/script&gt;." in diff
+    assert "<del>Not</del><ins>Still not</ins> recommended" in diff
+    assert "<ins> &lt;script&gt;x()&lt;/script&gt;</ins>." in diff
     assert_inert(diff[diff.index("<main") : diff.index("</main>")])
     rows = re.findall(
-        r"<tr><th scope=\"row\">([^<]+)</th><td>([^<]*)</td><td>([^<]*)</td><td>(.*?)</td></tr>",
+        r'<tr data-category="(\w+)">.*?<span class="grade grade-(\w)">.*?'
+        r'<span class="grade grade-(\w)">',
         diff,
+        re.S,
     )
-    changes = {label: (old, new_, note != "unchanged") for label, old, new_, note in rows}
-    assert changes["Mechanism"] == ("B", "B", False)
-    assert changes["Trials"][2] is False
+    changes = {category: (old, new_) for category, old, new_ in rows}
+    assert changes["mechanism"] == ("B", "B")
+    assert changes["trials"] == ("D", "D")
 
 
 def test_diff_of_a_hidden_version_is_404_for_visitors(
@@ -193,9 +195,9 @@ def test_index_filters_by_condition(published: Any, stage: Any, client: Any) -> 
 def test_public_review_page_query_count_is_pinned(
     published: Any, client: Any, django_assert_max_num_queries: Any
 ) -> None:
-    # 5 of our own (review, grades, authors, references, history) and at most one for each
-    # of the Cases and Risks panels other apps add.
-    with django_assert_max_num_queries(7):
+    # 6 of our own (review, grades, authors, references, conflict statements, history) and at
+    # most one for each of the Cases and Risks panels other apps add.
+    with django_assert_max_num_queries(8):
         response = client.get(published.get_absolute_url())
     assert response.status_code == 200
 

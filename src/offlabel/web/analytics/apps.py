@@ -18,6 +18,15 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Registry analytics"
     nav_items = [NavItem("Analyses", "analytics:index", ("reviewer", "editor"))]
 
+    def ready(self) -> None:
+        from offlabel.web.analytics import carry
+        from offlabel.web.reviews.signals import review_publishing, review_version_started
+
+        review_version_started.connect(
+            carry.on_review_version_started, dispatch_uid="analytics.carry_snapshots"
+        )
+        review_publishing.connect(carry.on_review_publishing, dispatch_uid="analytics.snapshots")
+
     def topic_panels(self, request: HttpRequest, topic: Any) -> list[Panel]:
         """The public registry panel: aggregates only, cached per registry version."""
         from offlabel.web.analytics import presentation, selectors
@@ -51,6 +60,23 @@ class AnalyticsConfig(AppConfig):
             )
             for frozen in selectors.snapshots_of_review(review, section)
         ]
+
+    def review_workspace_panels(self, request: HttpRequest, review: Any) -> list[Panel]:
+        """The version's snapshots in the workspace: an editor keeps, refreshes or drops each
+        one carried over from the previous version."""
+        from offlabel.web.analytics.carry import Decision, snapshot_rows
+
+        rows = snapshot_rows(review)
+        if not rows:
+            return []
+        user = request.user
+        context = {
+            "review": review,
+            "snapshots": rows,
+            "decisions": list(Decision),
+            "is_editor": bool(user.is_authenticated and user.has_any_role("editor")),
+        }
+        return [Panel("Registry snapshots", "analytics/_snapshot_decisions.html", context)]
 
     def demo_load(self, out: Callable[[str], None]) -> None:
         from offlabel.web.analytics import demo

@@ -73,9 +73,20 @@ class RegistrySnapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new review version starts with a copy of each snapshot of the version it updates; an
+    # editor keeps, refreshes or drops each copy before the new version can be published.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into"
+    )
+    kept_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Registry snapshot #{self.pk} in {self.section} of review {self.review_id}"
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Carried over from an earlier version and not yet kept (nor refreshed or dropped)."""
+        return self.carried_from_id is not None and self.kept_at is None

@@ -62,7 +62,9 @@ def load() -> list[Topic]:
         defaults={
             "name": "Amyotrophic lateral sclerosis",
             "species": TargetSpecies.HUMAN,
-            "synonyms": "ALS, motor neuron disease, MND, Lou Gehrig's disease",
+            "synonyms": (
+                "ALS, motor neuron disease, motor neurone disease, MND, Lou Gehrig's disease"
+            ),
         },
     )
     dm, _ = Condition.objects.update_or_create(

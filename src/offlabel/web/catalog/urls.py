@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("therapies/<slug:therapy_slug>/side-by-side/", views.side_by_side, name="side_by_side"),
 ]

@@ -10,6 +10,12 @@ An app's ``AppConfig`` may declare:
 ``review_section_extras(self, request, review, section)``
     returns a list of :class:`Panel` shown under one section of a review (``section`` is a
     vocabulary category such as ``"cases"`` or ``"risks"``): e.g. a frozen registry snapshot.
+``review_workspace_panels(self, request, review)``
+    returns a list of :class:`Panel` shown in the reviewer workspace of one version (e.g. the
+    registry snapshots an editor keeps, refreshes or drops before publishing).
+``review_actions(self, request, review)``
+    returns a list of :class:`Panel` shown near the top of a review's public page (e.g. following
+    it); what they show must not depend on who is looking, so the page stays cacheable.
 ``demo_load(self, out)``
     loads the app's demo content; ``offlabel demo`` calls it in ``INSTALLED_APPS`` order.
 """
@@ -83,16 +89,28 @@ def topic_panels_for(request: HttpRequest, topic: Any) -> list[Panel]:
     return panels
 
 
-def review_section_extras_for(request: HttpRequest, review: Any, section: str) -> list[Panel]:
-    """The panels every app contributes under one section of a review."""
+def _panels(hook: str, *args: Any) -> list[Panel]:
     panels: list[Panel] = []
     for config in _offlabel_apps():
-        contribute: Callable[[HttpRequest, Any, str], list[Panel]] | None = getattr(
-            config, "review_section_extras", None
-        )
+        contribute: Callable[..., list[Panel]] | None = getattr(config, hook, None)
         if contribute is not None:
-            panels.extend(contribute(request, review, section))
+            panels.extend(contribute(*args))
     return panels
+
+
+def review_section_extras_for(request: HttpRequest, review: Any, section: str) -> list[Panel]:
+    """The panels every app contributes under one section of a review."""
+    return _panels("review_section_extras", request, review, section)
+
+
+def review_workspace_panels_for(request: HttpRequest, review: Any) -> list[Panel]:
+    """The panels every app contributes to one version's reviewer workspace."""
+    return _panels("review_workspace_panels", request, review)
+
+
+def review_actions_for(request: HttpRequest, review: Any) -> list[Panel]:
+    """The panels every app contributes to the top of a review's public page."""
+    return _panels("review_actions", request, review)
 
 
 def demo_loaders() -> list[tuple[str, Callable[[Callable[[str], None]], None]]]:

@@ -4,12 +4,14 @@ from offlabel.web.network.models import (
     ConsultMessage,
     ConsultRequest,
     Invitation,
+    MemberHandle,
     Notification,
     NotificationSetting,
     Post,
     PrescriberListing,
     RequestVote,
     ReviewRequest,
+    Subscription,
     Thread,
 )
 
@@ -51,4 +53,6 @@ admin.site.register(RequestVote)
 admin.site.register(Invitation)
 admin.site.register(NotificationSetting)
 admin.site.register(Notification)
+admin.site.register(Subscription)
+admin.site.register(MemberHandle)
 _ = ConsultMessage  # deliberately not in the admin: private between two people

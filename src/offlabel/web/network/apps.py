@@ -39,10 +39,20 @@ class NetworkConfig(AppConfig):
         )
 
     def topic_panels(self, request: HttpRequest, topic: Any) -> list[Panel]:
-        from offlabel.web.network.panels import community_panel
+        from offlabel.web.network.panels import community_panel, follow_panel
 
         panel = community_panel(request, topic)
-        return [panel] if panel is not None else []
+        return [follow_panel(topic, "topic"), *([panel] if panel is not None else [])]
+
+    def review_actions(self, request: HttpRequest, review: Any) -> list[Panel]:
+        """ "Follow this review" (the same for everyone, so the page stays cacheable)."""
+        from offlabel.web.network.panels import follow_panel
+
+        return (
+            [follow_panel(review.topic, "review", review.get_absolute_url())]
+            if (review.is_public)
+            else []
+        )
 
     def demo_load(self, out: Callable[[str], None]) -> None:
         from offlabel.web.network import demo

@@ -8,7 +8,7 @@ from offlabel.web.accounts.models import User
 from offlabel.web.catalog.demo import LDN_ALS_SLUG, LDN_DM_SLUG
 from offlabel.web.catalog.models import Condition, Topic
 from offlabel.web.network import services
-from offlabel.web.network.models import Availability, NotificationSetting
+from offlabel.web.network.models import Availability, NotificationSetting, Subscription
 
 
 def _user(name: str) -> User:
@@ -169,6 +169,20 @@ def _consult(dm_topic: Topic) -> None:
     )
 
 
+def _subscriptions(als_topic: Topic, dm_topic: Topic) -> int:
+    """Pat follows the ALS review and topic, Olive the DM review: they hear of new versions
+    (and Pat of the ALS discussion the editors make public below)."""
+    plan = [
+        ("patient", als_topic, Subscription.Kind.REVIEW),
+        ("patient", als_topic, Subscription.Kind.TOPIC),
+        ("owner", dm_topic, Subscription.Kind.REVIEW),
+        ("clinician", als_topic, Subscription.Kind.REVIEW),
+    ]
+    for who, topic, kind in plan:
+        services.subscription_follow(user=_user(who), topic=topic, kind=kind)
+    return len(plan)
+
+
 def load() -> str:
     # The demo's e-mails go to the morning digest, so loading it prints no mail.
     for account in DEMO_ACCOUNTS:
@@ -179,9 +193,10 @@ def load() -> str:
     als_topic = Topic.objects.select_related("therapy", "condition").get(slug=LDN_ALS_SLUG)
     dm_topic = Topic.objects.select_related("therapy", "condition").get(slug=LDN_DM_SLUG)
     requests = _requests(als_topic.condition, dm_topic.condition, dm_topic)
+    follows = _subscriptions(als_topic, dm_topic)
     threads = _discussions(als_topic, dm_topic)
     _consult(dm_topic)
     return (
-        f"network: {requests} review requests, {threads} discussions, "
+        f"network: {requests} review requests, {threads} discussions, {follows} subscriptions, "
         "1 listed prescriber, 1 accepted consult"
     )

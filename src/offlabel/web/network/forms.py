@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 
 from offlabel.evidence.vocabulary import TargetSpecies, choices
 from offlabel.web.accounts.models import User
@@ -16,6 +17,9 @@ from offlabel.web.network.models import (
     ReviewRequest,
 )
 from offlabel.web.network.services.requests import clean_links
+
+# Where the discussion forms' @-completion asks for matching members (mentions.js).
+_COMPLETE = reverse_lazy("network:member_complete")
 
 
 def _topic_field(**kwargs: Any) -> forms.ModelChoiceField[Topic]:
@@ -107,7 +111,7 @@ class ThreadForm(forms.Form):
     title = forms.CharField(label="Title", max_length=160)
     body = forms.CharField(
         label="Message",
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "data-mentions": _COMPLETE}),
         max_length=20_000,
         help_text="Markdown. Mention a colleague with @ and their name. No patient names.",
     )
@@ -116,9 +120,10 @@ class ThreadForm(forms.Form):
 class PostForm(forms.Form):
     body = forms.CharField(
         label="Your reply",
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "data-mentions": _COMPLETE}),
         max_length=20_000,
-        help_text="Markdown. Mention a colleague with @ and their name. No patient names.",
+        help_text="Markdown. Mention a colleague with @ and their handle (type @ and a few "
+        "letters to choose). No patient names.",
     )
 
 

@@ -308,6 +308,7 @@ class Notification(models.Model):
         RECORD_CHANGED = "record_changed", "Someone else changed your registry record"
         SCORE_REMINDER = "score_reminder", "Time to re-score"
         REVERSAL = "reversal", "A possible reversal to check"
+        FOLLOWED = "followed", "News of a review or topic you follow"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -326,3 +327,52 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Subscription(models.Model):
+    """One person following a topic or its review (notified in-app and by e-mail, as their
+    notification setting says)."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "The review: each published version and its grade changes"
+        TOPIC = "topic", "The topic: new review versions and discussions made public"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    topic = models.ForeignKey(
+        "catalog.Topic", on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REVIEW)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["topic__therapy__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic", "kind"], name="follow_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.get_kind_display().split(':')[0].lower()} {self.topic}"
+
+
+class MemberHandle(models.Model):
+    """The @handle a discussion member is mentioned by (``@dr-price``), unique and stable.
+
+    Made from the display name the first time it is needed ("Dr Price (vet, …)" → ``dr-price``);
+    mentions complete to it and link to the member's page.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_handle"
+    )
+    handle = models.SlugField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["handle"]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:member", kwargs={"handle": self.handle})

@@ -36,3 +36,12 @@ def community_panel(request: HttpRequest, topic: Any) -> Panel | None:
         or "prescriber_count" in context
     )
     return Panel("Community", "network/_topic_panel.html", context) if shows else None
+
+
+def follow_panel(topic: Any, kind: str, next_url: str = "") -> Panel:
+    """The follow button of a topic or review page (the same markup for every visitor)."""
+    return Panel(
+        "Follow",
+        "network/_follow.html",
+        {"topic": topic, "kind": kind, "next": next_url or topic.get_absolute_url()},
+    )

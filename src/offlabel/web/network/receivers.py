@@ -1,4 +1,4 @@
-"""Signal receivers: tell requesters and voters when the review they asked for is published."""
+"""Signal receivers: tell requesters, voters and followers when a review is published."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ def on_review_published(sender: Any, review: Any = None, topic: Any = None, **kw
     # Runs inside review_publish's transaction: notify() only stores rows and queues the
     # e-mails for after the commit, so a failed publication sends nothing.
     from offlabel.web.network.services.requests import requests_notify_published
+    from offlabel.web.network.services.subscriptions import subscribers_notify_published
 
     if topic is None and review is not None:
         topic = review.topic
+    notified: set[int] = set()
     if topic is not None:
-        requests_notify_published(topic=topic, review=review)
+        requests_notify_published(topic=topic, review=review, notified=notified)
+    if review is not None:
+        subscribers_notify_published(review=review, exclude=notified)

@@ -25,6 +25,7 @@ from offlabel.web.network.models import (
     Post,
     PrescriberListing,
     ReviewRequest,
+    Subscription,
     Thread,
 )
 from offlabel.web.network.permissions import can_discuss, can_prescribe
@@ -153,3 +154,12 @@ def notifications_for(user: User, limit: int = 100) -> QuerySet[Notification]:
 
 def notifications_unread_count(user: User) -> int:
     return int(user.notifications.filter(read_at__isnull=True).count())
+
+
+# --- subscriptions ------------------------------------------------------------------------------
+
+
+def subscriptions_of(user: User) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(user=user).select_related(
+        "topic__therapy", "topic__condition"
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offlabel.web.network.views import consults, discussions, misc, requests
+from offlabel.web.network.views import consults, discussions, follow, members, misc, requests
 
 app_name = "network"
 
@@ -39,4 +39,9 @@ urlpatterns = [
     path("red-flags/", misc.red_flags, name="red_flags"),
     path("notifications/", misc.notifications, name="notifications"),
     path("notifications/settings/", misc.notification_settings, name="notification_settings"),
+    path("following/", follow.following, name="following"),
+    path("follow/<slug:topic_slug>/", follow.follow, name="follow"),
+    path("unfollow/<slug:topic_slug>/", follow.unfollow, name="unfollow"),
+    path("members/complete/", members.complete, name="member_complete"),
+    path("members/<slug:handle>/", members.member, name="member"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from offlabel.web.reviews.models import (
+    ConflictStatement,
     EvidenceItem,
     GradeVote,
     PublishedGrade,
@@ -52,3 +53,9 @@ class ReviewAdmin(admin.ModelAdmin):
 class GradeVoteAdmin(admin.ModelAdmin):
     list_display = ["review", "reviewer", "category", "grade", "carried_over"]
     list_filter = ["category", "grade"]
+
+
+@admin.register(ConflictStatement)
+class ConflictStatementAdmin(admin.ModelAdmin):
+    list_display = ["review", "reviewer", "updated"]
+    raw_id_fields = ["review", "reviewer"]

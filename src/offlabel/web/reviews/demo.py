@@ -29,13 +29,21 @@ from offlabel.web.literature.models import LibraryEntry, Reference
 from offlabel.web.reviews import services
 from offlabel.web.reviews.demo_als import (
     ALS_ITEMS,
+    ALS_PLAIN_SUMMARY,
     ALS_RATIONALES,
     ALS_REFS,
     ALS_SECTIONS,
     ALS_VOTES,
 )
-from offlabel.web.reviews.demo_dm import DM_ITEMS, DM_RATIONALES, DM_REFS, DM_SECTIONS, DM_VOTES
-from offlabel.web.reviews.demo_spec import DemoReview, Ref
+from offlabel.web.reviews.demo_dm import (
+    DM_ITEMS,
+    DM_PLAIN_SUMMARY,
+    DM_RATIONALES,
+    DM_REFS,
+    DM_SECTIONS,
+    DM_VOTES,
+)
+from offlabel.web.reviews.demo_spec import DEMO_CONFLICTS, DemoReview, Ref
 from offlabel.web.reviews.models import Review
 
 AUTHOR = "reviewer@offlabel.demo"
@@ -69,7 +77,11 @@ def _build(spec: DemoReview, users: dict[str, User]) -> Review:
     author = users[AUTHOR]
     review = services.review_create_draft(topic=topic, by=author, title=spec.title)
     services.review_update(
-        review=review, by=author, author_names=spec.author_names, **spec.sections
+        review=review,
+        by=author,
+        author_names=spec.author_names,
+        plain_summary=spec.plain_summary,
+        **spec.sections,
     )
     refs: dict[str, Reference] = {}
     for ref in spec.references:
@@ -89,8 +101,13 @@ def _build(spec: DemoReview, users: dict[str, User]) -> Review:
             verified=item.verified,
             n=item.n,
             note=item.note,
+            # The reviewers filed other therapies and diseases on purpose (each note says why):
+            # they confirm what the relevance check flags.
+            confirm_relevance=True,
         )
     services.review_circulate(review=review, by=author)
+    for email, statement in zip(VOTERS, DEMO_CONFLICTS, strict=True):
+        services.conflict_statement_save(review=review, by=users[email], statement=statement)
     for category in Category:
         for index, email in enumerate(VOTERS):
             grade = spec.votes[category.value][index]
@@ -114,6 +131,7 @@ DEMO_REVIEWS = (
         ALS_SECTIONS,
         ALS_VOTES,
         ALS_RATIONALES,
+        ALS_PLAIN_SUMMARY,
     ),
     DemoReview(
         LDN_DM_SLUG,
@@ -124,6 +142,7 @@ DEMO_REVIEWS = (
         DM_SECTIONS,
         DM_VOTES,
         DM_RATIONALES,
+        DM_PLAIN_SUMMARY,
     ),
 )
 

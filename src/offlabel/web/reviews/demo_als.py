@@ -289,3 +289,17 @@ ALS_RATIONALES = {
     ("risks", 2): "Harm is confirmed at full dose, not at the low dose reviewed here.",
     ("risks", 3): "Full-dose label warnings; low-dose harm is reported but unconfirmed.",
 }
+
+ALS_PLAIN_SUMMARY = """\
+We looked at all we could find on low-dose naltrexone (LDN) for ALS. No study has tested it in
+people with ALS. No study has tested it in animals with an ALS-like disease either.
+
+Some people with ALS who took it said they felt a bit better. Most felt no change. We cannot
+tell if the drug or something else made them feel that way.
+
+At full dose, the drug can harm the liver. At the low dose, side effects seem mild, but no one
+has checked with care.
+
+For now, there is no good proof that LDN helps with ALS. If you think of trying it, talk with
+your ALS doctor first, and tell them about your other drugs.
+"""

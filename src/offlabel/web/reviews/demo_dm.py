@@ -153,3 +153,17 @@ DM_RATIONALES = {
     ("mechanism", 2): "Only human data: I see no usable mechanistic evidence for dogs.",
     ("risks", 1): "Nothing is measured in dogs; the human label is a different dose and species.",
 }
+
+DM_PLAIN_SUMMARY = """\
+We looked at what is known about low-dose naltrexone (LDN) for dogs with DM. No study has
+tested it in dogs. Two vets say that, over many years, it seemed to slow the disease in some
+dogs for a while. They did not keep records we can check, and DM goes at a different pace in
+each dog.
+
+We know little about its side effects in dogs at this dose. In people, a full dose can harm the
+liver.
+
+So no one can yet say if LDN helps dogs with DM. If you want to try it, do so with your vet.
+Write down how your dog walks each week, before and during the treatment. That helps the next
+dog too.
+"""

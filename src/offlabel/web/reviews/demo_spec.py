@@ -45,3 +45,14 @@ class DemoReview:
     # the engine's suggestion.
     votes: dict[str, tuple[str, str, str, str]]
     rationales: dict[tuple[str, int], str] = field(default_factory=dict)
+    # "What this means for you": plain words for patients and owners (grade 8 or below).
+    plain_summary: str = ""
+
+
+# What each demo voter declares before voting (in VOTERS order); the same for both reviews.
+DEMO_CONFLICTS = (
+    "None. I have no financial ties to naltrexone's makers or to compounding pharmacies.",
+    "None.",
+    "I prescribed low-dose naltrexone to two patients in 2019 at their request; no payments.",
+    "None. As editor I publish but my vote counts like any other.",
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.consensus import needs_rationale
 from offlabel.evidence.vocabulary import Category, Grade, TargetSpecies, choices
@@ -51,11 +52,29 @@ class NewVersionForm(forms.Form):
 class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
-        fields = ["title", "author_names", "change_summary", *(name for name, _, _ in SECTIONS)]
+        fields = [
+            "title",
+            "author_names",
+            "plain_summary",
+            "change_summary",
+            *(name for name, _, _ in SECTIONS),
+        ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 6})
-            for name in ("change_summary", *(name for name, _, _ in SECTIONS))
+            for name in ("plain_summary", "change_summary", *(name for name, _, _ in SECTIONS))
         }
+
+
+class ConflictForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Your conflicts of interest for this review"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Payments, shares, prescribing or selling this therapy, a relative taking it — or "
+            "“None”. Shown with the review. Needed before you vote."
+        ),
+    )
 
 
 class EvidenceItemForm(forms.ModelForm):
@@ -74,6 +93,16 @@ class EvidenceItemForm(forms.ModelForm):
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
         labels = {"verified": "Diagnosis verified and outcome objective"}
+
+    confirm_relevance = forms.BooleanField(
+        label=_("I have checked that this record is relevant to the topic"),
+        required=False,
+        help_text=_(
+            "Tick this when the relevance check warns that the record does not name the topic's "
+            "therapy or condition but it belongs here all the same (say why in the note). Until "
+            "then the item does not count towards the suggested grade."
+        ),
+    )
 
     def __init__(self, *args: Any, references: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

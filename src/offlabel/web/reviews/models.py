@@ -64,6 +64,12 @@ class Review(models.Model):
     risks = _section("Risks")
     cost = _section("Cost")
     conclusion = _section("Conclusion")
+    plain_summary = models.TextField(
+        "what this means for you",
+        blank=True,
+        help_text="A plain-language summary for patients and owners (aim for a reading level of "
+        "grade 8 or below; the workspace shows it). Markdown.",
+    )
     change_summary = models.TextField(
         blank=True,
         help_text='What changed since the previous version ("No new information warranted a '
@@ -170,6 +176,14 @@ class EvidenceItem(models.Model):
     )
     n = models.PositiveIntegerField(null=True, blank=True, help_text="Number of subjects.")
     note = models.TextField(blank=True)
+    # The relevance check at attachment: why the record may not be about the topic (empty when
+    # it names the topic's therapy and condition). A flagged item counts towards the suggested
+    # grade only once a reviewer confirms it is relevant.
+    relevance_warning = models.TextField(blank=True)
+    relevance_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    relevance_confirmed_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -177,6 +191,11 @@ class EvidenceItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.reference}"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the grading engine counts it: no relevance warning, or a confirmed one."""
+        return not self.relevance_warning or self.relevance_confirmed_at is not None
 
 
 class GradeVote(models.Model):
@@ -206,6 +225,29 @@ class GradeVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer}: {self.category} {self.grade}"
+
+
+class ConflictStatement(models.Model):
+    """One reviewer's conflicts of interest for one review version, stated before voting."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="conflicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_statements"
+    )
+    statement = models.TextField(
+        help_text="Financial or personal interests in this therapy (payments, shares, "
+        "prescribing it, a relative taking it), or “None”."
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "reviewer__display_name", "reviewer__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "reviewer"], name="one_statement_per_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.review}"
 
 
 class PublishedGrade(models.Model):

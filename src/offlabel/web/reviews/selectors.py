@@ -10,23 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from offlabel.evidence.grading import Suggestion, suggest_grades
 from offlabel.evidence.rubric import Rubric, default_rubric
 from offlabel.evidence.vocabulary import Category, Grade
+from offlabel.literature.links import IdentifierLink, identifier_links
+from offlabel.reports.readability import reading_level
 from offlabel.reports.review_document import (
+    ConflictEntry,
     GradeEntry,
     ReferenceEntry,
     ReviewDocument,
     SectionText,
 )
+from offlabel.reports.snapshot import SnapshotEntry, snapshot_entry
 from offlabel.web.accounts.models import Viewer, signed_in
 from offlabel.web.accounts.roles import Role
 from offlabel.web.reviews.citations import format_references
 from offlabel.web.reviews.models import (
     SECTIONS,
+    ConflictStatement,
     EvidenceItem,
     GradeVote,
     PublishedGrade,
@@ -130,6 +136,12 @@ class Citation:
     text: str
     reference: Any
 
+    @property
+    def links(self) -> list[IdentifierLink]:
+        """PubMed, DOI and ClinicalTrials.gov links from the reference's identifiers."""
+        ref = self.reference
+        return identifier_links(pmid=ref.pmid or "", doi=ref.doi or "", nct=ref.nct or "")
+
 
 def review_citations(review: Review) -> list[Citation]:
     """The numbered reference list, in Vancouver style."""
@@ -210,6 +222,7 @@ def review_suggestions(
     from offlabel.web.reviews.services import core_items
 
     items = review_evidence(review) if items is None else items
+    items = [item for item in items if item.counts]
     suggestions = suggest_grades(core_items(review, items), rubric)
     return [
         SuggestionRow(
@@ -224,6 +237,69 @@ def review_suggestions(
 
 def review_votes(review: Review) -> list[GradeVote]:
     return list(review.votes.select_related("reviewer").order_by("category", "reviewer__email"))
+
+
+@dataclass
+class VoteTally:
+    """One category's votes as one viewer may see them (blinded grading)."""
+
+    category: Category
+    visible: list[GradeVote]
+    hidden: int
+
+    @property
+    def label(self) -> str:
+        return self.category.label
+
+
+def review_vote_tally(review: Review, user: Viewer, votes: list[GradeVote]) -> list[VoteTally]:
+    """Each category's votes, blinded: a reviewer sees the others' votes and rationales for a
+    category only once they have cast their own; editors see every vote. Before that the
+    reviewer sees only how many others have voted."""
+    account = signed_in(user)
+    editor = account is not None and account.has_role(Role.EDITOR)
+    mine = {v.category for v in votes if account is not None and v.reviewer_id == account.pk}
+    tally = []
+    for category in Category:
+        cast = [v for v in votes if v.category == category.value]
+        if editor or category.value in mine:
+            tally.append(VoteTally(category, cast, 0))
+        else:
+            own = [v for v in cast if account is not None and v.reviewer_id == account.pk]
+            tally.append(VoteTally(category, own, len(cast) - len(own)))
+    return tally
+
+
+def review_conflicts(review: Review) -> list[ConflictStatement]:
+    """The reviewers' conflict-of-interest statements for this version."""
+    return list(ConflictStatement.objects.filter(review=review).select_related("reviewer"))
+
+
+def _min_cell() -> int:
+    return int(getattr(settings, "OFFLABEL_MIN_CELL", 5))
+
+
+def review_snapshots(review: Review) -> list[SnapshotEntry]:
+    """The registry snapshots frozen into this version, from their stored figures (plain JSON)."""
+    # The analytics app's RegistrySnapshot, read through its relation to the review (reviews
+    # sits below analytics and never imports it); newest first, as the page shows them.
+    snapshots: Any = review.registry_snapshots  # type: ignore[attr-defined]
+    frozen = snapshots.select_related("carried_from__review").order_by(
+        "section", "-created_at", "-id"
+    )
+    threshold = _min_cell()
+    return [
+        snapshot_entry(
+            section=row.section,
+            data_date=row.data_date,
+            n=row.n,
+            figures=row.figures,
+            min_cell=threshold,
+            carried_from_version=row.carried_from.review.version if row.carried_from else None,
+            key=f"{review.topic.slug}-v{review.version}-{row.pk}",
+        )
+        for row in frozen
+    ]
 
 
 def topic_library_references(review: Review) -> QuerySet[Any]:
@@ -306,6 +382,10 @@ def review_document(review: Review) -> ReviewDocument:
         agreement_alpha=review.agreement_alpha,
         agreement_note=review.agreement_note,
         sections=[SectionText(s.name, s.heading, s.text) for s in review_sections(review)],
+        plain_summary=review.plain_summary,
+        reading_level=level.grade if (level := reading_level(review.plain_summary)) else None,
+        snapshots=review_snapshots(review),
+        conflicts=[ConflictEntry(str(c.reviewer), c.statement) for c in review_conflicts(review)],
         evidence=[
             {
                 "reference": item.reference_id,
@@ -332,3 +412,71 @@ def review_document(review: Review) -> ReviewDocument:
             for c in review_citations(review)
         ],
     )
+
+
+# -- what changed in a published version (for feeds and notifications) -------------------------
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    category: Category
+    old: str
+    new: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.category.label} {self.old} → {self.new}"
+
+
+def review_previous_public(review: Review) -> Review | None:
+    """The public version this one follows (``None`` for the first)."""
+    return (
+        Review.objects.filter(
+            topic_id=review.topic_id, status__in=PUBLIC_STATUSES, version__lt=review.version
+        )
+        .prefetch_related("published_grades")
+        .order_by("-version")
+        .first()
+    )
+
+
+def review_grade_changes(review: Review, previous: Review | None = None) -> list[GradeChange]:
+    """The categories whose published grade differs from the previous public version's."""
+    previous = previous if previous is not None else review_previous_public(review)
+    if previous is None:
+        return []
+    before = {g.category: g.grade for g in previous.published_grades.all()}
+    return [
+        GradeChange(Category(g.category), before.get(g.category, "–"), g.grade)
+        for g in sorted(review.published_grades.all(), key=lambda g: g.order)
+        if before.get(g.category) != g.grade
+    ]
+
+
+def review_change_sentence(review: Review, previous: Review | None = None) -> str:
+    """One sentence on the grades of a published version, for feeds and notifications."""
+    grades = ", ".join(
+        f"{g.category_label} {g.grade}"
+        for g in sorted(review.published_grades.all(), key=lambda g: g.order)
+    )
+    previous = previous if previous is not None else review_previous_public(review)
+    if previous is None:
+        return f"First published version. Grades: {grades}."
+    changes = review_grade_changes(review, previous)
+    if not changes:
+        return f"No grade changed since version {previous.version}. Grades: {grades}."
+    changed = "; ".join(c.text for c in changes)
+    return f"Grades changed since version {previous.version}: {changed}. Grades now: {grades}."
+
+
+def reviews_for_feed(topic_slug: str | None = None, limit: int = 50) -> list[Review]:
+    """Public versions, newest publication first, for the Atom feeds."""
+    reviews = (
+        _base()
+        .filter(status__in=PUBLIC_STATUSES, published_at__isnull=False)
+        .prefetch_related("published_grades")
+        .order_by("-published_at", "-version")
+    )
+    if topic_slug is not None:
+        reviews = reviews.filter(topic__slug=topic_slug)
+    return list(reviews[:limit])

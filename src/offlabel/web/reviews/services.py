@@ -49,16 +49,22 @@ from offlabel.web.common.models import AuditEvent
 from offlabel.web.common.services import audit_record, snapshot
 from offlabel.web.reviews.models import (
     SECTION_FIELDS,
+    ConflictStatement,
     EvidenceItem,
     GradeVote,
     PublishedGrade,
     Review,
     ReviewReference,
 )
-from offlabel.web.reviews.signals import review_published
+from offlabel.web.reviews.relevance import check_item_relevance as _check_relevance
+from offlabel.web.reviews.signals import (
+    review_published,
+    review_publishing,
+    review_version_started,
+)
 
 DEFAULT_MIN_VOTES = 3
-EDITABLE_FIELDS = ("title", "author_names", "change_summary", *SECTION_FIELDS)
+EDITABLE_FIELDS = ("title", "author_names", "plain_summary", "change_summary", *SECTION_FIELDS)
 EVIDENCE_FIELDS = (
     "reference",
     "category",
@@ -70,6 +76,8 @@ EVIDENCE_FIELDS = (
     "n",
     "note",
 )
+# Copied with an item into a new version (the confirmation stays with the item).
+RELEVANCE_FIELDS = ("relevance_warning", "relevance_confirmed_by", "relevance_confirmed_at")
 
 
 def min_votes() -> int:
@@ -222,6 +230,7 @@ def review_new_version(
         version=_next_version(review.topic),
         title=review.title,
         author_names=review.author_names,
+        plain_summary=review.plain_summary,
         change_summary=change_summary.strip(),
         rubric_version=default_rubric().version,
         based_on=review,
@@ -234,10 +243,17 @@ def review_new_version(
         for c in review.citations.all()
     )
     EvidenceItem.objects.bulk_create(
-        EvidenceItem(review=new, **{f: getattr(item, f) for f in EVIDENCE_FIELDS})
+        EvidenceItem(
+            review=new, **{f: getattr(item, f) for f in (*EVIDENCE_FIELDS, *RELEVANCE_FIELDS)}
+        )
         for item in review.evidence_items.all()
     )
     if carry_votes:
+        # A carried-over vote comes with the statement its reviewer made when casting it.
+        ConflictStatement.objects.bulk_create(
+            ConflictStatement(review=new, reviewer_id=c.reviewer_id, statement=c.statement)
+            for c in review.conflicts.all()
+        )
         GradeVote.objects.bulk_create(
             GradeVote(
                 review=new,
@@ -259,6 +275,7 @@ def review_new_version(
         f"new version from version {review.version}"
         + (" with the published votes carried over" if carry_votes else ""),
     )
+    review_version_started.send(sender=Review, review=new, previous=review, by=by)
     return new
 
 
@@ -288,16 +305,25 @@ def _clean_item(item: EvidenceItem) -> None:
 
 
 @transaction.atomic
-def evidence_item_add(*, review: Review, by: User, **values: Any) -> EvidenceItem:
-    """Attach one reference to one category as an evidence item (and cite the reference)."""
+def evidence_item_add(
+    *, review: Review, by: User, confirm_relevance: bool = False, **values: Any
+) -> EvidenceItem:
+    """Attach one reference to one category as an evidence item (and cite the reference).
+
+    The relevance check runs here: an item whose record does not name the topic's therapy (or,
+    as Cases or Trials evidence, its condition) keeps the warning and counts towards the
+    suggested grade only once confirmed (``confirm_relevance=True`` here, or
+    :func:`evidence_item_confirm_relevance` later).
+    """
     _require_reviewer(by)
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = Review.objects.select_for_update().select_related("topic__therapy").get(pk=review.pk)
     _require_open(review)
     unknown = sorted(set(values) - set(EVIDENCE_FIELDS))
     if unknown:
         raise ValidationError(f"'{unknown[0]}' is not a field of an evidence item.")
     item = EvidenceItem(review=review, **values)
     _clean_item(item)
+    _check_relevance(item, by, confirm_relevance)
     item.save()
     _cite(review, item.reference)
     _audit(by, AuditEvent.Action.CREATE, item, None, snapshot(item))
@@ -305,10 +331,16 @@ def evidence_item_add(*, review: Review, by: User, **values: Any) -> EvidenceIte
 
 
 @transaction.atomic
-def evidence_item_update(*, item: EvidenceItem, by: User, **values: Any) -> EvidenceItem:
-    """Change an evidence item of an open version."""
+def evidence_item_update(
+    *, item: EvidenceItem, by: User, confirm_relevance: bool = False, **values: Any
+) -> EvidenceItem:
+    """Change an evidence item of an open version (the relevance check runs again)."""
     _require_reviewer(by)
-    item = EvidenceItem.objects.select_related("review").select_for_update().get(pk=item.pk)
+    item = (
+        EvidenceItem.objects.select_related("review__topic__therapy", "review__topic__condition")
+        .select_for_update(of=("self",))
+        .get(pk=item.pk)
+    )
     _require_open(item.review)
     unknown = sorted(set(values) - set(EVIDENCE_FIELDS))
     if unknown:
@@ -317,9 +349,29 @@ def evidence_item_update(*, item: EvidenceItem, by: User, **values: Any) -> Evid
     for name, value in values.items():
         setattr(item, name, value)
     _clean_item(item)
+    _check_relevance(item, by, confirm_relevance)
     item.save()
     _cite(item.review, item.reference)
     _audit(by, AuditEvent.Action.UPDATE, item, before, snapshot(item))
+    return item
+
+
+@transaction.atomic
+def evidence_item_confirm_relevance(*, item: EvidenceItem, by: User) -> EvidenceItem:
+    """A reviewer confirms that a flagged record is relevant, so the item counts."""
+    _require_reviewer(by)
+    item = (
+        EvidenceItem.objects.select_related("review")
+        .select_for_update(of=("self",))
+        .get(pk=item.pk)
+    )
+    _require_open(item.review)
+    if not item.relevance_warning:
+        raise ValidationError("This evidence item has no relevance warning to confirm.")
+    before = snapshot(item)
+    item.relevance_confirmed_by, item.relevance_confirmed_at = by, timezone.now()
+    item.save(update_fields=["relevance_confirmed_by", "relevance_confirmed_at"])
+    _audit(by, AuditEvent.Action.UPDATE, item, before, snapshot(item), "relevance confirmed")
     return item
 
 
@@ -334,14 +386,50 @@ def evidence_item_delete(*, item: EvidenceItem, by: User) -> None:
     item.delete()
 
 
-# -- votes and publication ---------------------------------------------------------------------
+# -- conflicts of interest, votes and publication -----------------------------------------------
+
+
+@transaction.atomic
+def conflict_statement_save(*, review: Review, by: User, statement: str) -> ConflictStatement:
+    """A reviewer states (or restates) their conflicts of interest for one open version.
+
+    Every reviewer does this before casting a vote; the statements are shown with the review.
+    """
+    _require_reviewer(by)
+    _require_open(review)
+    statement = (statement or "").strip()
+    if not statement:
+        raise ValidationError(
+            {"statement": "State your conflicts of interest, or write “None” if you have none."}
+        )
+    if len(statement) > 2000:
+        raise ValidationError({"statement": "Keep the statement under 2,000 characters."})
+    found = ConflictStatement.objects.filter(review=review, reviewer=by).first()
+    before = snapshot(found) if found else None
+    if found is None:
+        found = ConflictStatement(review=review, reviewer=by)
+    found.statement = statement
+    found.save()
+    _audit(
+        by,
+        AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+        found,
+        before,
+        snapshot(found),
+    )
+    return found
 
 
 def core_items(review: Review, items: Any = None) -> list[Any]:
-    """The version's evidence items as the grading engine's items (in list order)."""
+    """The version's evidence items that count, as the grading engine's items (in list order).
+
+    Items with an unconfirmed relevance warning are left out: pass ``items`` already filtered
+    (``[i for i in items if i.counts]``) when the engine's item numbers must map back.
+    """
     from offlabel.evidence.grading import EvidenceItem as CoreItem
 
     rows = list(items if items is not None else review.evidence_items.select_related("reference"))
+    rows = [row for row in rows if row.counts]
     return [
         CoreItem(
             category=Category(row.category),
@@ -373,6 +461,11 @@ def grade_vote_cast(
         raise ValidationError(
             f"Votes are cast while a version circulates; version {review.version} is "
             f"{review.get_status_display().lower()}."
+        )
+    if not ConflictStatement.objects.filter(review=review, reviewer=by).exists():
+        raise ValidationError(
+            "State your conflicts of interest for this review before you vote (write “None” if "
+            "you have none)."
         )
     try:
         category_value, grade_value = Category(category), Grade(grade)
@@ -423,6 +516,13 @@ def review_publish(*, review: Review, by: User) -> Review:
             f"Only a circulating version can be published; version {review.version} is "
             f"{review.get_status_display().lower()}."
         )
+    blockers = [
+        reason
+        for _receiver, reasons in review_publishing.send(sender=Review, review=review)
+        for reason in (reasons or [])
+    ]
+    if blockers:
+        raise ValidationError(blockers)
     votes = list(review.votes.all())
     by_category: dict[str, list[str]] = {c.value: [] for c in Category}
     by_reviewer: dict[str, dict[str, str]] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from django.contrib import messages
@@ -11,15 +10,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import Category
+from offlabel.reports.readability import TARGET_GRADE, reading_level
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
-from offlabel.web.common.extensions import review_section_extras_for
+from offlabel.web.common.extensions import (
+    review_actions_for,
+    review_section_extras_for,
+    review_workspace_panels_for,
+)
 from offlabel.web.common.selectors import audit_for_object
 from offlabel.web.reviews import exports, selectors, services
 from offlabel.web.reviews.forms import (
+    ConflictForm,
     EvidenceItemForm,
     NewVersionForm,
     ReviewForm,
@@ -27,7 +33,7 @@ from offlabel.web.reviews.forms import (
     StartReviewForm,
     VoteForm,
 )
-from offlabel.web.reviews.models import SECTIONS, EvidenceItem, Review
+from offlabel.web.reviews.models import EvidenceItem, Review
 
 REVIEW_ROLES = (Role.REVIEWER, Role.EDITOR)
 WATCH_FLAGS_TEMPLATE = "literature/_watch_flags.html"
@@ -71,11 +77,15 @@ def _render_review(request: HttpRequest, review: Review) -> HttpResponse:
         section.extras = review_section_extras_for(
             request, review, section.category or section.name
         )
+    citations = selectors.review_citations(review)
     context = {
         "review": review,
         "grades": selectors.review_grade_rows(review),
         "sections": sections,
-        "citations": selectors.review_citations(review),
+        "citations": citations,
+        "cited": {c.number for c in citations},
+        "conflicts": selectors.review_conflicts(review),
+        "actions": review_actions_for(request, review),
         "history": selectors.review_history(review, request.user),
         "formats": exports.FORMATS,
         "can_review": selectors.user_sees_unpublished(request.user),
@@ -116,53 +126,16 @@ def review_export(request: HttpRequest, topic_slug: str, version: int, fmt: str)
     return response
 
 
-def _diff_lines(old: str, new: str) -> list[tuple[str, str]]:
-    """Unified diff lines tagged add/del/hunk/ctx; the template escapes the text."""
-    lines = []
-    for line in difflib.unified_diff(
-        old.splitlines(), new.splitlines(), lineterm="", n=2, fromfile="old", tofile="new"
-    ):
-        if line.startswith(("---", "+++")):
-            continue
-        kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "ctx")
-        lines.append((kind, line))
-    return lines
-
-
 def review_diff(request: HttpRequest, topic_slug: str, a: int, b: int) -> HttpResponse:
+    """Two versions compared: grades and evidence per category, a word-level text diff."""
+    from offlabel.web.reviews.compare import comparison_context
+
     try:
         old = selectors.review_for_page(topic_slug, a, request.user)
         new = selectors.review_for_page(topic_slug, b, request.user)
     except Review.DoesNotExist:
         raise Http404("No such version.") from None
-    section_diffs = [
-        {"heading": heading, "lines": _diff_lines(getattr(old, name), getattr(new, name))}
-        for name, heading, _ in SECTIONS
-    ]
-    old_grades = {
-        row.category: row.published.grade if row.published else ""
-        for row in selectors.review_grade_rows(old)
-    }
-    grade_changes = [
-        {
-            "category": row.category,
-            "old": old_grades[row.category],
-            "new": row.published.grade if row.published else "",
-        }
-        for row in selectors.review_grade_rows(new)
-    ]
-    return render(
-        request,
-        "reviews/diff.html",
-        {
-            "old": old,
-            "new": new,
-            "topic": old.topic,
-            "sections": section_diffs,
-            "grade_changes": grade_changes,
-            "unchanged": all(not s["lines"] for s in section_diffs),
-        },
-    )
+    return render(request, "reviews/diff.html", comparison_context(old, new))
 
 
 # -- reviewer workspace ------------------------------------------------------------------------
@@ -214,6 +187,7 @@ def _workspace_page(
     *,
     edit_form: ReviewForm | None = None,
     vote_form: VoteForm | None = None,
+    conflict_form: ConflictForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
@@ -224,19 +198,27 @@ def _workspace_page(
     mine = {v.category: v for v in votes if v.reviewer_id == user.pk}
     if vote_form is None:
         vote_form = VoteForm(suggestions=suggested, current=mine)
-    tally: dict[str, list[Any]] = {c.value: [] for c in Category}
+    check_votes: dict[str, list[str]] = {c.value: [] for c in Category}
     for vote in votes:
-        tally[vote.category].append(vote)
-    check_votes = {c: [v.grade for v in vs] for c, vs in tally.items()}
+        check_votes[vote.category].append(vote.grade)
     from offlabel.evidence.consensus import publish_check
 
+    conflicts = selectors.review_conflicts(review)
+    my_conflict = next((c for c in conflicts if c.reviewer_id == user.pk), None)
     context = {
         "review": review,
         "edit_form": edit_form or ReviewForm(instance=review),
         "items": items,
         "suggestions": suggestions,
         "vote_form": vote_form,
-        "tally": [(Category(c), vs) for c, vs in tally.items()],
+        "tally": selectors.review_vote_tally(review, user, votes),
+        "conflicts": conflicts,
+        "my_conflict": my_conflict,
+        "conflict_form": conflict_form
+        or ConflictForm(initial={"statement": my_conflict.statement if my_conflict else ""}),
+        "reading_level": reading_level(review.plain_summary),
+        "target_grade": TARGET_GRADE,
+        "extra_panels": review_workspace_panels_for(request, review),
         "publish_check": publish_check(check_votes, services.min_votes()),
         "citations": selectors.review_citations(review),
         "library": selectors.topic_library_references(review),
@@ -270,6 +252,14 @@ def workspace_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _workspace_page(request, review, edit_form=form, status=400)
 
 
+def _relevance_message(request: HttpRequest, item: EvidenceItem) -> None:
+    if not item.counts:
+        messages.warning(
+            request,
+            _("Not counted yet: %(warning)s") % {"warning": item.relevance_warning},
+        )
+
+
 def _evidence_form_page(
     request: HttpRequest,
     review: Review,
@@ -293,7 +283,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = EvidenceItemForm(request.POST, references=references)
         if form.is_valid():
             try:
-                services.evidence_item_add(
+                item = services.evidence_item_add(
                     review=review, by=signed_in_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -301,6 +291,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 messages.success(request, "Evidence item added.")
+                _relevance_message(request, item)
                 return redirect(review.get_workspace_url())
         return _evidence_form_page(request, review, form, None)
     initial: dict[str, Any] = {}
@@ -323,7 +314,7 @@ def evidence_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         form = EvidenceItemForm(request.POST, instance=item, references=references)
         if form.is_valid():
             try:
-                services.evidence_item_update(
+                item = services.evidence_item_update(
                     item=item, by=signed_in_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -331,6 +322,7 @@ def evidence_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 messages.success(request, "Evidence item saved.")
+                _relevance_message(request, item)
                 return redirect(review.get_workspace_url())
         return _evidence_form_page(request, review, form, item)
     form = EvidenceItemForm(instance=item, references=references)
@@ -362,6 +354,42 @@ def evidence_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
         lambda: services.evidence_item_delete(item=item, by=user),
         "Evidence item removed.",
     )
+
+
+@require_POST
+@role_required(*REVIEW_ROLES)
+def evidence_confirm(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    review = _open_review(pk)
+    item = get_object_or_404(EvidenceItem, pk=item_pk, review=review)
+    user = signed_in_user(request)
+    return _act(
+        request,
+        review,
+        lambda: services.evidence_item_confirm_relevance(item=item, by=user),
+        _("Relevance confirmed: the item now counts."),
+    )
+
+
+@require_POST
+@role_required(*REVIEW_ROLES)
+def conflict_save(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _open_review(pk)
+    user = signed_in_user(request)
+    if not user.has_role(Role.REVIEWER):
+        raise PermissionDenied("Only reviewers state conflicts of interest for their votes.")
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_statement_save(
+                review=review, by=user, statement=form.cleaned_data["statement"]
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error("statement", message)
+        else:
+            messages.success(request, _("Your conflict-of-interest statement is saved."))
+            return redirect(f"{review.get_workspace_url()}#votes-h")
+    return _workspace_page(request, review, conflict_form=form, status=400)
 
 
 @require_POST

@@ -39,3 +39,16 @@ def watch_flags_panel(context: template.Context, topic: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
+
+
+@register.filter(name="identifier_links")
+def identifier_links_filter(record: Any) -> list[Any]:
+    """``{% for link in reference|identifier_links %}``: PubMed, DOI and ClinicalTrials.gov
+    links of a reference or watch flag, from the one builder (:mod:`offlabel.literature.links`)."""
+    from offlabel.literature.links import identifier_links
+
+    return identifier_links(
+        pmid=getattr(record, "pmid", "") or "",
+        doi=getattr(record, "doi", "") or "",
+        nct=getattr(record, "nct", "") or "",
+    )

@@ -33,6 +33,11 @@ from offlabel.web.network.services.requests import (
     request_vote,
     requests_notify_published,
 )
+from offlabel.web.network.services.subscriptions import (
+    subscribers_notify_published,
+    subscription_follow,
+    subscription_unfollow,
+)
 
 __all__ = [
     "can_decide",
@@ -58,6 +63,9 @@ __all__ = [
     "request_set_availability",
     "request_vote",
     "requests_notify_published",
+    "subscribers_notify_published",
+    "subscription_follow",
+    "subscription_unfollow",
     "thread_create",
     "thread_moderate",
 ]

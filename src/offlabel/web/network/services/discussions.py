@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from offlabel.web.accounts.models import RoleGrant, User
+from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Topic
 from offlabel.web.common.models import AuditEvent
 from offlabel.web.common.services import audit_record, snapshot
+from offlabel.web.network.mentions import find_mentions
 from offlabel.web.network.models import Notification, Post, Thread
-from offlabel.web.network.permissions import DISCUSSION_ROLES, can_discuss, is_editor
+from offlabel.web.network.permissions import can_discuss, is_editor
 from offlabel.web.network.ratelimit import (
     POST_LIMIT,
     POST_WINDOW,
@@ -24,8 +24,6 @@ from offlabel.web.network.ratelimit import (
 from offlabel.web.network.services.notifications import notify
 
 MAX_BODY = 20_000
-# "@" not preceded by a character of an e-mail address, then a name or an e-mail local part.
-_MENTION = re.compile(r"(?<![\w.+-])@([\w][\w.+-]*)")
 
 
 def _clean_body(body: str) -> str:
@@ -41,34 +39,6 @@ def _check_rate(user: User) -> None:
     rate_limit_check(
         action="post", user_pk=user.pk, limit=POST_LIMIT, window=POST_WINDOW, what="messages"
     )
-
-
-def discussion_members() -> Any:
-    """Active users who hold a role that reads and writes discussions."""
-    return User.objects.filter(
-        is_active=True,
-        role_grants__role__in=DISCUSSION_ROLES,
-        role_grants__status=RoleGrant.Status.GRANTED,
-    ).distinct()
-
-
-def find_mentions(body: str) -> list[User]:
-    """Members named in ``body`` as ``@display name`` or ``@local-part`` of their e-mail."""
-    tokens = {m.group(1).rstrip(".").lower() for m in _MENTION.finditer(body)}
-    if not tokens:
-        return []
-    query = Q()
-    for token in tokens:
-        query |= Q(email__istartswith=f"{token}@") | Q(display_name__istartswith=token)
-    lowered = body.lower()
-    found = []
-    for user in discussion_members().filter(query).order_by("pk"):
-        local = user.email.split("@", 1)[0].lower()
-        name = user.display_name.strip().lower()
-        by_name = bool(name) and re.search(r"(?<![\w.+-])@" + re.escape(name) + r"(?!\w)", lowered)
-        if local in tokens or by_name:
-            found.append(user)
-    return found
 
 
 def _announce(post: Post) -> None:
@@ -168,6 +138,7 @@ def thread_moderate(
     if not is_editor(by):
         raise PermissionDenied("Only editors moderate discussions.")
     before = snapshot(thread)
+    made_public = bool(is_public) and not thread.is_public
     if is_locked is not None:
         thread.is_locked = is_locked
     if is_public is not None:
@@ -180,4 +151,8 @@ def thread_moderate(
         before=before,
         after=snapshot(thread),
     )
+    if made_public:
+        from offlabel.web.network.services.subscriptions import subscribers_notify_thread_public
+
+        subscribers_notify_thread_public(thread=thread)
     return thread

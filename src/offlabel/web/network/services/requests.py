@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.text import slugify
 
+from offlabel.evidence.terms import fold
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.web.accounts.models import User, Viewer
 from offlabel.web.catalog.models import Condition, Therapy, Topic
@@ -21,6 +22,63 @@ from offlabel.web.network.permissions import is_editor
 from offlabel.web.network.services.notifications import notify
 
 MAX_LINKS = 10
+
+
+class DuplicateRequest(ValidationError):
+    """A request for the same therapy and condition is already open: vote for it instead."""
+
+    def __init__(self, duplicates: list[ReviewRequest]) -> None:
+        self.duplicates = duplicates
+        names = "; ".join(f"“{d}”" for d in duplicates)
+        super().__init__(
+            f"This therapy and condition were already asked for ({names}): vote for that "
+            "request instead, so the votes are not split."
+        )
+
+
+def _catalog_therapy(name: str) -> Therapy | None:
+    """The catalogue therapy a typed name means (its name or a synonym; case, accents, hyphens
+    and spacing ignored)."""
+    wanted = fold(name)
+    for therapy in Therapy.objects.all():
+        if wanted in {fold(n) for n in (therapy.name, *therapy.synonym_list)}:
+            return therapy
+    return None
+
+
+def _catalog_condition(name: str, species: str) -> Condition | None:
+    wanted = fold(name)
+    for condition in Condition.objects.filter(species=species):
+        if wanted in {fold(n) for n in (condition.name, *condition.synonym_list)}:
+            return condition
+    return None
+
+
+def _keys(request: ReviewRequest) -> tuple[str, str]:
+    therapy = request.therapy or _catalog_therapy(request.therapy_name)
+    condition = request.condition or _catalog_condition(
+        request.condition_name, request.condition_species
+    )
+    return (
+        f"therapy:{therapy.pk}" if therapy else f"name:{fold(request.therapy_name)}",
+        f"condition:{condition.pk}"
+        if condition
+        else f"name:{fold(request.condition_name)}:{request.condition_species}",
+    )
+
+
+def request_duplicates(candidate: ReviewRequest) -> list[ReviewRequest]:
+    """Open requests for the same therapy and condition as ``candidate`` (unsaved), matched
+    through the catalogue's names and synonyms, case- and accent-insensitively."""
+    wanted = _keys(candidate)
+    return [
+        r
+        for r in ReviewRequest.objects.filter(status=ReviewRequest.Status.OPEN)
+        .exclude(pk=candidate.pk)
+        .select_related("therapy", "condition")
+        .order_by("created", "pk")
+        if _keys(r) == wanted
+    ]
 
 
 def clean_links(text: str) -> str:
@@ -62,8 +120,15 @@ def request_create(
     condition_name: str = "",
     condition_species: str = TargetSpecies.HUMAN,
     links: str = "",
+    allow_duplicate: bool = False,
 ) -> ReviewRequest:
-    """Ask for a review; the request counts as the requester's own vote."""
+    """Ask for a review; the request counts as the requester's own vote.
+
+    A typed name that the catalogue knows (by name or synonym) is stored as that catalogue
+    entry. Refused with :class:`DuplicateRequest` when an open request already asks for the
+    same therapy and condition (see :func:`request_duplicates`), unless ``allow_duplicate``
+    (never from the web form; editors merge such requests).
+    """
     if not getattr(requester, "is_authenticated", False):
         raise PermissionDenied("Sign in to ask for a review.")
     therapy_name, condition_name = therapy_name.strip(), condition_name.strip()
@@ -73,7 +138,9 @@ def request_create(
         raise ValidationError("Name the condition: pick one from the list or type its name.")
     if not claims.strip():
         raise ValidationError("Say what you have heard or read about it.")
-    request = ReviewRequest.objects.create(
+    therapy = therapy or _catalog_therapy(therapy_name)
+    condition = condition or _catalog_condition(condition_name, condition_species)
+    request = ReviewRequest(
         requester=requester,
         therapy=therapy,
         therapy_name="" if therapy else therapy_name,
@@ -83,6 +150,10 @@ def request_create(
         claims=claims.strip(),
         links=clean_links(links),
     )
+    duplicates = [] if allow_duplicate else request_duplicates(request)
+    if duplicates:
+        raise DuplicateRequest(duplicates)
+    request.save()
     RequestVote.objects.create(request=request, voter=requester)
     audit_record(
         by=requester, action=AuditEvent.Action.CREATE, instance=request, after=snapshot(request)
@@ -243,11 +314,14 @@ def _review_url(review: Any, topic: Topic) -> str:
 
 
 @transaction.atomic
-def requests_notify_published(*, topic: Topic, review: Any = None) -> int:
+def requests_notify_published(
+    *, topic: Topic, review: Any = None, notified: set[int] | None = None
+) -> int:
     """Tell everyone who asked or voted for a topic that its review is out; returns how many.
 
     Each person hears once, however many requests and votes they had; the requests are then
-    closed, so a later version of the review does not notify them again.
+    closed, so a later version of the review does not notify them again. The people told are
+    added to ``notified`` when given (so followers of the review are not told twice).
     """
     requests = list(
         ReviewRequest.objects.select_for_update().filter(
@@ -280,6 +354,8 @@ def requests_notify_published(*, topic: Topic, review: Any = None) -> int:
             url=url,
         )
         count += 1
+        if notified is not None:
+            notified.add(person.pk)
     ReviewRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
         status=ReviewRequest.Status.PUBLISHED, notified_at=timezone.now()
     )

@@ -16,6 +16,7 @@ from offlabel.web.accounts.roles import Role
 from offlabel.web.catalog.models import Topic
 from offlabel.web.network import selectors, services
 from offlabel.web.network.forms import HideForm, PostForm, ThreadForm
+from offlabel.web.network.mentions import posts_html
 from offlabel.web.network.models import Post, Thread
 from offlabel.web.network.permissions import DISCUSSION_ROLES, can_discuss, can_read_thread
 from offlabel.web.network.ratelimit import RateLimited
@@ -85,9 +86,12 @@ def _thread_page(
     request: HttpRequest, thread: Thread, form: PostForm | None = None, status: int = 200
 ) -> HttpResponse:
     member = can_discuss(request.user)
+    posts = list(selectors.thread_posts(thread, request.user))
+    for post, html in zip(posts, posts_html([p.body for p in posts]), strict=True):
+        post.body_html = html  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "thread": thread,
-        "posts": selectors.thread_posts(thread, request.user),
+        "posts": posts,
         "member": member,
         "is_editor": request.user.is_authenticated and request.user.is_editor,
         "form": form or (PostForm() if member and not thread.is_locked else None),

@@ -15,6 +15,7 @@ from offlabel.web.network import selectors, services
 from offlabel.web.network.forms import AvailabilityForm, LinkTopicForm, MergeForm, RequestForm
 from offlabel.web.network.models import AVAILABILITY_MULTIPLIER, ReviewRequest
 from offlabel.web.network.permissions import INVITER_ROLES
+from offlabel.web.network.services.requests import DuplicateRequest
 from offlabel.web.network.views._helpers import error_text, flash_error
 
 
@@ -40,6 +41,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         if key in request.GET
     }
     form = RequestForm(request.POST or None, initial=initial)
+    duplicates: list[ReviewRequest] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -53,6 +55,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 claims=data["claims"],
                 links=data["links"],
             )
+        except DuplicateRequest as duplicate:
+            duplicates = duplicate.duplicates
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
@@ -60,7 +64,16 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 request, "Thank you. Your request is in the queue; it counts as your vote."
             )
             return redirect(created)
-    return render(request, "network/request_form.html", {"form": form})
+    return render(
+        request,
+        "network/request_form.html",
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "voted": selectors.request_ids_voted_by(request.user) if duplicates else set(),
+        },
+        status=409 if duplicates else 200,
+    )
 
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
