@@ -64,12 +64,16 @@ class World:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Every test starts with an empty cache: rate limits and cached panels never leak."""
+    """Every test starts with an empty cache: rate limits, cached panels and pages never leak."""
     from django.core.cache import cache
 
+    from offlabel.web.common.caching import local_pages_clear
+
     cache.clear()
+    local_pages_clear()
     yield
     cache.clear()
+    local_pages_clear()
 
 
 def _subjects_and_consents(accounts: dict[str, Any]) -> dict[str, Any]:
@@ -143,6 +147,16 @@ def demo_topics(db: Any) -> list[Any]:
     from offlabel.web.catalog import demo
 
     return demo.load()
+
+
+@pytest.fixture
+def demo_site(db: Any, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole demo (every app's content, ``offlabel demo``), its files in a private var."""
+    from offlabel.web.demo import load_demo
+
+    settings.VAR_DIR = tmp_path / "var"
+    monkeypatch.setenv("OFFLABEL_LITERATURE_INDEX", str(tmp_path / "var" / "literature-index"))
+    load_demo(out=lambda line: None)
 
 
 @pytest.fixture

@@ -16,10 +16,12 @@ from offlabel import __version__
 #: Every sub-command of ``offlabel``: name → ``module:attribute`` of its click command.
 COMMANDS: dict[str, str] = {
     "analyze": "offlabel.commands.analyze:command",
+    "backup": "offlabel.commands.backup:backup",
     "demo": "offlabel.commands.site:demo",
     "grade": "offlabel.commands.grade:command",
     "literature": "offlabel.commands.literature:command",
     "registry": "offlabel.commands.registry:command",
+    "restore": "offlabel.commands.backup:restore",
     "review": "offlabel.commands.review:command",
     "serve": "offlabel.commands.site:serve",
 }

@@ -124,7 +124,7 @@ def test_cached_panel_costs_one_query(
     request = rf.get(als_topic.get_absolute_url())
     request.user = AnonymousUser()
     config.topic_panels(request, als_topic)  # fills the cache
-    with django_assert_num_queries(1):  # the registry fingerprint
+    with django_assert_num_queries(1):  # the registry version
         (panel,) = config.topic_panels(request, als_topic)
     assert panel.context["known"]
 

@@ -31,14 +31,14 @@ class AnalyticsConfig(AppConfig):
         """The public registry panel: aggregates only, cached per registry version."""
         from offlabel.web.analytics import presentation, selectors
 
-        fingerprint = selectors.registry_fingerprint()
+        version = selectors.registry_version()
         threshold = selectors.min_cell()
 
         def compute() -> dict[str, Any]:
-            summary = selectors.topic_summary(topic, fingerprint)
+            summary = selectors.topic_summary(topic, version)
             return presentation.panel_context(summary, key=f"topic-{topic.pk}", threshold=threshold)
 
-        context = dict(selectors.cached(f"panel:{topic.pk}:{fingerprint}:{threshold}", compute))
+        context = dict(selectors.cached(f"panel:{topic.pk}:{version}:{threshold}", compute))
         user = request.user
         if user.is_authenticated and user.has_any_role("reviewer", "editor"):
             context["analysis_url"] = reverse("analytics:topic", args=[topic.slug])

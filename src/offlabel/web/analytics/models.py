@@ -69,6 +69,9 @@ class RegistrySnapshot(models.Model):
     figures = models.JSONField(default=dict)
     data_date = models.DateField(help_text="The day the registry data were read.")
     registry_version = models.CharField(max_length=64, blank=True)
+    # The figures drawn once, when the snapshot is frozen ({name: Svg fields}): a frozen
+    # snapshot never changes, so its page never redraws them.
+    rendered = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

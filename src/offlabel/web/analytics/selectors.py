@@ -1,9 +1,12 @@
-"""Reads of the analytics app: the registry's fingerprint, cached panel data, runs, snapshots.
+"""Reads of the analytics app: the registry's version, cached panel data, runs, snapshots.
 
 Heavy work (reading the whole registry into frames and analysing it) is cached in Django's cache
-under a key holding a cheap **registry fingerprint**: row counts and highest ids of the registry
-tables, the latest subject update and the latest registry audit event, read in one query. Any
-write to the registry changes it, so a cached panel is never stale and never needs clearing.
+under a key holding the **registry version**: the registry counter of the content version
+(:func:`offlabel.web.common.selectors.content_version`, one primary-key query), which every
+registry write moves on in its own transaction (through the audit row, or the model signals for
+writes outside the services). A cached panel is never stale and never needs clearing. The
+heavier :func:`registry_fingerprint` (row counts and highest ids) is kept as the provenance of
+analysis runs and frozen snapshots.
 """
 
 from __future__ import annotations
@@ -72,6 +75,13 @@ def registry_fingerprint() -> str:
     return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
 
 
+def registry_version() -> str:
+    """The key under which registry-derived figures are cached (changes with every write)."""
+    from offlabel.web.common.selectors import content_version
+
+    return f"r{content_version().registry}"
+
+
 def registry_frames(species: TargetSpecies | None = None) -> Any:
     """The de-identified registry frames (through the registry app's selector)."""
     from offlabel.web.registry.selectors import registry_frames as frames_of_registry
@@ -84,7 +94,7 @@ def topic_species(topic: Any) -> TargetSpecies:
 
 
 def cached(key: str, compute: Any) -> Any:
-    """``compute()`` once per key (the key must include the registry fingerprint)."""
+    """``compute()`` once per key (the key must include the registry version)."""
     full = f"analytics:v{CACHE_VERSION}:{key}"
     value = cache.get(full)
     if value is None:
@@ -93,9 +103,9 @@ def cached(key: str, compute: Any) -> Any:
     return value
 
 
-def topic_summary(topic: Any, fingerprint: str | None = None) -> dict[str, Any]:
+def topic_summary(topic: Any, version: str | None = None) -> dict[str, Any]:
     """The public panel's data for a topic (cached per topic and registry version)."""
-    version = fingerprint or registry_fingerprint()
+    version = version or registry_version()
     species = topic_species(topic)
     therapy = topic.therapy.name
 
@@ -113,7 +123,7 @@ def topic_summary(topic: Any, fingerprint: str | None = None) -> dict[str, Any]:
     return data
 
 
-def population_band(species: TargetSpecies, fingerprint: str) -> dict[str, Any]:
+def population_band(species: TargetSpecies, version: str) -> dict[str, Any]:
     """10th–90th percentile band of the species' trajectory scale (cached)."""
 
     def compute() -> dict[str, Any]:
@@ -130,7 +140,7 @@ def population_band(species: TargetSpecies, fingerprint: str) -> dict[str, Any]:
             "n_subjects": int(points["subject_id"].nunique()),
         }
 
-    data: dict[str, Any] = cached(f"band:{species.value}:{fingerprint}:{min_cell()}", compute)
+    data: dict[str, Any] = cached(f"band:{species.value}:{version}:{min_cell()}", compute)
     return data
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from offlabel.outcomes import runner
 from offlabel.outcomes.runner import Analysis
 from offlabel.registry.problems import RegistryError
+from offlabel.reports.svg import Svg
 from offlabel.web.accounts.models import User
 from offlabel.web.analytics import presentation, selectors
 from offlabel.web.analytics.models import AnalysisRun, RegistrySnapshot
@@ -122,7 +123,7 @@ def snapshot_freeze(*, review: Any, section: str, by: User) -> RegistrySnapshot:
     if section not in RegistrySnapshot.Section.values:
         raise ValueError(f"section must be cases or risks, got {section!r}")
     fingerprint = selectors.registry_fingerprint()
-    summary = selectors.topic_summary(review.topic, fingerprint)
+    summary = selectors.topic_summary(review.topic)
     if not summary.get("known"):
         raise ValueError(
             f"the registry has no course or evaluation of {review.topic.therapy.name} yet"
@@ -137,6 +138,8 @@ def snapshot_freeze(*, review: Any, section: str, by: User) -> RegistrySnapshot:
         registry_version=fingerprint,
         created_by=by,
     )
+    frozen.rendered = {name: vars(svg) for name, svg in snapshot_svgs(frozen).items()}
+    frozen.save(update_fields=["rendered"])
     audit_record(
         by=by,
         action=AuditEvent.Action.CREATE,
@@ -145,6 +148,35 @@ def snapshot_freeze(*, review: Any, section: str, by: User) -> RegistrySnapshot:
         note=f"registry snapshot frozen into v{review.version} {section}",
     )
     return frozen
+
+
+def snapshot_svgs(frozen: RegistrySnapshot) -> dict[str, Svg]:
+    """Draw a snapshot's figures from its stored numbers (at freezing; see ``rendered``)."""
+    figures = frozen.figures
+    if frozen.section != RegistrySnapshot.Section.CASES:
+        return {}
+    evaluations = {
+        "levels": figures.get("levels", {}),
+        "n_evaluating": figures.get("n_evaluating", 0),
+    }
+    return {
+        "efficacy_svg": presentation.efficacy_figure(
+            evaluations,
+            key=f"snapshot-{frozen.pk}",
+            therapy=figures["therapy"],
+            species_word=presentation.species_word(figures["species"]),
+        )
+    }
+
+
+def _stored_svg(frozen: RegistrySnapshot, name: str) -> Svg:
+    """A figure drawn at freezing; one frozen before figures were stored is drawn once, cached."""
+    stored = frozen.rendered.get(name) if frozen.rendered else None
+    if stored:
+        return Svg(**stored)
+    drawn = selectors.cached(f"snapshot-svgs:{frozen.pk}", lambda: snapshot_svgs(frozen))
+    svg: Svg = drawn[name]
+    return svg
 
 
 def snapshot_context(frozen: RegistrySnapshot, threshold: int) -> dict[str, Any]:
@@ -167,12 +199,7 @@ def snapshot_context(frozen: RegistrySnapshot, threshold: int) -> dict[str, Any]
         context["levels"] = presentation.level_rows(evaluations)
         context["levels_shown"] = int(figures.get("n_evaluating") or 0) >= threshold
         if context["levels_shown"]:
-            context["efficacy_svg"] = presentation.efficacy_figure(
-                evaluations,
-                key=f"snapshot-{frozen.pk}",
-                therapy=figures["therapy"],
-                species_word=presentation.species_word(figures["species"]),
-            )
+            context["efficacy_svg"] = _stored_svg(frozen, "efficacy_svg")
         context["stability_sentence"] = figures.get("stability_sentence", "")
         if figures.get("survival"):
             context.update(

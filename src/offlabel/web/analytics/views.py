@@ -153,8 +153,7 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
 
     subject = subject_for(request.user, public_id)  # 404 for anyone else's record
     species = subject.species
-    fingerprint = selectors.registry_fingerprint()
-    population = selectors.population_band(species, fingerprint)
+    population = selectors.population_band(species, selectors.registry_version())
     scale = "dm_gait" if species is TargetSpecies.DOG else "alsfrs_r"
     own = [
         ((score.date - subject.onset_date).days / 30.44, float(score.total))

@@ -12,9 +12,11 @@ from offlabel.web.catalog.selectors import (
     topic_list,
     topic_search,
 )
+from offlabel.web.common.caching import public_page
 from offlabel.web.common.extensions import topic_panels_for
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     form = TopicSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -22,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/home.html", {"form": form, "query": query, "topics": topics})
 
 
+@public_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         topic = topic_by_slug(slug)
@@ -65,5 +68,6 @@ def side_by_side(request: HttpRequest, therapy_slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/about.html")

@@ -37,3 +37,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ContentVersion(models.Model):
+    """Counters that move on whenever what readers see changes (one row, ``pk=1``).
+
+    Cached pages and panels hold the counter in their keys, so a change makes them unreachable
+    at once, in every process, without clearing anything. ``site`` moves on with every change
+    a page may show, ``registry`` with every change to the registry's data (the registry panels
+    recompute only then). :func:`offlabel.web.common.services.content_changed` moves them, in
+    the writer's transaction: a reader sees the new counter exactly when it sees the new data.
+    """
+
+    site = models.BigIntegerField(default=0)
+    registry = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self) -> str:
+        return f"site {self.site}, registry {self.registry}"

@@ -80,16 +80,31 @@ def env_list(
 def env_database(
     name: str, default: str, *, environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """A database URL (``postgresql://…`` or ``sqlite:///…``) as a Django DATABASES entry."""
+    """A database URL (``postgresql://…`` or ``sqlite:///…``) as a Django DATABASES entry.
+
+    Connections persist across requests (``DATABASE_CONN_MAX_AGE`` seconds, default 60) and
+    are health-checked before a request reuses one, so one that the server dropped while idle
+    is replaced instead of failing the request. PostgreSQL sessions are named
+    ``DATABASE_APPLICATION_NAME`` (default ``offlabel``) in ``pg_stat_activity``.
+    """
     url = env_str(name, default, environ=environ)
+    max_age = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0, environ=environ)
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
         raise ImproperlyConfigured(
             f"{name}={url!r} is not supported: use postgresql://… or sqlite:///path."
         )
     try:
-        config = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=max_age, conn_health_checks=max_age > 0)
+        )
     except ValueError as error:  # the library says what is wrong with the URL
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {error}") from None
     if str(config["ENGINE"]).endswith("postgresql") and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={url!r} names no database.")
+    if str(config["ENGINE"]).endswith("postgresql"):
+        options = dict(config.get("OPTIONS") or {})
+        options.setdefault(
+            "application_name", env_str("DATABASE_APPLICATION_NAME", "offlabel", environ=environ)
+        )
+        config["OPTIONS"] = options
     return config

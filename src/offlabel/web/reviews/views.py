@@ -17,6 +17,7 @@ from offlabel.evidence.vocabulary import Category
 from offlabel.reports.readability import TARGET_GRADE, reading_level
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
+from offlabel.web.common.caching import public_page
 from offlabel.web.common.extensions import (
     review_actions_for,
     review_section_extras_for,
@@ -46,6 +47,7 @@ def _messages_of(error: ValidationError) -> list[str]:
 # -- public pages ------------------------------------------------------------------------------
 
 
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     form = ReviewIndexFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -93,6 +95,7 @@ def _render_review(request: HttpRequest, review: Review) -> HttpResponse:
     return render(request, "reviews/review.html", context)
 
 
+@public_page
 def review_latest(request: HttpRequest, topic_slug: str) -> HttpResponse:
     try:
         review = selectors.review_for_page(topic_slug, None, request.user)
@@ -101,6 +104,7 @@ def review_latest(request: HttpRequest, topic_slug: str) -> HttpResponse:
     return _render_review(request, review)
 
 
+@public_page
 def review_version(request: HttpRequest, topic_slug: str, version: int) -> HttpResponse:
     try:
         review = selectors.review_for_page(topic_slug, version, request.user)
@@ -109,6 +113,7 @@ def review_version(request: HttpRequest, topic_slug: str, version: int) -> HttpR
     return _render_review(request, review)
 
 
+@public_page
 def review_export(request: HttpRequest, topic_slug: str, version: int, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404("Unknown format.")
@@ -126,6 +131,7 @@ def review_export(request: HttpRequest, topic_slug: str, version: int, fmt: str)
     return response
 
 
+@public_page
 def review_diff(request: HttpRequest, topic_slug: str, a: int, b: int) -> HttpResponse:
     """Two versions compared: grades and evidence per category, a word-level text diff."""
     from offlabel.web.reviews.compare import comparison_context

@@ -15,6 +15,7 @@ from offlabel.web.config.env import (
     env_list,
     env_str,
 )
+from offlabel.web.config.logs import logging_config
 
 WEB_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(env_str("OFFLABEL_VAR_DIR", str(Path.cwd() / "var"))).resolve()
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz first (no host check, no TLS redirect), then the request log, which sees the rest
+    "offlabel.web.config.middleware.HealthCheckMiddleware",
+    "offlabel.web.config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # last, so its process_exception sees a view's database error first
+    "offlabel.web.config.middleware.DatabaseRetryMiddleware",
 ]
 
 ROOT_URLCONF = "offlabel.web.config.urls"
@@ -168,6 +174,16 @@ CACHES = {
     )
 }
 
+# The host's copy of the content version (offlabel.web.common.version_file): cached pages then
+# cost no database query. Every process of the site on this host must share it (it lives in
+# the var directory); the database is asked again every OFFLABEL_CONTENT_RECHECK_MS, which
+# bounds how long a change made by a process that does not share the file (a second app
+# server) takes to show. Empty: ask the database on every request.
+OFFLABEL_CONTENT_VERSION_FILE = env_str(
+    "OFFLABEL_CONTENT_VERSION_FILE", str(VAR_DIR / "content-version")
+)
+OFFLABEL_CONTENT_RECHECK_MS = env_int("OFFLABEL_CONTENT_RECHECK_MS", 1000, minimum=0)
+
 # Public aggregates never show a cell smaller than this (small-cell suppression).
 OFFLABEL_MIN_CELL = env_int("OFFLABEL_MIN_CELL", 5, minimum=1)
 # Pseudonyms of registry subjects in de-identified views and exports are keyed by this salt;
@@ -182,9 +198,8 @@ OFFLABEL_SITE_URL = env_str("OFFLABEL_SITE_URL", "http://127.0.0.1:8000")
 OFFLABEL_POST_LIMIT = env_int("OFFLABEL_POST_LIMIT", 5, minimum=1)
 OFFLABEL_INVITATION_LIMIT = env_int("OFFLABEL_INVITATION_LIMIT", 3, minimum=1)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# The request log (offlabel.web.config.middleware.RequestLogMiddleware): one JSON line per
+# request on standard output; here only server errors (Django's server prints its own lines),
+# every request in production.
+REQUEST_LOG_LEVEL = env_str("REQUEST_LOG_LEVEL", "ERROR")
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "WARNING"), request_level=REQUEST_LOG_LEVEL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from offlabel.web.config.env import env_bool, env_int, env_list, env_str
+from offlabel.web.config.logs import logging_config
 from offlabel.web.config.settings.base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -26,6 +27,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# Every request in the JSON request log (see base.py).
+REQUEST_LOG_LEVEL = env_str("REQUEST_LOG_LEVEL", "INFO")
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "WARNING"), request_level=REQUEST_LOG_LEVEL)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
+from offlabel.web.common.caching import public_page
 from offlabel.web.network import redflags, selectors, services
 from offlabel.web.network.forms import InvitationForm, NotificationSettingForm
 from offlabel.web.network.permissions import INVITER_ROLES
@@ -19,6 +20,7 @@ from offlabel.web.network.ratelimit import RateLimited
 from offlabel.web.network.views._helpers import error_text
 
 
+@public_page
 def red_flags(request: HttpRequest) -> HttpResponse:
     signs = redflags.signs()
     therapy = request.GET.get("therapy", "").strip()[:120]

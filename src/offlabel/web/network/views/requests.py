@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
+from offlabel.web.common.caching import public_page
 from offlabel.web.network import selectors, services
 from offlabel.web.network.forms import AvailabilityForm, LinkTopicForm, MergeForm, RequestForm
 from offlabel.web.network.models import AVAILABILITY_MULTIPLIER, ReviewRequest
@@ -19,6 +20,7 @@ from offlabel.web.network.services.requests import DuplicateRequest
 from offlabel.web.network.views._helpers import error_text, flash_error
 
 
+@public_page
 def future(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -76,6 +78,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = selectors.request_detail(pk)

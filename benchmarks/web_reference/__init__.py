@@ -1,0 +1,1 @@
+"""The web benchmark's reference: the site's own URLs plus one bare view, same settings."""
