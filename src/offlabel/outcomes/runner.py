@@ -54,8 +54,8 @@ class Analysis(StrEnum):
 LABELS: Mapping[Analysis, str] = {
     Analysis.EVALUATIONS: "How people rated it",
     Analysis.MATCHED: "Matched controls",
-    Analysis.SURVIVAL: "Survival (Kaplan–Meier and Cox)",
-    Analysis.SLOPE_CHANGE: "Change in slope after the start",
+    Analysis.SURVIVAL: "Survival (time-varying Cox; Kaplan–Meier as description)",
+    Analysis.SLOPE_CHANGE: "Slopes before and after the start (description)",
     Analysis.STABILITY: "Natural history: no decline",
     Analysis.POWER: "Trial planning",
 }
@@ -68,7 +68,7 @@ DEFAULTS: Mapping[Analysis, Mapping[str, Any]] = {
         "endpoint": "non_ambulatory",
         "covariates": (),
         "species": "dog",
-        "landmark_days": None,
+        "landmark_days": 180,
     },
     Analysis.SLOPE_CHANGE: {"min_before": 2, "min_after": 2},
     Analysis.STABILITY: {"months": 6},
@@ -152,13 +152,12 @@ def _matched(frames: RegistryFrames, therapy: str, p: Mapping[str, Any]) -> dict
 def _survival(frames: RegistryFrames, therapy: str, p: Mapping[str, Any]) -> dict[str, Any]:
     from offlabel.outcomes.survival import SurvivalAnalysis
 
-    landmark = p["landmark_days"]
     fitted = SurvivalAnalysis(
         therapy,
         str(p["endpoint"]),
-        covariates=tuple(p["covariates"]),
+        covariates=tuple(p["covariates"]) or None,
         species=p["species"],
-        landmark_days=None if landmark is None else int(landmark),
+        landmark_days=int(p["landmark_days"]),
     ).fit(frames)
     result = fitted.result_
     out = result.to_dict()

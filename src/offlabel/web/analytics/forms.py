@@ -16,6 +16,7 @@ ENDPOINTS = [
 COVARIATES = [
     ("age_at_onset", "Age at onset"),
     ("breed", "Breed"),
+    ("size_class", "Size class (from weight)"),
     ("sod1", "SOD1 genotype"),
 ]
 
@@ -54,15 +55,16 @@ class SurvivalForm(forms.Form):
     kind = Analysis.SURVIVAL
     endpoint = forms.ChoiceField(choices=ENDPOINTS, initial=DEFAULTS[Analysis.SURVIVAL]["endpoint"])
     covariates = forms.MultipleChoiceField(
-        label="Adjust the Cox model for",
+        label="Adjust the Cox model for (none ticked: breed, size class, age at onset)",
         choices=COVARIATES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     landmark_days = forms.IntegerField(
-        label="Landmark (days after onset, optional)",
+        label="Landmark of the sensitivity analysis (days after onset)",
         min_value=1,
         max_value=3650,
+        initial=DEFAULTS[Analysis.SURVIVAL]["landmark_days"],
         required=False,
         help_text="Compare only dogs still walking at this day, by treatment started by then.",
     )

@@ -190,26 +190,41 @@ def _cost_n(summary: dict[str, Any]) -> int:
     return int(cost.get("n") or 0)
 
 
+def effect_text(effect: dict[str, Any] | None) -> str:
+    """A hazard ratio line: "hazard ratio 0.92 (95% CI 0.61–1.38), p = 0.690"."""
+    if not effect:
+        return ""
+    return (
+        f"hazard ratio {effect['hr']:.2f} (95% CI {effect['ci_low']:.2f}–"
+        f"{effect['ci_high']:.2f}), {p_text(effect.get('p'))}"
+    )
+
+
 def survival_context(survival: dict[str, Any], *, key: str, therapy: str) -> dict[str, Any]:
+    """The survival block: primary result first; the ever/never curves as description only."""
     event = EVENT_WORDS.get(str(survival.get("endpoint")), str(survival.get("endpoint")))
     groups = [
         {"name": name, **values}
         for name, values in survival["groups"].items()
         if name in ("treated", "untreated")
     ]
+    primary = survival.get("primary")
+    sensitivity = survival.get("sensitivity")
     out: dict[str, Any] = {
         "survival": survival,
         "survival_groups": groups,
         "survival_event": event,
         "survival_caveats": survival.get("caveats", []),
-        "logrank_p_text": p_text(survival.get("logrank_p")),
-        "cox_p_text": p_text((survival.get("cox") or {}).get("p")),
+        "survival_primary": primary,
+        "survival_primary_text": effect_text(primary),
+        "survival_sensitivity": sensitivity,
+        "survival_sensitivity_text": effect_text(sensitivity),
     }
     if survival.get("curves"):
         out["km_svg"] = charts.km_chart(
             survival["curves"],
             key=key,
-            title=f"Time from onset to {event}: dogs on {therapy} and not",
+            title=f"Time from onset to {event}: dogs ever on {therapy} and never (description)",
             event=event,
         )
     return out
