@@ -252,6 +252,28 @@ def stability(directory: str, months: str, as_json: bool) -> None:
     type=click.IntRange(min=1),
     default=DEFAULTS[Analysis.POWER]["followup_days"],
     show_default=True,
+    help="Survival: follow-up from trial entry of the last subject enrolled.",
+)
+@click.option(
+    "--accrual-days",
+    type=click.IntRange(min=0),
+    default=DEFAULTS[Analysis.POWER]["accrual_days"],
+    show_default=True,
+    help="Survival: enrolment period (uniform accrual).",
+)
+@click.option(
+    "--loss-per-year",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=DEFAULTS[Analysis.POWER]["loss_per_year"],
+    show_default=True,
+    help="Survival: share lost to follow-up per year.",
+)
+@click.option(
+    "--entry-days",
+    type=click.IntRange(min=0),
+    default=DEFAULTS[Analysis.POWER]["entry_days"],
+    show_default=True,
+    help="Survival: days after onset at trial entry (for the registry's curve).",
 )
 @click.option(
     "--event",
@@ -283,6 +305,9 @@ def power(
     hazard_ratio: float | None,
     event_probability: float | None,
     followup_days: int,
+    accrual_days: int,
+    loss_per_year: float,
+    entry_days: int,
     endpoint: str,
     species: str,
     alpha: float,
@@ -305,6 +330,9 @@ def power(
         hazard_ratio=hazard_ratio,
         event_probability=event_probability,
         followup_days=followup_days,
+        accrual_days=accrual_days,
+        loss_per_year=loss_per_year,
+        entry_days=entry_days,
         endpoint=endpoint,
         species=species,
         alpha=alpha,
