@@ -293,7 +293,18 @@ def snapshot_entry(
         "species": str(figures.get("species", "")),
         "n_evaluating": n_evaluating,
         "min_cell": min_cell,
-        "caveats": tuple(str(c) for c in figures.get("caveats") or ()),
+        "caveats": (
+            *(
+                (
+                    f"Synthetic data: {int(figures['synthetic'])} of the registry's subjects "
+                    "were simulated demo records, not real patients or dogs; these figures "
+                    "describe that simulation, not any treatment.",
+                )
+                if figures.get("synthetic")
+                else ()
+            ),
+            *(str(c) for c in figures.get("caveats") or ()),
+        ),
         "carried_from_version": carried_from_version,
         "key": key,
     }

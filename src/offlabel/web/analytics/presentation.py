@@ -142,6 +142,7 @@ def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[
         "key": key,
         "min_cell": threshold,
         "stability_sentence": stabilisation_sentence(6) if species == "human" else "",
+        "synthetic_note": synthetic_note(summary.get("synthetic")),
     }
     if not context["known"]:
         return context
@@ -182,6 +183,17 @@ def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[
         context.update(survival_context(summary["survival"], key=f"{key}-km", therapy=therapy))
     context["survival_error"] = summary.get("survival_error", "")
     return context
+
+
+def synthetic_note(n_synthetic: int | None) -> str:
+    """The sentence every page or export showing synthetic registry figures carries."""
+    if not n_synthetic:
+        return ""
+    return (
+        f"Synthetic data: {n_synthetic} of the registry's subjects are simulated demo records, "
+        "not real patients or dogs; the figures here describe that simulation, not any "
+        "treatment."
+    )
 
 
 def _cost_n(summary: dict[str, Any]) -> int:
