@@ -57,9 +57,7 @@ def _dates(onset: np.ndarray, months: np.ndarray) -> pd.Series:
     return pd.Series(pd.to_datetime(onset) + pd.to_timedelta(np.rint(months * _DAYS), unit="D"))
 
 
-def dog_registry(
-    n: int, hazard_ratio: float, rng: np.random.Generator
-) -> RegistryFrames:
+def dog_registry(n: int, hazard_ratio: float, rng: np.random.Generator) -> RegistryFrames:
     """Dogs with DM; see the module docstring."""
     breed_i = rng.choice(len(BREEDS), size=n, p=[b[1] for b in BREEDS])
     median = np.array([b[2] for b in BREEDS])[breed_i]
@@ -95,9 +93,7 @@ def dog_registry(
     onset = (_SNAPSHOT - pd.to_timedelta(np.rint(onset_months_ago * _DAYS), unit="D")).values
     ids = np.array([f"X{i:05d}" for i in range(n)], dtype=object)
     died = np.minimum(other_death, euth) <= np.minimum(admin, lost)
-    final = np.where(
-        died, np.where(other_death < euth, "death", "euthanasia"), "censored"
-    )
+    final = np.where(died, np.where(other_death < euth, "death", "euthanasia"), "censored")
     events = pd.concat(
         [
             pd.DataFrame(
@@ -194,7 +190,9 @@ def people_registry(
     onset_ago = rng.uniform(12.0, 96.0, n)
     seen = (level > threshold[:, None]) & ~gone & (t <= onset_ago[:, None])
     seen &= np.cumprod(seen, axis=1).astype(bool)
-    start = np.where(start <= np.where(seen.any(axis=1), t[np.arange(n), seen.sum(1) - 1], -1), start, np.inf)
+    start = np.where(
+        start <= np.where(seen.any(axis=1), t[np.arange(n), seen.sum(1) - 1], -1), start, np.inf
+    )
     onset = (_SNAPSHOT - pd.to_timedelta(np.rint(onset_ago * _DAYS), unit="D")).values
     ids = np.array([f"Y{i:05d}" for i in range(n)], dtype=object)
     rows, cols = np.nonzero(seen)
@@ -215,7 +213,9 @@ def people_registry(
         }
     )
     last = np.where(seen.any(axis=1), t[np.arange(n), np.maximum(seen.sum(1) - 1, 0)], 0.1)
-    events = pd.DataFrame({"subject_id": ids, "event": "censored", "date": _dates(onset, last + 0.1).to_numpy()})
+    events = pd.DataFrame(
+        {"subject_id": ids, "event": "censored", "date": _dates(onset, last + 0.1).to_numpy()}
+    )
     subjects = pd.DataFrame(
         {
             "subject_id": ids,

@@ -211,7 +211,7 @@ def test_highest_rating_caveat_states_the_inflation_with_the_latest_rating(
     assert "inflates benefit" in text
     assert f"Counted at their latest rating, {benefit_latest} (" in text
     assert "two independent ratings at 40% benefit give 64%" in text
-    assert 1 - (1 - 0.4) ** 2 == pytest.approx(0.64)
+    assert pytest.approx(0.64) == 1 - (1 - 0.4) ** 2
 
 
 def test_plural_forms_are_handled_once_in_the_caveat_data() -> None:

@@ -74,12 +74,16 @@ def test_survival_plan_averages_the_arms_event_probabilities() -> None:
 
 def test_accrual_and_loss_lower_the_chance_of_an_observed_event() -> None:
     base = SurvivalTrialPlanner(hazard_ratio=0.7, event_probability=0.4).fit().result_
-    longer = SurvivalTrialPlanner(
-        hazard_ratio=0.7, event_probability=0.4, accrual_days=365
-    ).fit().result_
-    lossy = SurvivalTrialPlanner(
-        hazard_ratio=0.7, event_probability=0.4, loss_per_year=0.2
-    ).fit().result_
+    longer = (
+        SurvivalTrialPlanner(hazard_ratio=0.7, event_probability=0.4, accrual_days=365)
+        .fit()
+        .result_
+    )
+    lossy = (
+        SurvivalTrialPlanner(hazard_ratio=0.7, event_probability=0.4, loss_per_year=0.2)
+        .fit()
+        .result_
+    )
     # exponential control: with uniform extra follow-up U(0, A) the control chance is known
     rate = -math.log(0.6) / 365
     expected = 1 - (math.exp(-rate * 365) - math.exp(-rate * 730)) / (rate * 365)

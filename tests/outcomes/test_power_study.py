@@ -28,18 +28,20 @@ SURVIVAL = [
 def test_survival_plan_has_its_power_in_simulated_trials(
     hr: float, p_control: float, power: float, followup: int, accrual: int, loss: float
 ) -> None:
-    plan = SurvivalTrialPlanner(
-        hazard_ratio=hr,
-        event_probability=p_control,
-        power=power,
-        followup_days=followup,
-        accrual_days=accrual,
-        loss_per_year=loss,
-    ).fit().result_
-    rng = np.random.default_rng([int(hr * 100), int(p_control * 100)])
-    simulated = survival_power(
-        plan.n_per_arm, hr, p_control, followup, accrual, loss, TRIALS, rng
+    plan = (
+        SurvivalTrialPlanner(
+            hazard_ratio=hr,
+            event_probability=p_control,
+            power=power,
+            followup_days=followup,
+            accrual_days=accrual,
+            loss_per_year=loss,
+        )
+        .fit()
+        .result_
     )
+    rng = np.random.default_rng([int(hr * 100), int(p_control * 100)])
+    simulated = survival_power(plan.n_per_arm, hr, p_control, followup, accrual, loss, TRIALS, rng)
     print(
         f"\nsurvival HR {hr}, p_c {p_control}, accrual {accrual} d, loss {loss:.0%}/y: "
         f"n/arm {plan.n_per_arm}, nominal {plan.power:.3f}, simulated {simulated:.3f} "

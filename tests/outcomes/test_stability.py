@@ -111,7 +111,9 @@ def test_a_six_month_window_is_never_a_fifteen_month_gap() -> None:
     result = NaturalHistory(6).fit(frames).result_
     assert list(result.per_subject.index) == ["near"]
     assert result.max_months == 9
-    assert any("no untreated ALSFRS-R score 6–9 months after their first" in c for c in result.caveats)
+    assert any(
+        "no untreated ALSFRS-R score 6–9 months after their first" in c for c in result.caveats
+    )
     assert NaturalHistory(6, max_months=18).fit(frames).result_.n == 2
 
 

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.datasets import load_rossi, load_waltons
-from lifelines.statistics import logrank_test
 from lifelines.utils import median_survival_times
 
 from offlabel.outcomes.survival import SurvivalAnalysis, survival_table

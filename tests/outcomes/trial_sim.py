@@ -57,7 +57,9 @@ def survival_power(
     entry = rng.uniform(0.0, accrual_days, (trials, n)) if accrual_days else np.zeros((trials, n))
     admin = followup_days + accrual_days - entry
     loss_rate = -np.log1p(-loss_per_year) / 365.25 if loss_per_year else 0.0
-    lost = rng.exponential(1.0, (trials, n)) / loss_rate if loss_rate else np.full((trials, n), np.inf)
+    lost = (
+        rng.exponential(1.0, (trials, n)) / loss_rate if loss_rate else np.full((trials, n), np.inf)
+    )
     end = np.minimum(admin, lost)
     time = np.minimum(event_time, end)
     return float(logrank_reject(time, event_time <= end, treated, alpha).mean())

@@ -59,8 +59,9 @@ CAVEAT_TEMPLATES: Mapping[CaveatKind, str] = MappingProxyType(
             "control group these reports cannot be attributed to {therapy}."
         ),
         CaveatKind.SMALL_N: (
-            "Small numbers: with {n:count:{unit}}, a 95% interval spans up to {width:.0f} percentage "
-            "points; one more or one fewer report moves a share by about {step:.0f} points."
+            "Small numbers: with {n:count:{unit}}, a 95% interval spans up to {width:.0f} "
+            "percentage points; one more or one fewer report moves a share by about "
+            "{step:.0f} points."
         ),
         CaveatKind.CONFOUNDING_BY_INDICATION: (
             "Confounding by indication: the {n_treated} treated and {n_untreated} untreated "
@@ -90,8 +91,7 @@ CAVEAT_TEMPLATES: Mapping[CaveatKind, str] = MappingProxyType(
             "against {n_benefit} ({pct_benefit:.0f}%) at the highest."
         ),
         CaveatKind.EXCLUDED: (
-            "{n_excluded} of {n_total:count:subject} {n_excluded:word:was|were} left out: "
-            "{reason}."
+            "{n_excluded} of {n_total:count:subject} {n_excluded:word:was|were} left out: {reason}."
         ),
         CaveatKind.NATURAL_HISTORY: (
             "Natural history: {n_stable} of {n:count:untreated subject} in this registry "
@@ -103,9 +103,9 @@ CAVEAT_TEMPLATES: Mapping[CaveatKind, str] = MappingProxyType(
         CaveatKind.MODEL_SIMPLIFIED: "{model}: {reason}.",
         CaveatKind.BEFORE_AFTER: (
             "Before–after description without a control group ({n_subjects:count:subject}, "
-            "{n_scores:count:score}), shown without a p-value or an effect: ALSFRS-R decline is often not a straight line and treatments "
-            "tend to start after a bad spell, so the slope can change without any effect of "
-            "{therapy}; scores entered by patients are also unblinded."
+            "{n_scores:count:score}), shown without a p-value or an effect: ALSFRS-R decline "
+            "is often not a straight line and treatments tend to start after a bad spell, so "
+            "the slope can change without any effect of {therapy}; scores entered by patients are also unblinded."
         ),
         CaveatKind.COMPETING_RISKS: (
             "Competing risks: {n_competing} of the {n:count:subject} died or were put to sleep "

@@ -359,7 +359,9 @@ class SurvivalTrialPlanner(Fitted[TrialPlan]):
         self.endpoint = Endpoint(endpoint)
         self.species = species
 
-    def _registry_survival(self, frames: RegistryFrames, horizon: int) -> tuple[np.ndarray, int, int]:
+    def _registry_survival(
+        self, frames: RegistryFrames, horizon: int
+    ) -> tuple[np.ndarray, int, int]:
         from lifelines import KaplanMeierFitter
 
         table, _ = survival_table(frames, None, self.endpoint, self.species)

@@ -149,9 +149,9 @@ def _people(
         return np.clip(np.rint(true_level + noise), 0, _ALSFRS_MAX)
 
     def course(times: np.ndarray) -> np.ndarray:
-        if spells is None:
-            return level0[:, None] - slope[:, None] * times
-        return level0[:, None] - spells.at(times)
+        loss = slope[:, None] * times if spells is None else spells.at(times)
+        out: np.ndarray = level0[:, None] - loss
+        return out
 
     y_untreated = observe(course(t))
     end0 = np.minimum(np.minimum(death0, lost), admin_m)

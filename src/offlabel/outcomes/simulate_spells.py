@@ -34,9 +34,7 @@ class SpellCourses:
     step: float = _STEP
 
     @classmethod
-    def draw(
-        cls, rng: np.random.Generator, slope: np.ndarray, horizon: float
-    ) -> SpellCourses:
+    def draw(cls, rng: np.random.Generator, slope: np.ndarray, horizon: float) -> SpellCourses:
         """Spells for each person (``slope``: their average rate, points/month)."""
         n = len(slope)
         multiples = _SCALE * _MULTIPLES / float((_MULTIPLES * _WEIGHTS).sum())
@@ -44,13 +42,9 @@ class SpellCourses:
         ends = np.cumsum(length, axis=1) - rng.uniform(0.0, 12.0, (n, 1))
         which = rng.choice(len(multiples), size=(n, _MAX_SPELLS), p=_WEIGHTS)
         grid = np.arange(0.0, horizon + _STEP, _STEP)
-        spell = np.minimum(
-            (grid[None, :, None] >= ends[:, None, :]).sum(axis=2), _MAX_SPELLS - 1
-        )
+        spell = np.minimum((grid[None, :, None] >= ends[:, None, :]).sum(axis=2), _MAX_SPELLS - 1)
         rate = slope[:, None] * multiples[which[np.arange(n)[:, None], spell]]
-        loss = np.concatenate(
-            [np.zeros((n, 1)), np.cumsum(rate[:, :-1] * _STEP, axis=1)], axis=1
-        )
+        loss = np.concatenate([np.zeros((n, 1)), np.cumsum(rate[:, :-1] * _STEP, axis=1)], axis=1)
         return cls(loss)
 
     def at(self, months: np.ndarray) -> np.ndarray:
@@ -59,7 +53,8 @@ class SpellCourses:
         low = position.astype(int)
         frac = position - low
         rows = np.arange(self.loss.shape[0])[:, None]
-        return self.loss[rows, low] * (1 - frac) + self.loss[rows, low + 1] * frac
+        out: np.ndarray = self.loss[rows, low] * (1 - frac) + self.loss[rows, low + 1] * frac
+        return out
 
     def first_reaching(self, target: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
         """First month at which the loss (minus ``extra`` per grid time) reaches ``target``."""

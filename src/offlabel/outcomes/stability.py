@@ -2,8 +2,9 @@
 
 An anecdote of "stabilisation" on a therapy means little if untreated people often look stable
 too. In the PRO-ACT database of ALS trial participants, 25% showed no ALSFRS-R decline over
-6 months, 16% over 12 months and 7% over 18 months (Bedlack et al., Neurology 2016). This module measures the same
-share in the registry and writes the sentence shown next to any uncontrolled claim.
+6 months, 16% over 12 months and 7% over 18 months (Bedlack et al., Neurology 2016). This
+module measures the same share in the registry and writes the sentence shown next to any
+uncontrolled claim.
 
 Definition (per subject, counted once): the window starts at the subject's first ALSFRS-R score
 in untreated time and ends at the first later score at least ``months`` and at most
@@ -154,9 +155,10 @@ def stabilisation_sentence(months: int = 6, result: StabilityResult | None = Non
     >>> stabilisation_sentence(6)[:60]
     'Natural history: in the PRO-ACT trial database 25% of people'
     """
-    reference = PROACT_REFERENCE.get(months) or PROACT_REFERENCE[
-        6 if months < 12 else 12 if months < 18 else 18
-    ]
+    reference = (
+        PROACT_REFERENCE.get(months)
+        or PROACT_REFERENCE[6 if months < 12 else 12 if months < 18 else 18]
+    )
     if result is not None and result.n:
         return caveat(
             CaveatKind.NATURAL_HISTORY,

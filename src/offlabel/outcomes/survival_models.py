@@ -102,13 +102,13 @@ def design_matrix(
             design[f"{name}[{level}]"] = (text == level).astype("float64").where(text.notna())
     complete = design.dropna()
     kept: list[str] = []
-    for column in design.columns:
-        trial = complete[[*kept, column]].to_numpy(dtype=float)
-        trial = np.column_stack([np.ones(len(trial)), trial])
+    for label in map(str, design.columns):
+        values = complete[[*kept, label]].to_numpy(dtype=float)
+        trial = np.column_stack([np.ones(len(values)), values])
         if len(trial) and np.linalg.matrix_rank(trial) == trial.shape[1]:
-            kept.append(column)
+            kept.append(label)
         else:
-            notes.append(f"{column} left out: it adds nothing to the other covariates")
+            notes.append(f"{label} left out: it adds nothing to the other covariates")
     return design[kept], notes
 
 
@@ -136,7 +136,9 @@ def episodes(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([long, covariates], axis=1)
 
 
-def _effect(fitter: Any, alpha: float, model: str, base: pd.DataFrame, design: pd.DataFrame) -> CoxEffect:
+def _effect(
+    fitter: Any, alpha: float, model: str, base: pd.DataFrame, design: pd.DataFrame
+) -> CoxEffect:
     summary = fitter.summary
     row = summary.loc["treated"]
     level = f"{100 * (1 - alpha):g}%"

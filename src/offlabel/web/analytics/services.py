@@ -95,7 +95,14 @@ def snapshot_figures(topic: Any, section: str, summary: dict[str, Any]) -> dict[
             survival = summary["survival"]
             figures["survival"] = {
                 key: survival.get(key)
-                for key in ("endpoint", "groups", "primary", "sensitivity", "competing", "landmark_days")
+                for key in (
+                    "endpoint",
+                    "groups",
+                    "primary",
+                    "sensitivity",
+                    "competing",
+                    "landmark_days",
+                )
             }
             figures["caveats"] += list(survival.get("caveats", []))
     else:

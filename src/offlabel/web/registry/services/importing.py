@@ -104,9 +104,7 @@ def registry_import(
     bundle = read_registry_dir(
         directory, today, confirm_implausible=confirm_implausible, taken=_taken_ids
     )
-    return _import_records(
-        bundle, owner=owner or _importer_account(), by=by, synthetic=synthetic
-    )
+    return _import_records(bundle, owner=owner or _importer_account(), by=by, synthetic=synthetic)
 
 
 def _value(member: object) -> str:
