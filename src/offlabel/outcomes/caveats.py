@@ -105,7 +105,8 @@ CAVEAT_TEMPLATES: Mapping[CaveatKind, str] = MappingProxyType(
             "Before–after description without a control group ({n_subjects:count:subject}, "
             "{n_scores:count:score}), shown without a p-value or an effect: ALSFRS-R decline "
             "is often not a straight line and treatments tend to start after a bad spell, so "
-            "the slope can change without any effect of {therapy}; scores entered by patients are also unblinded."
+            "the slope can change without any effect of {therapy}; scores entered by patients "
+            "are also unblinded."
         ),
         CaveatKind.COMPETING_RISKS: (
             "Competing risks: {n_competing} of the {n:count:subject} died or were put to sleep "
