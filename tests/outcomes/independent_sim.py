@@ -135,7 +135,12 @@ _SPELL_P = np.array([0.22, 0.23, 0.35, 0.20])
 
 
 def people_registry(
-    n: int, effect: float, uptake: str, rng: np.random.Generator, max_visits: int = 20
+    n: int,
+    effect: float,
+    uptake: str,
+    rng: np.random.Generator,
+    max_visits: int = 20,
+    dropout: float = 0.03,
 ) -> RegistryFrames:
     """People with ALS; see the module docstring. ``uptake`` is none, rate or drop."""
     if uptake not in {"none", "rate", "drop"}:
@@ -184,11 +189,11 @@ def people_registry(
     observed = np.clip(np.rint(level + noise), 0, 48)
     # progression-driven dropout after each visit; death below the threshold
     seen_drop = np.concatenate([np.zeros((n, 1)), observed[:, :-1] - observed[:, 1:]], axis=1)
-    p_drop = np.clip(0.03 + 0.03 * np.clip(seen_drop, 0.0, None), 0.0, 0.5)
+    p_drop = np.clip(dropout * (1.0 + np.clip(seen_drop, 0.0, None)), 0.0, 0.5)
     leaves = rng.random((n, max_visits)) < p_drop
     gone = np.cumsum(leaves, axis=1) - leaves > 0
     onset_ago = rng.uniform(12.0, 96.0, n)
-    seen = (level > threshold[:, None]) & ~gone & (t <= onset_ago[:, None])
+    seen = (level > threshold[:, None]) & ~gone & (t <= onset_ago[:, None] - 0.2)
     seen &= np.cumprod(seen, axis=1).astype(bool)
     start = np.where(
         start <= np.where(seen.any(axis=1), t[np.arange(n), seen.sum(1) - 1], -1), start, np.inf
@@ -214,7 +219,7 @@ def people_registry(
     )
     last = np.where(seen.any(axis=1), t[np.arange(n), np.maximum(seen.sum(1) - 1, 0)], 0.1)
     events = pd.DataFrame(
-        {"subject_id": ids, "event": "censored", "date": _dates(onset, last + 0.1).to_numpy()}
+        {"subject_id": ids, "event": "censored", "date": _dates(onset, last).to_numpy()}
     )
     subjects = pd.DataFrame(
         {
