@@ -225,7 +225,7 @@ def test_matching_uses_the_last_visit_to_visit_change_before_the_start() -> None
 
     frames = independent.people_registry(600, 0.0, "drop", np.random.default_rng(11))
     result = MatchedControls(seed=1).fit(frames, independent.THERAPY).result_
-    balance = result.balance.set_index("covariate")
+    balance = result.balance
     assert "last_change" in balance.index
     row = balance.loc["last_change"]
     assert abs(row["smd_after"]) < abs(row["smd_before"])  # the treated did drop more
