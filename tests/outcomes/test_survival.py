@@ -214,3 +214,78 @@ def test_json_shape_is_the_cli_contract(waltons_result) -> None:  # type: ignore
     assert set(payload["groups"]["treated"]) == {"n", "events", "median_days", "median_ci"}
     assert {"method", "hr", "ci_low", "ci_high", "p", "covariates"} <= set(payload["primary"])
     assert {"landmark_days", "hr", "ci_low", "ci_high", "p"} <= set(payload["sensitivity"])
+
+
+def test_primary_is_time_varying_cox_adjusted_for_breed_size_and_age_as_lifelines_fits_it() -> None:
+    """Finding 1: the primary result adjusts for what drives uptake (breed, size, age) and
+    counts each dog untreated until its start; checked against lifelines fitted by hand."""
+    from lifelines import CoxTimeVaryingFitter
+
+    import tests.outcomes.independent_sim as independent
+
+    frames = independent.dog_registry(300, 1.0, np.random.default_rng(5))
+    analysis = SurvivalAnalysis(independent.THERAPY).fit(frames)
+    primary = analysis.result_.primary
+    assert primary is not None
+    assert "time-varying" in primary.model
+    assert any(c.startswith("breed[") for c in primary.covariates)
+    assert "age_at_onset" in primary.covariates
+    table = analysis.table_
+    rows = []
+    for i, (sid, row) in enumerate(table.iterrows()):
+        start, stop = row["start_days"], row["duration_days"]
+        base = {"id": i, "breed": row["breed"], "size": row["size_class"],
+                "age": row["age_at_onset"]}  # fmt: skip
+        if np.isfinite(start) and 0 < start < stop:
+            rows.append({**base, "start": 0.0, "stop": start, "event": 0, "treated": 0.0})
+            rows.append({**base, "start": start, "stop": stop,
+                         "event": int(row["observed"]), "treated": 1.0})  # fmt: skip
+        else:
+            rows.append({**base, "start": 0.0, "stop": stop, "event": int(row["observed"]),
+                         "treated": float(np.isfinite(start) and start <= 0)})  # fmt: skip
+    long = pd.DataFrame(rows)
+    reference_breed = long["breed"].value_counts().index[0]
+    reference_size = long["size"].value_counts().index[0]
+    dummies = pd.concat(
+        [
+            pd.get_dummies(long["breed"], prefix="b").drop(columns=f"b_{reference_breed}"),
+            pd.get_dummies(long["size"], prefix="s").drop(columns=f"s_{reference_size}"),
+        ],
+        axis=1,
+    ).astype(float)
+    # the design leaves out columns that add nothing (a size class implied by the breeds)
+    names = {f"b_{c[6:-1]}": c for c in primary.covariates if c.startswith("breed[")}
+    names |= {f"s_{c[11:-1]}": c for c in primary.covariates if c.startswith("size_class[")}
+    assert set(names) <= set(dummies.columns)
+    dummies = dummies[list(names)]
+    data = pd.concat([long[["id", "start", "stop", "event", "treated", "age"]], dummies], axis=1)
+    fitted = CoxTimeVaryingFitter().fit(
+        data, id_col="id", event_col="event", start_col="start", stop_col="stop"
+    )
+    assert primary.hr == pytest.approx(float(np.exp(fitted.params_["treated"])), rel=1e-5)
+    assert primary.p == pytest.approx(float(fitted.summary.loc["treated", "p"]), rel=1e-4)
+
+
+def test_competing_deaths_are_handled_with_aalen_johansen_as_lifelines_computes_it() -> None:
+    """Finding 6: deaths before the endpoint are competing events, stated with the figures."""
+    from lifelines import AalenJohansenFitter
+
+    import tests.outcomes.independent_sim as independent
+    from offlabel.outcomes.survival_models import aalen_johansen
+
+    frames = independent.dog_registry(300, 1.0, np.random.default_rng(6))
+    analysis = SurvivalAnalysis(independent.THERAPY).fit(frames)
+    table, result = analysis.table_, analysis.result_
+    code = np.where(table["observed"], 1, np.where(table["competing"], 2, 0))
+    # lifelines breaks ties by jitter: compare on untied, continuous times
+    rng = np.random.default_rng(0)
+    durations = table["duration_days"].to_numpy() + rng.uniform(0, 0.01, len(table))
+    ours_t, ours = aalen_johansen(durations, code, 1)
+    ajf = AalenJohansenFitter(calculate_variance=False).fit(durations, code, event_of_interest=1)
+    theirs = ajf.cumulative_density_.iloc[:, 0]
+    at = np.searchsorted(ours_t, 365.0, side="right") - 1
+    assert ours[at] == pytest.approx(float(theirs.loc[theirs.index <= 365.0].iloc[-1]), abs=1e-9)
+    assert result.competing is not None
+    assert result.competing["endpoint"] < result.competing["one_minus_km"]
+    sentence = next(c for c in result.caveats if c.startswith("Competing risks"))
+    assert f"{int(table['competing'].sum())} of the {len(table)} subjects died" in sentence

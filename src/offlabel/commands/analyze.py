@@ -358,7 +358,7 @@ def power(
 @click.option("--therapy", required=True, help="Therapy name (case-insensitive).")
 @AS_JSON
 def progression(directory: str, therapy: str, as_json: bool) -> None:
-    """Change in ALSFRS-R slope after a therapy starts (uncontrolled, mixed model)."""
+    """ALSFRS-R slopes before and after a therapy starts: a description, with no p-value."""
     payload = _run(Analysis.SLOPE_CHANGE, directory, therapy)
 
     def text() -> list[str]:
