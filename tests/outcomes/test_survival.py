@@ -232,7 +232,7 @@ def test_primary_is_time_varying_cox_adjusted_for_breed_size_and_age_as_lifeline
     assert "age_at_onset" in primary.covariates
     table = analysis.table_
     rows = []
-    for i, (sid, row) in enumerate(table.iterrows()):
+    for i, (_, row) in enumerate(table.iterrows()):
         start, stop = row["start_days"], row["duration_days"]
         base = {"id": i, "breed": row["breed"], "size": row["size_class"],
                 "age": row["age_at_onset"]}  # fmt: skip
