@@ -110,18 +110,6 @@ def matched() -> dict[tuple[str, float], dict[str, float]]:
     return {(m, e): _matched_study(m, e) for m in MECHANISMS for e in (0.0, 0.3)}
 
 
-#: Done-when of issue 19 not (yet) held for matched controls on this simulator: the tests
-#: stay, marked, so that the figures print on every run and a fix shows up as XPASS.
-NOT_HELD = pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "issue 19 target not held at the last measurement (100 registries per scenario): "
-        "see the printed figures and docs/estimands.md"
-    ),
-)
-
-
-@NOT_HELD
 @pytest.mark.parametrize("uptake", MECHANISMS)
 def test_matched_controls_false_positives_at_most_8_percent(matched, uptake: str) -> None:  # type: ignore[no-untyped-def]
     assert matched[(uptake, 0.0)]["excludes_0"] <= 0.08
@@ -132,8 +120,15 @@ def test_matched_controls_cover_a_true_effect_of_0_3(matched, uptake: str) -> No
     assert matched[(uptake, 0.3)]["covers"] >= 0.90
 
 
-@NOT_HELD
-@pytest.mark.parametrize("uptake", MECHANISMS)
+#: Not held at the last measurement: with uptake unrelated to the course the estimate of a
+#: true +0.3 was 0.272 (SE 0.008). Kept, marked, so the figure prints and a fix shows as XPASS.
+NOT_HELD = pytest.mark.xfail(
+    strict=False,
+    reason="issue 19 target not held: bias -0.028 (SE 0.008) at +0.3 with uptake 'none'",
+)
+
+
+@pytest.mark.parametrize("uptake", [pytest.param("none", marks=NOT_HELD), "rate", "drop"])
 def test_matched_controls_bias_within_0_02(matched, uptake: str) -> None:  # type: ignore[no-untyped-def]
     assert abs(matched[(uptake, 0.0)]["bias"]) <= 0.02
     assert abs(matched[(uptake, 0.3)]["bias"]) <= 0.02
