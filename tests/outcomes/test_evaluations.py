@@ -101,9 +101,9 @@ def test_unknown_therapy_is_an_error(seed: RegistryFrames) -> None:
 def test_caveats_carry_the_numbers(seed: RegistryFrames) -> None:
     caveats = summarize_evaluations(seed, "LDN", species="human").caveats
     text = " ".join(caveats)
-    assert "15 of 31" in text  # self-selected
+    assert "15 of the 31 subjects" in text  # self-selected
     assert "8 of 15 (53%) reported some benefit" in text  # placebo response
-    assert "4 of 15 rated LDN more than once" in text
+    assert "4 of 15 evaluators rated LDN more than once" in text
     assert "Small numbers: with 15 evaluators" in text
 
 
@@ -193,3 +193,38 @@ def test_wilson_bounds_are_exact_at_zero_and_at_all():
     assert low[0] == 0.0
     assert high[1] == 1.0
     assert 0 < high[0] < 1 and 0 < low[1] < 1
+
+
+def test_highest_rating_caveat_states_the_inflation_with_the_latest_rating(
+    seed: RegistryFrames,
+) -> None:
+    """Finding 6: counting the best of several ratings inflates benefit, and the caveat says so
+    with the figure at each subject's latest rating."""
+    result = summarize_evaluations(seed, "LDN", species="human")
+    evaluations = seed.evaluations
+    mask = seed.therapy_mask(evaluations, "LDN") & seed.species_mask(evaluations, "human")
+    ldn = evaluations.loc[mask].sort_values("date")
+    latest = ldn.groupby("subject_id")["efficacy"].last()
+    benefit_latest = int(latest.isin(["slight", "moderate", "major"]).sum())
+    assert result.n_benefit_latest == benefit_latest
+    text = next(c for c in result.caveats if c.startswith("Each subject is counted once"))
+    assert "inflates benefit" in text
+    assert f"Counted at their latest rating, {benefit_latest} (" in text
+    assert "two independent ratings at 40% benefit give 64%" in text
+    assert pytest.approx(0.64) == 1 - (1 - 0.4) ** 2
+
+
+def test_plural_forms_are_handled_once_in_the_caveat_data() -> None:
+    """Finding 6: "1 evaluators", "all 1 ratings" and "1 of 1 subjects were" are gone."""
+    from offlabel.outcomes.caveats import CaveatKind, caveat, placeholders
+
+    one = caveat(CaveatKind.UNBLINDED, n_evaluating=1, therapy="LDN")
+    assert "(1 evaluator)" in one and "all 1" not in one
+    assert "(3 evaluators)" in caveat(CaveatKind.UNBLINDED, n_evaluating=3, therapy="LDN")
+    small = caveat(CaveatKind.SMALL_N, n=1, unit="evaluator", width=95.0, step=100.0)
+    assert small.startswith("Small numbers: with 1 evaluator,")
+    assert "unit" in placeholders(CaveatKind.SMALL_N)
+    excluded = caveat(CaveatKind.EXCLUDED, n_excluded=1, n_total=1, reason="x")
+    assert excluded == "1 of 1 subject was left out: x."
+    lost = caveat(CaveatKind.FOLLOW_UP_LOST, n_lost=2, n_started=5, therapy="LDN")
+    assert "5 people who started" in lost

@@ -206,7 +206,8 @@ def test_a_registry_without_alsfrs_r_scores_is_a_clear_error():
         ({"k": 1.5}, "k must be"),
         ({"followup_months": 0}, "followup_months"),
         ({"caliper_months": -1}, "caliper_months"),
-        ({"scales": (1.0, 0.0, 1.0)}, "scales"),
+        ({"scales": (1.0, 0.0, 1.0, 1.0)}, "scales"),
+        ({"scales": (1.0, 1.0, 1.0)}, "four positive"),
         ({"min_pre_scores": 1}, "slope needs two"),
         ({"ci": "exact"}, "ci must be"),
         ({"n_bootstrap": 10}, "n_bootstrap"),
@@ -215,3 +216,39 @@ def test_a_registry_without_alsfrs_r_scores_is_a_clear_error():
 def test_bad_settings_are_refused_with_the_reason(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MatchedControls(**kwargs)
+
+
+def test_matching_uses_the_last_visit_to_visit_change_before_the_start() -> None:
+    """Finding 3: uptake after a bad recent visit; the treated and their controls are matched
+    (and bias-corrected) on the last change too, not only level and least-squares slope."""
+    import tests.outcomes.independent_sim as independent
+
+    frames = independent.people_registry(600, 0.0, "drop", np.random.default_rng(11))
+    result = MatchedControls(seed=1).fit(frames, independent.THERAPY).result_
+    balance = result.balance
+    assert "last_change" in balance.index
+    row = balance.loc["last_change"]
+    assert abs(row["smd_after"]) < abs(row["smd_before"])  # the treated did drop more
+    assert abs(row["smd_after"]) < 0.3  # the regression adjustment takes the rest
+
+
+def test_loss_of_follow_up_after_the_start_is_stated_with_its_count() -> None:
+    """Finding 3: treated people dropped for lacking scores after the start are named."""
+    import tests.outcomes.independent_sim as independent
+
+    frames = independent.people_registry(600, 0.0, "rate", np.random.default_rng(12))
+    fitted = MatchedControls(seed=1).fit(frames, independent.THERAPY)
+    lost = fitted._n_lost
+    assert lost > 0
+    sentence = next(c for c in fitted.result_.caveats if c.startswith("Follow-up lost"))
+    assert f"{lost} of the {fitted.result_.n_candidates} people who started" in sentence
+
+
+def test_estimands_doc_does_not_claim_the_trigger_effect_is_removed() -> None:
+    """Finding 3: a bad score that prompts a start is *reduced* by matching, not removed."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "estimands.md").read_text(encoding="utf-8")
+    assert "is allowed and removed" not in text
+    assert "last visit-to-visit change" in text
+    assert "loss of follow-up after the start" in text.lower()

@@ -69,22 +69,33 @@ def test_a_score_before_onset_never_reaches_delta_fs() -> None:
         _frames([("p", "2019-07-01", 42)], onset="2020-01-01")
 
 
-def test_mixed_model_recovers_a_known_change_in_slope() -> None:
+def test_slopes_before_and_after_are_each_subjects_ols_slopes() -> None:
     frames = frames_of(**alsfrs_frames(60, seed=11, change_after_start=0.4))
-    result = SlopeChange("ldn").fit(frames).result_
-    assert result.ci_low < 0.4 < result.ci_high
-    assert result.change == pytest.approx(0.4, abs=0.15)
+    fitted = SlopeChange("ldn").fit(frames)
+    result, data = fitted.result_, fitted.data_
+    for sid, rows in list(data.groupby("subject_id"))[:10]:
+        before, after = rows[~rows["after"]], rows[rows["after"]]
+        expected_before = np.polyfit(before["months"], before["total"], 1)[0]
+        expected_after = np.polyfit(after["months"], after["total"], 1)[0]
+        assert result.per_subject.loc[sid, "slope_before"] == pytest.approx(expected_before)
+        assert result.per_subject.loc[sid, "slope_after"] == pytest.approx(expected_after)
+    assert result.slope_before == pytest.approx(result.per_subject["slope_before"].mean())
     assert result.slope_before == pytest.approx(-1.0, abs=0.15)
+    assert result.slope_after - result.slope_before == pytest.approx(0.4, abs=0.2)
     assert result.n_subjects == 60
-    assert result.per_subject["change"].mean() == pytest.approx(result.change, abs=0.1)
 
 
-def test_no_change_gives_an_interval_around_zero() -> None:
+def test_before_after_is_a_description_without_p_value_interval_or_effect() -> None:
+    """Finding 2: the before/after change is never shown as inference."""
     frames = frames_of(**alsfrs_frames(60, seed=5, change_after_start=0.0))
     result = SlopeChange("LDN").fit(frames).result_
-    assert result.ci_low < 0 < result.ci_high
-    assert list(result.summary.index) == ["slope_before", "change_in_slope"]
-    assert "Before–after comparison without a control group (60 subjects" in result.caveats[0]
+    payload = result.to_dict()
+    assert payload["description_only"] is True
+    forbidden = {"p_value", "p", "ci_low", "ci_high", "change", "effect", "model"}
+    assert not forbidden & set(payload)
+    assert list(result.summary.index) == ["before_start", "after_start"]
+    assert "without a p-value or an effect" in result.caveats[0]
+    assert "(60 subjects, " in result.caveats[0]
 
 
 def test_subjects_without_scores_on_both_sides_are_left_out_and_said_so() -> None:
@@ -96,7 +107,7 @@ def test_subjects_without_scores_on_both_sides_are_left_out_and_said_so() -> Non
     result = SlopeChange("LDN").fit(frames_of(**data)).result_
     assert result.n_subjects == 9
     assert "p000" not in result.per_subject.index
-    assert any("1 of 10 subjects were left out" in c for c in result.caveats)
+    assert any("1 of 10 subjects was left out" in c for c in result.caveats)
 
 
 def test_too_few_subjects_is_a_clear_error() -> None:

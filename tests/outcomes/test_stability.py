@@ -83,8 +83,38 @@ def test_sentence_shows_registry_and_proact_figures() -> None:
     assert result.sentence.startswith(
         "Natural history: 2 of 3 untreated subjects in this registry (67%, 95% CI"
     )
-    assert "in the PRO-ACT trial database 25% did" in result.sentence
+    assert "one 6–9 months later" in result.sentence
+    assert "in the PRO-ACT trial database 25% showed none over 6 months" in result.sentence
     assert any("2 of 5 subjects were left out" in c for c in result.caveats)
+
+
+def test_a_six_month_window_is_never_a_fifteen_month_gap() -> None:
+    """Finding 6: "stable over 6 months" counted 6–15-month windows; now 6–9 and said so."""
+    frames = frames_of(
+        pd.DataFrame(
+            {
+                "subject_id": ["near", "far"],
+                "species": "human",
+                "onset_date": "2019-06-01",
+                "birth_year": 1960,
+            }
+        ),
+        scores=pd.DataFrame(
+            {
+                "subject_id": ["near", "near", "far", "far"],
+                "date": ["2020-01-01", "2020-08-01", "2020-01-01", "2021-04-01"],
+                "scale": "alsfrs_r",
+                "total": [40, 40, 40, 41],
+            }
+        ),
+    )
+    result = NaturalHistory(6).fit(frames).result_
+    assert list(result.per_subject.index) == ["near"]
+    assert result.max_months == 9
+    assert any(
+        "no untreated ALSFRS-R score 6–9 months after their first" in c for c in result.caveats
+    )
+    assert NaturalHistory(6, max_months=18).fit(frames).result_.n == 2
 
 
 def test_sentence_without_registry_data_uses_proact_alone() -> None:

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.datasets import load_rossi, load_waltons
-from lifelines.statistics import logrank_test
 from lifelines.utils import median_survival_times
 
 from offlabel.outcomes.survival import SurvivalAnalysis, survival_table
@@ -26,7 +25,7 @@ def waltons() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def waltons_result(waltons: pd.DataFrame):  # type: ignore[no-untyped-def]
     frames = frames_of(**survival_frames(waltons["T"], waltons["E"], waltons["group"] == "miR-137"))
-    return SurvivalAnalysis("LDN").fit(frames).result_
+    return SurvivalAnalysis("LDN", landmark_days=20).fit(frames).result_
 
 
 def test_kaplan_meier_medians_and_intervals_match_lifelines(waltons, waltons_result) -> None:  # type: ignore[no-untyped-def]
@@ -42,11 +41,13 @@ def test_kaplan_meier_medians_and_intervals_match_lifelines(waltons, waltons_res
         assert np.allclose(ours.curve["survival"], kmf.survival_function_.iloc[:, 0])
 
 
-def test_logrank_p_matches_lifelines(waltons, waltons_result) -> None:  # type: ignore[no-untyped-def]
-    treated = waltons[waltons["group"] == "miR-137"]
-    control = waltons[waltons["group"] == "control"]
-    expected = logrank_test(treated["T"], control["T"], treated["E"], control["E"]).p_value
-    assert waltons_result.logrank_p == pytest.approx(expected)
+def test_naive_ever_never_groups_carry_no_test_or_hazard_ratio(waltons_result) -> None:  # type: ignore[no-untyped-def]
+    """Finding 1: the ever- vs never-treated comparison is a description, never a p-value."""
+    payload = waltons_result.to_dict()
+    assert "logrank_p" not in payload and "cox" not in payload
+    for group in payload["groups"].values():
+        assert set(group) == {"n", "events", "median_days", "median_ci"}
+    assert payload["groups_are"].startswith("description only")
 
 
 def _rossi_frames() -> RegistryFrames:
@@ -67,7 +68,7 @@ def test_cox_reproduces_published_r_output_on_rossi() -> None:
     analysis = SurvivalAnalysis(
         "ldn", covariates=["age", "race", "wexp", "mar", "paro", "prio"]
     ).fit(_rossi_frames())
-    cox = analysis.result_.cox
+    cox = analysis.result_.primary
     assert cox is not None
     table = cox.table
     assert table.loc["treated", "coef"] == pytest.approx(-0.3794, abs=5e-4)
@@ -84,7 +85,7 @@ def test_cox_matches_lifelines_coxph_on_rossi() -> None:
     ours = (
         SurvivalAnalysis("ldn", covariates=["age", "race", "wexp", "mar", "paro", "prio"])
         .fit(_rossi_frames())
-        .result_.cox
+        .result_.primary
     )
     assert ours is not None
     assert ours.ci_low == pytest.approx(reference.loc["fin", "exp(coef) lower 95%"], rel=1e-6)
@@ -111,22 +112,35 @@ def test_time_varying_cox_avoids_immortal_time_bias() -> None:
     result = analysis.result_
     naive = result.groups
     assert naive["treated"].median_days > naive["untreated"].median_days  # the naive bias
-    assert result.cox is not None
-    assert result.cox.ci_low < 1 < result.cox.ci_high
-    assert "time-varying" in result.cox.model
+    assert result.primary is not None
+    assert result.primary.ci_low < 1 < result.primary.ci_high
+    assert "time-varying" in result.primary.model
     assert any(c.startswith("Immortal time") for c in result.caveats)
 
 
-def test_landmark_groups_by_treatment_started_by_the_landmark() -> None:
+def test_landmark_sensitivity_groups_by_treatment_started_by_the_landmark() -> None:
     frames = frames_of(**_late_starters(4))
     table = SurvivalAnalysis("LDN").fit(frames).table_
     result = SurvivalAnalysis("LDN", landmark_days=180).fit(frames).result_
     at_risk = table[table["duration_days"] > 180]
     n_treated = int((at_risk["start_days"] <= 180).sum())
-    assert result.groups["treated"].n == n_treated
-    assert result.groups["untreated"].n == len(at_risk) - n_treated
-    assert result.cox is not None and "landmark at 180 days" in result.cox.model
-    assert result.cox.ci_low < 1 < result.cox.ci_high
+    assert result.landmark is not None and "landmark at 180 days" in result.landmark.model
+    assert result.landmark.n == len(at_risk)
+    row = result.landmark.table.loc["treated"]
+    reference = CoxPHFitter().fit(
+        pd.DataFrame(
+            {
+                "t": at_risk["duration_days"] - 180,
+                "e": at_risk["observed"].astype(int),
+                "treated": (at_risk["start_days"] <= 180).astype(float),
+            }
+        ),
+        "t",
+        "e",
+    )
+    assert row["coef"] == pytest.approx(reference.params_["treated"], rel=1e-6)
+    assert n_treated > 0
+    assert result.landmark.ci_low < 1 < result.landmark.ci_high
 
 
 def test_follow_up_ends_at_event_competing_death_or_last_contact() -> None:
@@ -182,7 +196,7 @@ def test_rare_breeds_are_pooled_and_unknown_covariates_refused() -> None:
         )
     )
     result = SurvivalAnalysis("LDN", covariates=["age_at_onset", "breed", "sod1"])
-    cox = result.fit(frames).result_.cox
+    cox = result.fit(frames).result_.primary
     assert cox is not None
     breeds = {c for c in cox.covariates if c.startswith("breed[")}
     # the commoner of Boxer/Corgi is the reference; the three one-off breeds became "other"
@@ -198,5 +212,80 @@ def test_json_shape_is_the_cli_contract(waltons_result) -> None:  # type: ignore
     payload = waltons_result.to_dict()
     assert set(payload["groups"]) == {"treated", "untreated"}
     assert set(payload["groups"]["treated"]) == {"n", "events", "median_days", "median_ci"}
-    assert {"hr", "ci_low", "ci_high", "p"} <= set(payload["cox"])
-    assert isinstance(payload["logrank_p"], float)
+    assert {"method", "hr", "ci_low", "ci_high", "p", "covariates"} <= set(payload["primary"])
+    assert {"landmark_days", "hr", "ci_low", "ci_high", "p"} <= set(payload["sensitivity"])
+
+
+def test_primary_is_time_varying_cox_adjusted_for_breed_size_and_age_as_lifelines_fits_it() -> None:
+    """Finding 1: the primary result adjusts for what drives uptake (breed, size, age) and
+    counts each dog untreated until its start; checked against lifelines fitted by hand."""
+    from lifelines import CoxTimeVaryingFitter
+
+    import tests.outcomes.independent_sim as independent
+
+    frames = independent.dog_registry(300, 1.0, np.random.default_rng(5))
+    analysis = SurvivalAnalysis(independent.THERAPY).fit(frames)
+    primary = analysis.result_.primary
+    assert primary is not None
+    assert "time-varying" in primary.model
+    assert any(c.startswith("breed[") for c in primary.covariates)
+    assert "age_at_onset" in primary.covariates
+    table = analysis.table_
+    rows = []
+    for i, (_, row) in enumerate(table.iterrows()):
+        start, stop = row["start_days"], row["duration_days"]
+        base = {"id": i, "breed": row["breed"], "size": row["size_class"],
+                "age": row["age_at_onset"]}  # fmt: skip
+        if np.isfinite(start) and 0 < start < stop:
+            rows.append({**base, "start": 0.0, "stop": start, "event": 0, "treated": 0.0})
+            rows.append({**base, "start": start, "stop": stop,
+                         "event": int(row["observed"]), "treated": 1.0})  # fmt: skip
+        else:
+            rows.append({**base, "start": 0.0, "stop": stop, "event": int(row["observed"]),
+                         "treated": float(np.isfinite(start) and start <= 0)})  # fmt: skip
+    long = pd.DataFrame(rows)
+    reference_breed = long["breed"].value_counts().index[0]
+    reference_size = long["size"].value_counts().index[0]
+    dummies = pd.concat(
+        [
+            pd.get_dummies(long["breed"], prefix="b").drop(columns=f"b_{reference_breed}"),
+            pd.get_dummies(long["size"], prefix="s").drop(columns=f"s_{reference_size}"),
+        ],
+        axis=1,
+    ).astype(float)
+    # the design leaves out columns that add nothing (a size class implied by the breeds)
+    names = {f"b_{c[6:-1]}": c for c in primary.covariates if c.startswith("breed[")}
+    names |= {f"s_{c[11:-1]}": c for c in primary.covariates if c.startswith("size_class[")}
+    assert set(names) <= set(dummies.columns)
+    dummies = dummies[list(names)]
+    data = pd.concat([long[["id", "start", "stop", "event", "treated", "age"]], dummies], axis=1)
+    fitted = CoxTimeVaryingFitter().fit(
+        data, id_col="id", event_col="event", start_col="start", stop_col="stop"
+    )
+    assert primary.hr == pytest.approx(float(np.exp(fitted.params_["treated"])), rel=1e-5)
+    assert primary.p == pytest.approx(float(fitted.summary.loc["treated", "p"]), rel=1e-4)
+
+
+def test_competing_deaths_are_handled_with_aalen_johansen_as_lifelines_computes_it() -> None:
+    """Finding 6: deaths before the endpoint are competing events, stated with the figures."""
+    from lifelines import AalenJohansenFitter
+
+    import tests.outcomes.independent_sim as independent
+    from offlabel.outcomes.survival_models import aalen_johansen
+
+    frames = independent.dog_registry(300, 1.0, np.random.default_rng(6))
+    analysis = SurvivalAnalysis(independent.THERAPY).fit(frames)
+    table, result = analysis.table_, analysis.result_
+    code = np.where(table["observed"], 1, np.where(table["competing"], 2, 0))
+    # lifelines breaks ties by jitter: compare on untied, continuous times
+    rng = np.random.default_rng(0)
+    durations = table["duration_days"].to_numpy() + rng.uniform(0, 0.01, len(table))
+    ours_t, ours = aalen_johansen(durations, code, 1)
+    ajf = AalenJohansenFitter(calculate_variance=False).fit(durations, code, event_of_interest=1)
+    theirs = ajf.cumulative_density_.iloc[:, 0]
+    at = np.searchsorted(ours_t, 365.0, side="right") - 1
+    assert ours[at] == pytest.approx(float(theirs.loc[theirs.index <= 365.0].iloc[-1]), abs=1e-9)
+    assert result.competing is not None
+    assert result.competing["endpoint"] < result.competing["one_minus_km"]
+    sentence = next(c for c in result.caveats if c.startswith("Competing risks"))
+    assert f"{int(table['competing'].sum())} of the {len(table)} subjects died" in sentence

@@ -134,7 +134,10 @@ def evaluations(directory: str, therapy: str, species: str | None, as_json: bool
 @click.option(
     "--covariates",
     default="",
-    help="Comma-separated Cox covariates: age_at_onset, breed, sod1 or any subjects column.",
+    help=(
+        "Comma-separated Cox covariates: age_at_onset, breed, size_class, sod1 or any subjects "
+        "column (default: breed, size class and age at onset, those the registry holds)."
+    ),
 )
 @click.option(
     "--species",
@@ -144,9 +147,10 @@ def evaluations(directory: str, therapy: str, species: str | None, as_json: bool
 )
 @click.option(
     "--landmark-days",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Compare groups from a landmark (days after onset) to avoid immortal time.",
+    type=click.IntRange(min=1),
+    default=DEFAULTS[Analysis.SURVIVAL]["landmark_days"],
+    show_default=True,
+    help="Landmark (days after onset) of the sensitivity analysis.",
 )
 @AS_JSON
 def survival(
@@ -155,10 +159,13 @@ def survival(
     endpoint: str,
     covariates: str,
     species: str,
-    landmark_days: int | None,
+    landmark_days: int,
     as_json: bool,
 ) -> None:
-    """Time from onset to an event: Kaplan–Meier by treatment, log-rank test and Cox model."""
+    """Time from onset to an event: time-varying Cox (primary), landmark Cox (sensitivity).
+
+    The ever- vs never-treated Kaplan–Meier groups are printed as a description only.
+    """
     names = [c.strip() for c in covariates.split(",") if c.strip()]
     payload = _run(
         Analysis.SURVIVAL,
@@ -180,14 +187,16 @@ def survival(
                 + ("not reached" if median is None else f"{median:g} days")
                 + ("" if median is None else f" (95% CI {_days(low)}–{_days(high)})")
             )
-        p = payload["logrank_p"]
-        lines.append(f"Log-rank p = {p:.3g}" if p is not None else "Log-rank: not computed")
-        cox = payload["cox"]
-        if cox is not None:
-            lines.append(
-                f"Cox hazard ratio {cox['hr']:.2f} (95% CI {cox['ci_low']:.2f}–"
-                f"{cox['ci_high']:.2f}), p = {cox['p']:.3g}; {cox['model']}"
-            )
+        lines.insert(1, "Description only (ever- vs never-treated, no test: immortal time):")
+        for label, key in (("Primary", "primary"), ("Sensitivity", "sensitivity")):
+            cox = payload[key]
+            if cox is not None:
+                lines.append(
+                    f"{label}: hazard ratio {cox['hr']:.2f} (95% CI {cox['ci_low']:.2f}–"
+                    f"{cox['ci_high']:.2f}), p = {cox['p']:.3g}; {cox['method']}"
+                )
+            else:
+                lines.append(f"{label}: not fitted (see the caveats)")
         return lines + _caveat_lines(payload["caveats"])
 
     _emit(payload, as_json, text)
@@ -197,7 +206,7 @@ def survival(
 @DIRECTORY
 @click.option(
     "--months",
-    type=click.Choice(["6", "12"]),
+    type=click.Choice(["6", "12", "18"]),
     default=str(DEFAULTS[Analysis.STABILITY]["months"]),
     show_default=True,
 )
@@ -243,6 +252,28 @@ def stability(directory: str, months: str, as_json: bool) -> None:
     type=click.IntRange(min=1),
     default=DEFAULTS[Analysis.POWER]["followup_days"],
     show_default=True,
+    help="Survival: follow-up from trial entry of the last subject enrolled.",
+)
+@click.option(
+    "--accrual-days",
+    type=click.IntRange(min=0),
+    default=DEFAULTS[Analysis.POWER]["accrual_days"],
+    show_default=True,
+    help="Survival: enrolment period (uniform accrual).",
+)
+@click.option(
+    "--loss-per-year",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=DEFAULTS[Analysis.POWER]["loss_per_year"],
+    show_default=True,
+    help="Survival: share lost to follow-up per year.",
+)
+@click.option(
+    "--entry-days",
+    type=click.IntRange(min=0),
+    default=DEFAULTS[Analysis.POWER]["entry_days"],
+    show_default=True,
+    help="Survival: days after onset at trial entry (for the registry's curve).",
 )
 @click.option(
     "--event",
@@ -274,6 +305,9 @@ def power(
     hazard_ratio: float | None,
     event_probability: float | None,
     followup_days: int,
+    accrual_days: int,
+    loss_per_year: float,
+    entry_days: int,
     endpoint: str,
     species: str,
     alpha: float,
@@ -296,6 +330,9 @@ def power(
         hazard_ratio=hazard_ratio,
         event_probability=event_probability,
         followup_days=followup_days,
+        accrual_days=accrual_days,
+        loss_per_year=loss_per_year,
+        entry_days=entry_days,
         endpoint=endpoint,
         species=species,
         alpha=alpha,
@@ -321,15 +358,14 @@ def power(
 @click.option("--therapy", required=True, help="Therapy name (case-insensitive).")
 @AS_JSON
 def progression(directory: str, therapy: str, as_json: bool) -> None:
-    """Change in ALSFRS-R slope after a therapy starts (uncontrolled, mixed model)."""
+    """ALSFRS-R slopes before and after a therapy starts: a description, with no p-value."""
     payload = _run(Analysis.SLOPE_CHANGE, directory, therapy)
 
     def text() -> list[str]:
         lines = [
-            f"{therapy}: ALSFRS-R slope {payload['slope_before']:.2f} points/month before the "
-            f"start; change after {payload['change']:+.2f} (95% CI {payload['ci_low']:+.2f} to "
-            f"{payload['ci_high']:+.2f}), p = {payload['p_value']:.3g}",
-            f"  {payload['n_subjects']} subjects, {payload['n_scores']} scores; {payload['model']}",
+            f"{therapy}: mean ALSFRS-R slope {payload['slope_before']:.2f} points/month before "
+            f"the start, {payload['slope_after']:.2f} after (a description, not an effect)",
+            f"  {payload['n_subjects']} subjects, {payload['n_scores']} scores",
         ]
         return lines + _caveat_lines(payload["caveats"])
 

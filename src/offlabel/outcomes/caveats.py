@@ -3,6 +3,11 @@
 Each caveat is a sentence template with named placeholders; :func:`caveat` fills it from the
 numbers of one analysis, so a reader sees the warning *and* the figure behind it. Editors can
 reword a template here without touching an analysis; the placeholders are the contract.
+
+Plural forms are handled once, here, by two format specs: ``{n:count:subject}`` gives
+"1 subject" or "3 subjects", ``{n:word:was|were}`` gives the word alone; an irregular plural
+is written after a bar (``{n:count:person|people}``), and the word may itself be a
+placeholder (``{n:count:{unit}}``).
 """
 
 from __future__ import annotations
@@ -31,19 +36,22 @@ class CaveatKind(StrEnum):
     MODEL_SIMPLIFIED = "model_simplified"
     OBSERVED_VARIABILITY = "observed_variability"
     BEFORE_AFTER = "before_after"
+    COMPETING_RISKS = "competing_risks"
+    FOLLOW_UP_LOST = "follow_up_lost"
 
 
 #: Sentence templates keyed by kind; placeholders use :meth:`str.format` syntax.
 CAVEAT_TEMPLATES: Mapping[CaveatKind, str] = MappingProxyType(
     {
         CaveatKind.SELF_SELECTED: (
-            "Self-selected: {n_evaluating} of {n_reporting} subjects who reported taking "
-            "{therapy} chose to rate it ({pct:.0f}%); those who rate a treatment, and those who "
-            "join a registry at all, may differ from everyone else who takes it."
+            "Self-selected: {n_evaluating} of the {n_reporting:count:subject} who reported "
+            "taking {therapy} chose to rate it ({pct:.0f}%); those who rate a treatment, and "
+            "those who join a registry at all, may differ from everyone else who takes it."
         ),
         CaveatKind.UNBLINDED: (
-            "Unblinded: all {n_evaluating} ratings of {therapy} were given by people who knew it "
-            "was being taken, so expectation and the treatment's effect cannot be told apart."
+            "Unblinded: every rating of {therapy} ({n_evaluating:count:evaluator}) came from "
+            "someone who knew it was being taken, so expectation and the treatment's effect "
+            "cannot be told apart."
         ),
         CaveatKind.PLACEBO_RESPONSE: (
             "Placebo response: {n_benefit} of {n_evaluating} ({pct_benefit:.0f}%) reported some "
@@ -51,8 +59,9 @@ CAVEAT_TEMPLATES: Mapping[CaveatKind, str] = MappingProxyType(
             "control group these reports cannot be attributed to {therapy}."
         ),
         CaveatKind.SMALL_N: (
-            "Small numbers: with {n} {unit}, a 95% interval spans up to {width:.0f} percentage "
-            "points; one more or one fewer report moves a share by about {step:.0f} points."
+            "Small numbers: with {n:count:{unit}}, a 95% interval spans up to {width:.0f} "
+            "percentage points; one more or one fewer report moves a share by about "
+            "{step:.0f} points."
         ),
         CaveatKind.CONFOUNDING_BY_INDICATION: (
             "Confounding by indication: the {n_treated} treated and {n_untreated} untreated "
@@ -63,32 +72,54 @@ CAVEAT_TEMPLATES: Mapping[CaveatKind, str] = MappingProxyType(
         CaveatKind.IMMORTAL_TIME: (
             "Immortal time: treated subjects started {therapy} a median of {median_days:.0f} days "
             "after onset and had to reach that day event-free to count as treated. The "
-            "Kaplan–Meier groups ignore this and favour the treated; the Cox hazard ratio "
-            "counts each subject as untreated until the first course starts, which removes it."
+            "Kaplan–Meier curves of ever- and never-treated subjects ignore this and favour the "
+            "treated, so they are a description only, with no test; the primary hazard ratio "
+            "counts each subject as untreated until the first course starts."
         ),
         CaveatKind.IMMORTAL_TIME_LANDMARK: (
-            "Immortal time is handled by a landmark at {landmark_days} days after onset: only "
-            "the {n_at_risk} subjects still event-free and followed at that day are compared, "
-            "grouped by whether a course had started by then ({n_late} who started later count "
-            "as untreated)."
+            "Sensitivity analysis, a landmark at {landmark_days} days after onset: only the "
+            "{n_at_risk:count:subject} still event-free and followed at that day are compared, "
+            "grouped by whether a course had started by then ({n_late} who started later "
+            "{n_late:word:counts|count} as untreated)."
         ),
         CaveatKind.HIGHEST_RATING: (
-            "Each subject is counted once, at their highest rating; {n_multiple} of "
-            "{n_evaluating} rated {therapy} more than once."
+            "Each subject is counted once, at their highest rating, which inflates benefit: "
+            "{n_multiple} of {n_evaluating:count:evaluator} rated {therapy} more than once, and "
+            "the best of several ratings is more often a benefit than any one of them (two "
+            "independent ratings at 40% benefit give 64% at the highest). Counted at their "
+            "latest rating, {n_benefit_latest} ({pct_latest:.0f}%) reported some benefit, "
+            "against {n_benefit} ({pct_benefit:.0f}%) at the highest."
         ),
-        CaveatKind.EXCLUDED: "{n_excluded} of {n_total} subjects were left out: {reason}.",
+        CaveatKind.EXCLUDED: (
+            "{n_excluded} of {n_total:count:subject} {n_excluded:word:was|were} left out: {reason}."
+        ),
         CaveatKind.NATURAL_HISTORY: (
-            "Natural history: {n_stable} of {n} untreated subjects in this registry "
-            "({pct:.0f}%, 95% CI {ci_low:.0f}–{ci_high:.0f}%) showed no ALSFRS-R decline over "
-            "{months} months; in the PRO-ACT trial database {reference_pct:.0f}% did. A report "
-            "of stabilisation without a control group is therefore weak evidence of benefit."
+            "Natural history: {n_stable} of {n:count:untreated subject} in this registry "
+            "({pct:.0f}%, 95% CI {ci_low:.0f}–{ci_high:.0f}%) showed no ALSFRS-R decline between "
+            "a first score and one {months}–{max_months} months later; in the PRO-ACT trial "
+            "database {reference_pct:.0f}% showed none over {months} months. A report of "
+            "stabilisation without a control group is therefore weak evidence of benefit."
         ),
         CaveatKind.MODEL_SIMPLIFIED: "{model}: {reason}.",
         CaveatKind.BEFORE_AFTER: (
-            "Before–after comparison without a control group ({n_subjects} subjects, "
-            "{n_scores} scores): ALSFRS-R decline is often not a straight line and treatments "
-            "tend to start after a bad spell, so the slope can change without any effect of "
-            "{therapy}; scores entered by patients are also unblinded."
+            "Before–after description without a control group ({n_subjects:count:subject}, "
+            "{n_scores:count:score}), shown without a p-value or an effect: ALSFRS-R decline "
+            "is often not a straight line and treatments tend to start after a bad spell, so "
+            "the slope can change without any effect of {therapy}; scores entered by patients "
+            "are also unblinded."
+        ),
+        CaveatKind.COMPETING_RISKS: (
+            "Competing risks: {n_competing} of the {n:count:subject} died or were put to sleep "
+            "before becoming {endpoint}; the hazard ratios count them as censored there "
+            "(cause-specific hazards). Allowing for those deaths (Aalen–Johansen), "
+            "{pct_aj:.0f}% became {endpoint} within {days} days of onset; 1 − Kaplan–Meier, "
+            "which treats them as if they could still have, says {pct_km:.0f}%."
+        ),
+        CaveatKind.FOLLOW_UP_LOST: (
+            "Follow-up lost after the start: {n_lost} of the {n_started:count:person|people} "
+            "who started {therapy} had too few scores after the start to be compared and are "
+            "not in the estimate; if scores stop because of how a person fares (faster decline, "
+            "death), the estimate describes only those who kept reporting."
         ),
         CaveatKind.OBSERVED_VARIABILITY: (
             "The planning figures rest on this registry's observed variability ({what}); "
@@ -98,11 +129,34 @@ CAVEAT_TEMPLATES: Mapping[CaveatKind, str] = MappingProxyType(
 )
 
 
+class _PluralFormatter(string.Formatter):
+    """``str.format`` plus the ``count:`` and ``word:`` specs (see the module docstring)."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        kind, _, words = format_spec.partition(":")
+        if kind in {"count", "word"} and words:
+            singular, _, plural = words.partition("|")
+            word = singular if value == 1 else (plural or f"{singular}s")
+            return f"{value} {word}" if kind == "count" else word
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _PluralFormatter()
+
+
+def _fields(template: str) -> set[str]:
+    names: set[str] = set()
+    for _, name, spec, _ in _FORMATTER.parse(template):
+        if name:
+            names.add(name)
+        if spec:
+            names |= _fields(spec)
+    return names
+
+
 def placeholders(kind: CaveatKind) -> frozenset[str]:
-    """The names a template needs."""
-    return frozenset(
-        field for _, field, _, _ in string.Formatter().parse(CAVEAT_TEMPLATES[kind]) if field
-    )
+    """The names a template needs (including those inside a format spec)."""
+    return frozenset(_fields(CAVEAT_TEMPLATES[kind]))
 
 
 def caveat(kind: CaveatKind, **numbers: object) -> str:
@@ -129,8 +183,10 @@ def caveat(kind: CaveatKind, **numbers: object) -> str:
     --------
     >>> caveat(CaveatKind.EXCLUDED, n_excluded=2, n_total=10, reason="no onset date")
     '2 of 10 subjects were left out: no onset date.'
+    >>> caveat(CaveatKind.EXCLUDED, n_excluded=1, n_total=1, reason="no onset date")
+    '1 of 1 subject was left out: no onset date.'
     """
     missing = placeholders(kind) - numbers.keys()
     if missing:
         raise KeyError(f"caveat {kind.value!r} needs {', '.join(sorted(missing))}")
-    return CAVEAT_TEMPLATES[kind].format(**numbers)
+    return _FORMATTER.format(CAVEAT_TEMPLATES[kind], **numbers)

@@ -108,6 +108,9 @@ class EvaluationResult:
         One per dose unit.
     cost_per_month : CostRange
     caveats : tuple of str
+    n_benefit_latest : int
+        Evaluators whose *latest* rating was a benefit (slight, moderate or major): the figure
+        the highest-rating count inflates.
     confidence : float
     """
 
@@ -122,6 +125,7 @@ class EvaluationResult:
     cost_per_month: CostRange
     caveats: tuple[str, ...] = field(default=())
     confidence: float = 0.95
+    n_benefit_latest: int = 0
 
     def level(self, efficacy: Efficacy | str) -> LevelShare:
         """The share for one level."""
@@ -288,7 +292,7 @@ def summarize_evaluations(
     if chosen is not None:
         ev_mask &= frames.species_mask(evaluations, chosen)
         tr_mask &= frames.species_mask(courses, chosen)
-    rated = evaluations.loc[ev_mask, ["subject_id", "efficacy", "side_effects"]]
+    rated = evaluations.loc[ev_mask, ["subject_id", "date", "efficacy", "side_effects"]]
     taken = courses.loc[tr_mask]
 
     # Highest rating per subject: the maximum of the ordered categorical's codes, aggregated
@@ -307,6 +311,8 @@ def summarize_evaluations(
     reporting = pd.Index(taken["subject_id"].unique()).union(evaluators)
     n_reporting = len(reporting)
     n_multiple = int((n_ratings > 1).sum())
+    latest = rated.sort_values("date", kind="stable").drop_duplicates("subject_id", keep="last")
+    n_benefit_latest = int(latest["efficacy"].isin([e.value for e in _BENEFIT]).sum())
 
     result = EvaluationResult(
         therapy=therapy,
@@ -319,6 +325,7 @@ def summarize_evaluations(
         doses=_doses(taken),
         cost_per_month=_cost(taken),
         confidence=confidence,
+        n_benefit_latest=n_benefit_latest,
     )
     return _with_caveats(result)
 
@@ -356,6 +363,10 @@ def _with_caveats(result: EvaluationResult) -> EvaluationResult:
                     n_multiple=result.n_multiple,
                     n_evaluating=n_eval,
                     therapy=therapy,
+                    n_benefit=benefit.n,
+                    pct_benefit=benefit.pct,
+                    n_benefit_latest=result.n_benefit_latest,
+                    pct_latest=100.0 * result.n_benefit_latest / n_eval,
                 )
             )
         if n_eval < _SMALL_N:
@@ -364,7 +375,7 @@ def _with_caveats(result: EvaluationResult) -> EvaluationResult:
                 caveat(
                     CaveatKind.SMALL_N,
                     n=n_eval,
-                    unit="evaluators",
+                    unit="evaluator",
                     width=width,
                     step=100.0 / n_eval,
                 )

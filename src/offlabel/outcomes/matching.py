@@ -38,11 +38,12 @@ from offlabel.registry.vocabulary import DAYS_PER_MONTH, ScaleKey
 
 __all__ = ["MatchedControls", "MatchedControlsResult", "MatchingError"]
 
-_FEATURES = ("time_since_onset", "baseline_score", "pre_slope")
+_FEATURES = ("time_since_onset", "baseline_score", "pre_slope", "last_change")
 _BALANCE_LABELS = {
     "baseline_score": "ALSFRS-R at index (points)",
     "pre_slope": "ALSFRS-R slope before index (points/month)",
     "time_since_onset": "Time since onset at index (months)",
+    "last_change": "Last visit-to-visit change before index (points)",
     "age_at_onset": "Age at onset (years)",
 }
 _MAX_QUERY = 4096
@@ -58,7 +59,7 @@ class _States:
 
     row: np.ndarray
     subject: np.ndarray
-    features: np.ndarray  # (n, 3): months since onset, score, pre-slope
+    features: np.ndarray  # (n, 4): months since onset, score, pre-slope, last change
     outcome: np.ndarray  # least-squares slope over the follow-up window
 
 
@@ -83,17 +84,21 @@ class MatchedControls(Fitted[MatchedControlsResult]):
     onset, by the distance
 
     .. math:: d^2 = (\Delta t / s_t)^2 + (\Delta y / s_y)^2 + (\Delta b / s_b)^2
+              + (\Delta c / s_c)^2
 
-    over time since onset :math:`t`, score at index :math:`y` and least-squares slope of all
-    scores up to the index :math:`b` (``scales`` = :math:`(s_t, s_y, s_b)`). Treated and
+    over time since onset :math:`t`, score at index :math:`y`, least-squares slope of all
+    scores up to the index :math:`b` and the last visit-to-visit change :math:`c` (the index
+    score minus the one before: the recent history that often prompts a start;
+    ``scales`` = :math:`(s_t, s_y, s_b, s_c)`). Treated and
     controls are selected by the same rule from the same noisy quantities at the same aligned
     time, and the outcome uses only scores *after* the index, so a noisy index score that
     prompted the start does not regress into the outcome. The outcome is the least-squares
     slope over the window (index, index + ``followup_months``]; it needs
     ``min_post_scores`` scores spanning at least ``min_post_span_months``. With
     ``bias_correction`` the controls' slopes are adjusted for what remains of the matching
-    discrepancy by a linear regression of control slopes on the matching variables and ΔFS
-    (Abadie and Imbens, 2011).
+    discrepancy by a linear regression of control slopes on the matching variables (the last
+    change among them) and ΔFS (Abadie and Imbens, 2011). Treated people without an evaluable
+    follow-up after the start are not in the estimate; the caveats give their number.
 
     **Uncertainty.** ``ci="analytic"`` (default): the Abadie–Imbens (2006) variance for
     matching with replacement, which adds the covariance of controls used in several sets to
@@ -110,8 +115,8 @@ class MatchedControls(Fitted[MatchedControlsResult]):
     caliper_months : float
         Largest allowed difference in time since onset at the index.
     scales : tuple of float
-        Distance scales for time since onset (months), score (points) and pre-slope
-        (points/month).
+        Distance scales for time since onset (months), score (points), pre-slope
+        (points/month) and last change (points).
     min_pre_scores, min_post_scores : int
         Scores needed up to the index and in the window.
     min_post_span_months : float
@@ -148,7 +153,7 @@ class MatchedControls(Fitted[MatchedControlsResult]):
         followup_months: float = 12.0,
         *,
         caliper_months: float = 1.5,
-        scales: tuple[float, float, float] = (1.0, 1.0, 0.5),
+        scales: tuple[float, float, float, float] = (1.0, 1.0, 0.5, 1.0),
         min_pre_scores: int = 2,
         min_post_scores: int = 2,
         min_post_span_months: float = 3.0,
@@ -164,8 +169,8 @@ class MatchedControls(Fitted[MatchedControlsResult]):
             raise ValueError(f"followup_months must be positive, got {followup_months!r}")
         if not caliper_months > 0:
             raise ValueError(f"caliper_months must be positive, got {caliper_months!r}")
-        if len(scales) != 3 or not all(s > 0 for s in scales):
-            raise ValueError(f"scales must be three positive numbers, got {scales!r}")
+        if len(scales) != 4 or not all(s > 0 for s in scales):
+            raise ValueError(f"scales must be four positive numbers, got {scales!r}")
         if min_pre_scores < 2 or min_post_scores < 2:
             raise ValueError(
                 "min_pre_scores and min_post_scores must be 2 or more (a slope needs two)"
@@ -269,7 +274,9 @@ class MatchedControls(Fitted[MatchedControlsResult]):
 
     def _features(self, table: ScoreTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pre = table.fit(table.first_row[rows], rows + 1)
-        features = np.column_stack([table.t[rows], table.y[rows], pre.slope])
+        has_previous = rows > table.first_row[rows]
+        change = np.where(has_previous, table.y[rows] - table.y[np.maximum(rows - 1, 0)], np.nan)
+        features = np.column_stack([table.t[rows], table.y[rows], pre.slope, change])
         return features, pre.n
 
     def _treated_states(self, table: ScoreTable, starts: np.ndarray) -> _States:
@@ -283,6 +290,8 @@ class MatchedControls(Fitted[MatchedControlsResult]):
         features, n_pre = self._features(table, rows)
         outcome = self._window(table, rows, table.t[rows] + self.followup_months)
         keep = (n_pre >= self.min_pre_scores) & np.isfinite(features).all(axis=1)
+        # started with a usable baseline, but too few scores afterwards to be compared
+        self._n_lost = int((keep & ~np.isfinite(outcome)).sum())
         keep &= np.isfinite(outcome)
         return _States(rows[keep], codes[keep], features[keep], outcome[keep])
 
@@ -399,7 +408,8 @@ class MatchedControls(Fitted[MatchedControlsResult]):
             return y0
         beta, *_ = np.linalg.lstsq(design_c, controls.outcome[unique], rcond=None)
         mu_t = _design(treated.features) @ beta
-        mu_c = _design(controls.features[np.maximum(neighbours, 0)].reshape(-1, 3)) @ beta
+        width = controls.features.shape[1]
+        mu_c = _design(controls.features[np.maximum(neighbours, 0)].reshape(-1, width)) @ beta
         mu_c = mu_c.reshape(neighbours.shape)
         return np.where(used, y0 + mu_t[:, None] - mu_c, np.nan)
 
@@ -494,6 +504,7 @@ class MatchedControls(Fitted[MatchedControlsResult]):
             balance=balance,
             n_pool=len(np.unique(controls.subject)),
             n_reused=reused,
+            n_lost=getattr(self, "_n_lost", 0),
         )
         return MatchedControlsResult(
             therapy=therapy,
@@ -548,7 +559,7 @@ class MatchedControls(Fitted[MatchedControlsResult]):
 
 
 def _design(features: np.ndarray) -> np.ndarray:
-    """Regression design for the bias correction: intercept, t, y, pre-slope and ΔFS."""
-    t, y, b = features[:, 0], features[:, 1], features[:, 2]
+    """Regression design for the bias correction: intercept, t, y, pre-slope, last change, ΔFS."""
+    t, y, b, c = features[:, 0], features[:, 1], features[:, 2], features[:, 3]
     dfs = (48.0 - y) / np.maximum(t, 0.5)
-    return np.column_stack([np.ones_like(t), t, y, b, dfs])
+    return np.column_stack([np.ones_like(t), t, y, b, c, dfs])

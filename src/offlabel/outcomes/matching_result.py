@@ -123,6 +123,7 @@ def matching_caveats(
     balance: pd.DataFrame,
     n_pool: int,
     n_reused: int,
+    n_lost: int = 0,
 ) -> tuple[str, ...]:
     """The plain-words caveats of a matched-controls result, with their figures."""
     out = [
@@ -132,9 +133,10 @@ def matching_caveats(
             model="Matched controls",
             reason=(
                 f"each of the {n} treated people is compared with up to {k} people not "
-                f"on {therapy} who had the closest ALSFRS-R score, slope and time since onset "
-                "at the same point of their illness; this removes differences in the recorded "
-                "course before the start, but not in anything unrecorded (other treatments, "
+                f"on {therapy} who had the closest ALSFRS-R score, slope, last visit-to-visit "
+                "change and time since onset at the same point of their illness; this reduces "
+                "differences in the recorded course before the start (a score's noise can "
+                "still regress to the mean), but not in anything unrecorded (other treatments, "
                 "motivation, care), and ALSFRS-R is self-reported and unblinded here"
             ),
         ),
@@ -151,6 +153,15 @@ def matching_caveats(
                     f"({n_unmatched} had no control within {caliper_months:g} months "
                     "of time since onset)"
                 ),
+            )
+        )
+    if n_lost:
+        out.append(
+            caveat(
+                CaveatKind.FOLLOW_UP_LOST,
+                n_lost=n_lost,
+                n_started=n_candidates,
+                therapy=therapy,
             )
         )
     if n_short:

@@ -7,9 +7,15 @@ Two outcomes:
   slopes (subjects with enough scores over enough time), unless given.
 * **Time to event** — Schoenfeld's formula for the number of events a log-rank test needs,
   ``D = (z₁₋α/₂ + z_power)² / (p(1−p) (ln HR)²)`` with allocation ``p`` (½ for equal arms);
-  subjects needed are ``D / P(event)``, where ``P(event)`` is 1 − the registry's pooled
-  Kaplan–Meier survival at the planned follow-up, unless given. Written by hand because
-  statsmodels has no survival power and lifelines implements Freedman's variant.
+  subjects needed are ``D / P̄``, where ``P̄`` is the *average of the two arms'* chances of an
+  observed event: the control arm's survival ``S_c(t)`` from trial entry, the treated arm's
+  ``S_t = S_c^HR`` (so ``p_t = 1 − (1 − p_c)^HR`` over a fixed follow-up), each subject followed
+  from entry for between ``followup_days`` and ``followup_days + accrual_days`` (uniform
+  accrual) and lost to follow-up at a constant rate (``loss_per_year``). ``S_c`` is the
+  registry's Kaplan–Meier survival conditional on being event-free ``entry_days`` after onset
+  (``S(entry + t) / S(entry)``), or exponential through ``event_probability`` when given.
+  Written by hand because statsmodels has no survival power and lifelines implements
+  Freedman's variant. Checked by simulating trials (``tests/outcomes/test_power_study.py``).
 
 References
 ----------
@@ -182,12 +188,21 @@ class SlopeTrialPlanner(Fitted[TrialPlan]):
         self.min_scores = min_scores
         self.min_span_months = min_span_months
 
-    def fit(self, frames: RegistryFrames) -> Self:
-        """Read the registry's slopes and solve; returns ``self``."""
-        slopes = alsfrs_slopes(frames, self.min_scores)
-        usable = slopes.loc[
-            slopes["slope"].notna() & (slopes["span_months"] >= self.min_span_months), "slope"
-        ]
+    def fit(self, frames: RegistryFrames | None = None) -> Self:
+        """Read the registry's slopes and solve; returns ``self``.
+
+        ``frames`` may be left out when both ``sd`` and ``effect`` are given.
+        """
+        if frames is None:
+            if self.sd is None or self.effect is None:
+                raise ValueError("give a registry, or both sd and effect")
+            usable = pd.Series(dtype=float)
+        else:
+            slopes = alsfrs_slopes(frames, self.min_scores)
+            usable = slopes.loc[
+                slopes["slope"].notna() & (slopes["span_months"] >= self.min_span_months),
+                "slope",
+            ]
         n_slopes = len(usable)
         sd = self.sd if self.sd is not None else float(usable.std(ddof=1))
         mean = float(usable.mean()) if n_slopes else float("nan")
@@ -249,8 +264,35 @@ class SlopeTrialPlanner(Fitted[TrialPlan]):
         return self
 
 
+def arm_event_probability(
+    survival: np.ndarray,
+    hazard_ratio: float,
+    followup_days: int,
+    accrual_days: int = 0,
+    loss_per_year: float = 0.0,
+) -> float:
+    """Chance of an observed event in one arm, from the control survival on a daily grid.
+
+    ``survival[d]`` is the control arm's survival ``d`` days after entry (``survival[0] = 1``,
+    at least ``followup_days + accrual_days + 1`` values); the arm's survival is
+    ``survival ** hazard_ratio``. Follow-up ends uniformly between ``followup_days`` and
+    ``followup_days + accrual_days`` after entry, and earlier by loss at a constant rate.
+    """
+    horizon = followup_days + accrual_days
+    arm = np.asarray(survival[: horizon + 1], dtype=float) ** hazard_ratio
+    density = -np.diff(arm)  # event probability in each day (d, d + 1]
+    days = np.arange(horizon) + 0.5
+    rate = -math.log1p(-loss_per_year) / 365.25 if loss_per_year > 0 else 0.0
+    kept = np.exp(-rate * days)
+    if accrual_days > 0:
+        followed = np.clip((horizon - days) / accrual_days, 0.0, 1.0)
+    else:
+        followed = (days < followup_days).astype(float)
+    return float((density * kept * followed).sum())
+
+
 class SurvivalTrialPlanner(Fitted[TrialPlan]):
-    """Plan a trial on time to an event (Schoenfeld), with the event probability from data.
+    """Plan a trial on time to an event (Schoenfeld), with both arms' event probabilities.
 
     Parameters
     ----------
@@ -260,9 +302,16 @@ class SurvivalTrialPlanner(Fitted[TrialPlan]):
     n_per_arm : int, optional
         Give it to get the power instead of the size.
     event_probability : float, optional
-        Chance a subject has the event during follow-up; default 1 − the registry's pooled
-        Kaplan–Meier survival at ``followup_days``.
+        The control arm's chance of the event within ``followup_days`` of entry (exponential
+        in between); default from the registry (see the module docstring).
     followup_days : int
+        Follow-up from trial entry of the last subject enrolled (the shortest follow-up).
+    accrual_days : int
+        Enrolment period (uniform); early subjects are followed this much longer.
+    loss_per_year : float
+        Share lost to follow-up per year (constant rate).
+    entry_days : int
+        Days after onset at trial entry, for the registry's survival curve.
     endpoint : Endpoint or str
     species : TargetSpecies, str or None
 
@@ -280,24 +329,39 @@ class SurvivalTrialPlanner(Fitted[TrialPlan]):
         n_per_arm: int | None = None,
         event_probability: float | None = None,
         followup_days: int = 365,
+        accrual_days: int = 0,
+        loss_per_year: float = 0.0,
+        entry_days: int = 90,
         endpoint: Endpoint | str = Endpoint.NON_AMBULATORY,
         species: TargetSpecies | str | None = TargetSpecies.DOG,
     ) -> None:
         _check(alpha, power, n_per_arm)
         if hazard_ratio <= 0 or hazard_ratio == 1:
             raise ValueError(f"hazard ratio must be positive and not 1, got {hazard_ratio}")
-        if event_probability is not None and not 0 < event_probability <= 1:
-            raise ValueError(f"event probability must be in (0, 1], got {event_probability}")
+        if event_probability is not None and not 0 < event_probability < 1:
+            raise ValueError(f"event probability must be in (0, 1), got {event_probability}")
+        if followup_days < 1 or accrual_days < 0 or entry_days < 0:
+            raise ValueError(
+                "follow-up must be 1 day or more, accrual and entry 0 or more, got "
+                f"{followup_days}, {accrual_days}, {entry_days}"
+            )
+        if not 0 <= loss_per_year < 1:
+            raise ValueError(f"loss per year must be in [0, 1), got {loss_per_year}")
         self.hazard_ratio = hazard_ratio
         self.alpha = alpha
         self.power = power
         self.n_per_arm = n_per_arm
         self.event_probability = event_probability
-        self.followup_days = followup_days
+        self.followup_days = int(followup_days)
+        self.accrual_days = int(accrual_days)
+        self.loss_per_year = float(loss_per_year)
+        self.entry_days = int(entry_days)
         self.endpoint = Endpoint(endpoint)
         self.species = species
 
-    def _registry_probability(self, frames: RegistryFrames) -> tuple[float, int, int]:
+    def _registry_survival(
+        self, frames: RegistryFrames, horizon: int
+    ) -> tuple[np.ndarray, int, int]:
         from lifelines import KaplanMeierFitter
 
         table, _ = survival_table(frames, None, self.endpoint, self.species)
@@ -306,37 +370,60 @@ class SurvivalTrialPlanner(Fitted[TrialPlan]):
                 f"no {self.endpoint.value} events in the registry to estimate an event "
                 "probability (pass event_probability)"
             )
-        kmf = KaplanMeierFitter().fit(table["duration_days"], table["observed"])
-        surviving = float(kmf.predict(self.followup_days))
-        return 1.0 - surviving, len(table), int(table["observed"].sum())
+        at_entry = table.loc[table["duration_days"] > self.entry_days]
+        if not at_entry["observed"].any():
+            raise ValueError(
+                f"no {self.endpoint.value} event after day {self.entry_days} from onset in the "
+                "registry (choose an earlier entry or pass event_probability)"
+            )
+        kmf = KaplanMeierFitter().fit(
+            at_entry["duration_days"] - self.entry_days, at_entry["observed"]
+        )
+        curve = np.asarray(kmf.predict(np.arange(horizon + 1, dtype=float)), dtype=float)
+        return curve, len(at_entry), int(at_entry["observed"].sum())
 
     def fit(self, frames: RegistryFrames | None = None) -> Self:
         """Solve; ``frames`` is needed unless ``event_probability`` was given."""
+        horizon = self.followup_days + self.accrual_days
         n_subjects = n_events = None
         if self.event_probability is not None:
-            probability = self.event_probability
+            days = np.arange(horizon + 1, dtype=float)
+            survival = (1.0 - self.event_probability) ** (days / self.followup_days)
         elif frames is None:
             raise ValueError("give a registry or an event probability")
         else:
-            probability, n_subjects, n_events = self._registry_probability(frames)
-            if probability <= 0:
-                raise ValueError(
-                    f"no {self.endpoint.value} event within {self.followup_days} days of onset "
-                    "in the registry (choose a longer follow-up or pass event_probability)"
-                )
+            survival, n_subjects, n_events = self._registry_survival(frames, horizon)
+        control_fixed = 1.0 - float(survival[self.followup_days])
+        if control_fixed <= 0:
+            raise ValueError(
+                f"no {self.endpoint.value} event within {self.followup_days} days of entry "
+                "in the registry (choose a longer follow-up or pass event_probability)"
+            )
+        p_control = arm_event_probability(
+            survival, 1.0, self.followup_days, self.accrual_days, self.loss_per_year
+        )
+        p_treated = arm_event_probability(
+            survival, self.hazard_ratio, self.followup_days, self.accrual_days, self.loss_per_year
+        )
+        probability = (p_control + p_treated) / 2
         if self.n_per_arm is None:
             events_needed = math.ceil(schoenfeld_events(self.hazard_ratio, self.alpha, self.power))
             n_per_arm = math.ceil(events_needed / probability / 2)
-            power = schoenfeld_power(2 * n_per_arm * probability, self.hazard_ratio, self.alpha)
         else:
             n_per_arm = self.n_per_arm
             events_needed = math.ceil(2 * n_per_arm * probability)
-            power = schoenfeld_power(2 * n_per_arm * probability, self.hazard_ratio, self.alpha)
+        power = schoenfeld_power(2 * n_per_arm * probability, self.hazard_ratio, self.alpha)
         what = (
-            f"P({self.endpoint.value} within {self.followup_days} days of onset) = "
-            f"{probability:.2f}, Kaplan–Meier over {n_subjects} subjects with {n_events} events"
+            f"P({self.endpoint.value} within {self.followup_days} days of entry at day "
+            f"{self.entry_days} after onset) = {control_fixed:.2f} untreated, Kaplan–Meier over "
+            f"{n_subjects} subjects still event-free at entry with {n_events} events"
             if n_subjects is not None
-            else f"event probability {probability:.2f} as given"
+            else f"control event probability {control_fixed:.2f} as given"
+        )
+        what += (
+            f"; with HR {self.hazard_ratio:g}, {self.accrual_days} days of accrual and "
+            f"{100 * self.loss_per_year:.0f}% lost per year the arms' chances of an observed "
+            f"event are {p_control:.2f} and {p_treated:.2f} (average {probability:.2f})"
         )
         self.result_ = TrialPlan(
             outcome="survival",
@@ -348,7 +435,12 @@ class SurvivalTrialPlanner(Fitted[TrialPlan]):
             effect=self.hazard_ratio,
             inputs={
                 "event_probability": probability,
+                "event_probability_control": p_control,
+                "event_probability_treated": p_treated,
                 "followup_days": self.followup_days,
+                "accrual_days": self.accrual_days,
+                "loss_per_year": self.loss_per_year,
+                "entry_days": self.entry_days,
                 "n_subjects": n_subjects,
                 "n_events": n_events,
             },

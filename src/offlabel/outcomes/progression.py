@@ -5,30 +5,27 @@ ALSFRS-R points per month (negative = decline), fitted by ordinary least squares
 subject's scores. ΔFS (Kimura et al., Neurology 2006) is ``(48 − first total) / months from
 onset to the first score`` in points lost per month (positive = decline).
 
-The change in slope after a treatment starts is estimated two ways: per subject (slope after
-the first course started minus slope before) and with a linear mixed-effects model
-(statsmodels ``MixedLM``)::
-
-    total ~ months + months_after_start,   random intercept and slope per subject
-
-where ``months`` runs from the subject's first score and ``months_after_start`` is the time
-since the first course started (0 before). Its coefficient is the average change in slope.
+Before and after a treatment starts, the slopes are **described** only: each subject's OLS
+slope before the first course started and from the start on, and their means. No p-value,
+interval or "effect" is computed. A simulation with non-linear courses (plateaus, accelerations)
+and starts after a bad spell — what registries hold — gave a before/after "change" of +0.14
+points/month with no effect and a mixed model (statsmodels ``MixedLM``, random intercept and
+slope) with p < 0.05 in 96% of registries; its random-intercept fallback covered the truth 59%
+of the time. The before/after difference is not an effect estimate, and is not shown as one:
+the matched-controls analysis is the comparison.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from statsmodels.regression.mixed_linear_model import MixedLM
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from offlabel.outcomes.caveats import CaveatKind, caveat
-from offlabel.outcomes.results import Fitted, json_object, number
+from offlabel.outcomes.results import Fitted, json_object
 from offlabel.registry.frames import RegistryFrames, factorize_ids
 from offlabel.registry.vocabulary import DAYS_PER_MONTH, ScaleKey
 
@@ -165,72 +162,58 @@ def delta_fs(frames: RegistryFrames) -> pd.Series:
 
 @dataclass(frozen=True)
 class SlopeChangeResult:
-    """Change in ALSFRS-R slope after a therapy starts.
+    """ALSFRS-R slopes before and after a therapy starts: a description, not an effect.
 
     Attributes
     ----------
     therapy : str
-    change, ci_low, ci_high, p_value : float
-        Mixed-model average change in slope (points/month; positive = slower decline after).
-    slope_before : float
-        Mixed-model average slope before the start.
+    slope_before, slope_after : float
+        Mean of the subjects' OLS slopes before the start and from the start on
+        (points/month; negative = decline).
     n_subjects, n_scores : int
-        In the model.
-    model : str
-        The random-effects structure actually fitted.
+        Subjects with enough scores on both sides, and their scores.
     per_subject : pandas.DataFrame
         Index ``subject_id``; ``start_date``, ``n_before``, ``n_after``, ``slope_before``,
-        ``slope_after``, ``change``.
+        ``slope_after``.
     caveats : tuple of str
     """
 
     therapy: str
-    change: float
-    ci_low: float
-    ci_high: float
-    p_value: float
     slope_before: float
+    slope_after: float
     n_subjects: int
     n_scores: int
-    model: str
     per_subject: pd.DataFrame
     caveats: tuple[str, ...]
-    confidence: float = 0.95
 
     @property
     def summary(self) -> pd.DataFrame:
-        """The fixed effects of interest as a one-row-per-term table."""
+        """Mean slope before and after, with the subjects behind each."""
         return pd.DataFrame(
             {
-                "estimate": [self.slope_before, self.change],
-                "ci_low": [np.nan, self.ci_low],
-                "ci_high": [np.nan, self.ci_high],
-                "p": [np.nan, self.p_value],
+                "mean_slope": [self.slope_before, self.slope_after],
+                "n_subjects": [self.n_subjects, self.n_subjects],
             },
-            index=pd.Index(["slope_before", "change_in_slope"], name="term"),
+            index=pd.Index(["before_start", "after_start"], name="period"),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready figures (per-subject rows left out)."""
+        """JSON-ready figures (per-subject rows left out); no p-value, interval or effect."""
         return json_object(
             {
                 "therapy": self.therapy,
-                "change": self.change,
-                "ci_low": self.ci_low,
-                "ci_high": self.ci_high,
-                "p_value": self.p_value,
+                "description_only": True,
                 "slope_before": self.slope_before,
+                "slope_after": self.slope_after,
                 "n_subjects": self.n_subjects,
                 "n_scores": self.n_scores,
-                "model": self.model,
-                "per_subject_mean_change": number(self.per_subject["change"].mean()),
                 "caveats": list(self.caveats),
             }
         )
 
 
 class SlopeChange(Fitted[SlopeChangeResult]):
-    """Estimate the change in ALSFRS-R slope after the first course of a therapy starts.
+    """Describe ALSFRS-R slopes before and after the first course of a therapy starts.
 
     Parameters
     ----------
@@ -238,28 +221,18 @@ class SlopeChange(Fitted[SlopeChangeResult]):
         Matched case-insensitively.
     min_before, min_after : int
         Fewest scores before and from the start on for a subject to be included.
-    confidence : float
 
     Attributes
     ----------
     result_ : SlopeChangeResult
-    model_ : statsmodels MixedLMResults
     data_ : pandas.DataFrame
-        The long table the model was fitted to.
+        The long table the slopes were fitted to.
     """
 
-    def __init__(
-        self,
-        therapy: str,
-        *,
-        min_before: int = 2,
-        min_after: int = 2,
-        confidence: float = 0.95,
-    ) -> None:
+    def __init__(self, therapy: str, *, min_before: int = 2, min_after: int = 2) -> None:
         self.therapy = therapy
         self.min_before = min_before
         self.min_after = min_after
-        self.confidence = confidence
 
     def _long_table(self, frames: RegistryFrames) -> tuple[pd.DataFrame, int]:
         start = frames.first_start(self.therapy).rename("start_date")
@@ -278,12 +251,11 @@ class SlopeChange(Fitted[SlopeChangeResult]):
         data = scores.loc[scores["subject_id"].isin(eligible)].copy()
         first = data.groupby("subject_id")["date"].transform("min")
         data["months"] = _months(data["date"] - first)
-        data["months_after_start"] = np.maximum(_months(data["date"] - data["start_date"]), 0.0)
         data["after"] = data["date"] >= data["start_date"]
         return data.reset_index(drop=True), int(scores["subject_id"].nunique())
 
     def fit(self, frames: RegistryFrames) -> Self:
-        """Fit the per-subject slopes and the mixed model; returns ``self``.
+        """Fit each subject's slopes before and after; returns ``self``.
 
         Raises
         ------
@@ -295,62 +267,24 @@ class SlopeChange(Fitted[SlopeChangeResult]):
         n_subjects = int(data["subject_id"].nunique())
         if n_subjects < 3:
             raise ValueError(
-                f"too few subjects for a change in slope after {self.therapy}: {n_subjects} of "
+                f"too few subjects for slopes before and after {self.therapy}: {n_subjects} of "
                 f"{n_treated} treated have ≥{self.min_before} ALSFRS-R scores before and "
                 f"≥{self.min_after} after the start (need 3)"
             )
-        before = per_subject_slopes(
-            data.loc[~data["after"], "subject_id"],
-            data.loc[~data["after"], "months"],
-            data.loc[~data["after"], "total"],
-        )
-        later = per_subject_slopes(
-            data.loc[data["after"], "subject_id"],
-            data.loc[data["after"], "months"],
-            data.loc[data["after"], "total"],
-        )
+        parts = {}
+        for name, side in (("before", ~data["after"]), ("after", data["after"])):
+            parts[name] = per_subject_slopes(
+                data.loc[side, "subject_id"], data.loc[side, "months"], data.loc[side, "total"]
+            )
         per_subject = pd.DataFrame(
             {
                 "start_date": data.groupby("subject_id")["start_date"].first(),
-                "n_before": before["n_scores"],
-                "n_after": later["n_scores"],
-                "slope_before": before["slope"],
-                "slope_after": later["slope"],
+                "n_before": parts["before"]["n_scores"],
+                "n_after": parts["after"]["n_scores"],
+                "slope_before": parts["before"]["slope"],
+                "slope_after": parts["after"]["slope"],
             }
         )
-        per_subject["change"] = per_subject["slope_after"] - per_subject["slope_before"]
-
-        notes: list[str] = []
-        fitted, structure = None, "random intercept and slope per subject"
-        for re_formula, label in (
-            ("~months", "random intercept and slope per subject"),
-            ("~1", "random intercept per subject"),
-        ):
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ConvergenceWarning)
-                try:
-                    model = MixedLM.from_formula(
-                        "total ~ months + months_after_start",
-                        data=data.assign(subject_id=data["subject_id"].astype(str)),
-                        groups="subject_id",
-                        re_formula=re_formula,
-                    )
-                    candidate = model.fit(reml=True, method=["lbfgs"])
-                except (np.linalg.LinAlgError, ValueError) as error:
-                    notes.append(f"the {label} model failed ({error})")
-                    continue
-            if candidate.converged and not any(
-                issubclass(w.category, ConvergenceWarning) for w in caught
-            ):
-                fitted, structure = candidate, label
-                break
-            notes.append(f"the {label} model did not converge")
-            fitted, structure = candidate, label
-        if fitted is None:
-            raise ValueError(f"the mixed model could not be fitted: {'; '.join(notes)}")
-
-        ci = fitted.conf_int(alpha=1 - self.confidence)
-        term = "months_after_start"
         sentences = [
             caveat(
                 CaveatKind.BEFORE_AFTER,
@@ -371,24 +305,14 @@ class SlopeChange(Fitted[SlopeChangeResult]):
                     ),
                 )
             )
-        if notes:
-            sentences.append(
-                caveat(CaveatKind.MODEL_SIMPLIFIED, model="Mixed model", reason="; ".join(notes))
-            )
         self.data_ = data
-        self.model_ = fitted
         self.result_ = SlopeChangeResult(
             therapy=self.therapy,
-            change=float(fitted.fe_params[term]),
-            ci_low=float(ci.loc[term, 0]),
-            ci_high=float(ci.loc[term, 1]),
-            p_value=float(fitted.pvalues[term]),
-            slope_before=float(fitted.fe_params["months"]),
+            slope_before=float(per_subject["slope_before"].mean()),
+            slope_after=float(per_subject["slope_after"].mean()),
             n_subjects=n_subjects,
             n_scores=len(data),
-            model=structure,
             per_subject=per_subject,
             caveats=tuple(sentences),
-            confidence=self.confidence,
         )
         return self

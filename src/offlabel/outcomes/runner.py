@@ -54,8 +54,8 @@ class Analysis(StrEnum):
 LABELS: Mapping[Analysis, str] = {
     Analysis.EVALUATIONS: "How people rated it",
     Analysis.MATCHED: "Matched controls",
-    Analysis.SURVIVAL: "Survival (Kaplan–Meier and Cox)",
-    Analysis.SLOPE_CHANGE: "Change in slope after the start",
+    Analysis.SURVIVAL: "Survival (time-varying Cox; Kaplan–Meier as description)",
+    Analysis.SLOPE_CHANGE: "Slopes before and after the start (description)",
     Analysis.STABILITY: "Natural history: no decline",
     Analysis.POWER: "Trial planning",
 }
@@ -68,7 +68,7 @@ DEFAULTS: Mapping[Analysis, Mapping[str, Any]] = {
         "endpoint": "non_ambulatory",
         "covariates": (),
         "species": "dog",
-        "landmark_days": None,
+        "landmark_days": 180,
     },
     Analysis.SLOPE_CHANGE: {"min_before": 2, "min_after": 2},
     Analysis.STABILITY: {"months": 6},
@@ -80,6 +80,9 @@ DEFAULTS: Mapping[Analysis, Mapping[str, Any]] = {
         "hazard_ratio": None,
         "event_probability": None,
         "followup_days": 365,
+        "accrual_days": 0,
+        "loss_per_year": 0.0,
+        "entry_days": 90,
         "endpoint": "non_ambulatory",
         "species": "dog",
         "alpha": 0.05,
@@ -152,13 +155,12 @@ def _matched(frames: RegistryFrames, therapy: str, p: Mapping[str, Any]) -> dict
 def _survival(frames: RegistryFrames, therapy: str, p: Mapping[str, Any]) -> dict[str, Any]:
     from offlabel.outcomes.survival import SurvivalAnalysis
 
-    landmark = p["landmark_days"]
     fitted = SurvivalAnalysis(
         therapy,
         str(p["endpoint"]),
-        covariates=tuple(p["covariates"]),
+        covariates=tuple(p["covariates"]) or None,
         species=p["species"],
-        landmark_days=None if landmark is None else int(landmark),
+        landmark_days=int(p["landmark_days"]),
     ).fit(frames)
     result = fitted.result_
     out = result.to_dict()
@@ -196,6 +198,9 @@ def _power(frames: RegistryFrames, _: str, p: Mapping[str, Any]) -> dict[str, An
             n_per_arm=n_per_arm,
             event_probability=p["event_probability"],
             followup_days=int(p["followup_days"]),
+            accrual_days=int(p["accrual_days"]),
+            loss_per_year=float(p["loss_per_year"]),
+            entry_days=int(p["entry_days"]),
             endpoint=str(p["endpoint"]),
             species=p["species"],
         )

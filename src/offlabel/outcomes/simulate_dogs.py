@@ -23,15 +23,15 @@ _MAX_VISITS = 24
 
 # breed, share, body weight (kg), median months from onset to non-ambulatory
 _BREEDS: tuple[tuple[str, float, float, float], ...] = (
-    ("German Shepherd", 0.25, 34.0, 9.0),
-    ("Pembroke Welsh Corgi", 0.20, 12.0, 19.0),
-    ("Boxer", 0.14, 30.0, 9.0),
-    ("Chesapeake Bay Retriever", 0.08, 32.0, 10.0),
-    ("Bernese Mountain Dog", 0.06, 45.0, 8.0),
-    ("Rhodesian Ridgeback", 0.05, 36.0, 9.0),
-    ("Golden Retriever", 0.07, 31.0, 10.0),
-    ("Siberian Husky", 0.05, 23.0, 11.0),
-    ("Mixed breed", 0.10, 25.0, 11.0),
+    ("German Shepherd", 0.25, 34.0, 12.0),
+    ("Pembroke Welsh Corgi", 0.20, 12.0, 22.0),
+    ("Boxer", 0.14, 30.0, 12.0),
+    ("Chesapeake Bay Retriever", 0.08, 32.0, 13.0),
+    ("Bernese Mountain Dog", 0.06, 45.0, 11.0),
+    ("Rhodesian Ridgeback", 0.05, 36.0, 12.0),
+    ("Golden Retriever", 0.07, 31.0, 13.0),
+    ("Siberian Husky", 0.05, 23.0, 14.0),
+    ("Mixed breed", 0.10, 25.0, 14.0),
 )
 _SOD1 = (("A/A", 0.85), ("N/A", 0.05), ("N/N", 0.02), ("unknown", 0.08))
 _DOG_SEX = (("male", 0.2), ("male_neutered", 0.3), ("female", 0.15), ("female_spayed", 0.35))
@@ -63,8 +63,14 @@ def simulate_dogs(
     scale = median_m * np.exp(rng.normal(0.0, 0.1, n)) / np.log(2.0) ** (1 / shape)
     e = rng.exponential(1.0, n)
     t_na0 = scale * e ** (1 / shape)
-    # Uptake near diagnosis, only while the dog still walks; more likely in faster dogs.
-    p_start = 0.35 * (np.clip(10.0 / t_na0, 0.5, 2.0) if uptake_depends_on_progression else 1.0)
+    # Uptake near diagnosis, only while the dog still walks. It may depend on what the
+    # registry records (breed, age at onset) but never on the dog's unrecorded future course.
+    large = np.array([b[2] for b in _BREEDS])[breed_i] >= 30.0
+    p_start = 0.35 * (
+        np.where(large, 1.5, 0.6) * np.exp(0.1 * (age - 10.0))
+        if uptake_depends_on_progression
+        else 1.0
+    )
     start_m = rng.uniform(0.5, 4.0, n)
     starts = (rng.random(n) < np.minimum(p_start, 0.9)) & (start_m < t_na0) & (start_m < admin_m)
     h_start = (start_m / scale) ** shape

@@ -2,12 +2,15 @@
 
 An anecdote of "stabilisation" on a therapy means little if untreated people often look stable
 too. In the PRO-ACT database of ALS trial participants, 25% showed no ALSFRS-R decline over
-6 months and 16% over 12 months (Bedlack et al., Neurology 2016). This module measures the same
-share in the registry and writes the sentence shown next to any uncontrolled claim.
+6 months, 16% over 12 months and 7% over 18 months (Bedlack et al., Neurology 2016). This
+module measures the same share in the registry and writes the sentence shown next to any
+uncontrolled claim.
 
 Definition (per subject, counted once): the window starts at the subject's first ALSFRS-R score
-in untreated time and ends at the first later score at least ``months`` later (months of
-:data:`~offlabel.registry.vocabulary.DAYS_PER_MONTH` days). Untreated time is everything before the
+in untreated time and ends at the first later score at least ``months`` and at most
+``max_months`` (default ``months`` + 3) later (months of
+:data:`~offlabel.registry.vocabulary.DAYS_PER_MONTH` days); the sentence names that window, so
+"over 6 months" never hides a 15-month gap. Untreated time is everything before the
 subject's first course of *any* therapy, so never-treated subjects contribute their whole
 record and treated subjects their pre-treatment record. **No decline** means the later total is
 at least the earlier one. Subjects without such a window are not counted.
@@ -56,6 +59,7 @@ PROACT_REFERENCE = MappingProxyType(
     {
         6: NaturalHistoryReference(6, 0.25, "PRO-ACT trial database", _BEDLACK_2016),
         12: NaturalHistoryReference(12, 0.16, "PRO-ACT trial database", _BEDLACK_2016),
+        18: NaturalHistoryReference(18, 0.07, "PRO-ACT trial database", _BEDLACK_2016),
     }
 )
 
@@ -69,6 +73,8 @@ class StabilityResult:
     months : int
     n : int
         Subjects with a qualifying window.
+    max_months : int
+        Longest window counted.
     n_stable : int
     pct, ci_low, ci_high : float
         Percent (0–100) with a Wilson interval; ``nan`` when ``n`` is 0.
@@ -82,6 +88,7 @@ class StabilityResult:
     months: int
     n: int
     n_stable: int
+    max_months: int
     pct: float
     ci_low: float
     ci_high: float
@@ -123,6 +130,7 @@ class StabilityResult:
         return json_object(
             {
                 "months": self.months,
+                "max_months": self.max_months,
                 "n": self.n,
                 "n_stable": self.n_stable,
                 "pct": self.pct,
@@ -147,7 +155,10 @@ def stabilisation_sentence(months: int = 6, result: StabilityResult | None = Non
     >>> stabilisation_sentence(6)[:60]
     'Natural history: in the PRO-ACT trial database 25% of people'
     """
-    reference = PROACT_REFERENCE.get(months) or PROACT_REFERENCE[6 if months < 12 else 12]
+    reference = (
+        PROACT_REFERENCE.get(months)
+        or PROACT_REFERENCE[6 if months < 12 else 12 if months < 18 else 18]
+    )
     if result is not None and result.n:
         return caveat(
             CaveatKind.NATURAL_HISTORY,
@@ -157,6 +168,7 @@ def stabilisation_sentence(months: int = 6, result: StabilityResult | None = Non
             ci_low=result.ci_low,
             ci_high=result.ci_high,
             months=months,
+            max_months=result.max_months,
             reference_pct=100.0 * reference.share,
         )
     return (
@@ -173,7 +185,9 @@ class NaturalHistory(Fitted[StabilityResult]):
     Parameters
     ----------
     months : int
-        Window length, usually 6 or 12.
+        Window length, usually 6, 12 or 18.
+    max_months : int, optional
+        Longest window counted (default ``months`` + 3).
     confidence : float
 
     Attributes
@@ -181,9 +195,14 @@ class NaturalHistory(Fitted[StabilityResult]):
     result_ : StabilityResult
     """
 
-    def __init__(self, months: int = 6, confidence: float = 0.95) -> None:
+    def __init__(
+        self, months: int = 6, confidence: float = 0.95, max_months: int | None = None
+    ) -> None:
         if months <= 0:
             raise ValueError(f"months must be positive, got {months}")
+        self.max_months = months + 3 if max_months is None else int(max_months)
+        if self.max_months < months:
+            raise ValueError(f"max_months must be at least months, got {max_months}")
         self.months = months
         self.confidence = confidence
 
@@ -216,7 +235,10 @@ class NaturalHistory(Fitted[StabilityResult]):
                 by="subject_id",
                 direction="forward",
             )
-            windows = matched.dropna(subset=["end_total"]).set_index("subject_id")
+            matched = matched.dropna(subset=["end_total"])
+            longest = pd.Timedelta(days=self.max_months * DAYS_PER_MONTH)
+            matched = matched.loc[matched["end_date"] - matched["start_date"] <= longest]
+            windows = matched.set_index("subject_id")
             windows = windows[columns].sort_index()
         windows["stable"] = windows["end_total"] >= windows["start_total"]
 
@@ -232,7 +254,10 @@ class NaturalHistory(Fitted[StabilityResult]):
                     CaveatKind.EXCLUDED,
                     n_excluded=n_with_scores - n,
                     n_total=n_with_scores,
-                    reason=f"no untreated ALSFRS-R score {self.months} months after their first",
+                    reason=(
+                        f"no untreated ALSFRS-R score {self.months}–{self.max_months} months "
+                        "after their first"
+                    ),
                 )
             )
         if 0 < n < 30:
@@ -240,7 +265,7 @@ class NaturalHistory(Fitted[StabilityResult]):
                 caveat(
                     CaveatKind.SMALL_N,
                     n=n,
-                    unit="subjects",
+                    unit="subject",
                     width=100.0 * float(high[0] - low[0]),
                     step=100.0 / n,
                 )
@@ -249,6 +274,7 @@ class NaturalHistory(Fitted[StabilityResult]):
             months=self.months,
             n=n,
             n_stable=n_stable,
+            max_months=self.max_months,
             pct=100.0 * n_stable / n if n else float("nan"),
             ci_low=100.0 * float(low[0]),
             ci_high=100.0 * float(high[0]),

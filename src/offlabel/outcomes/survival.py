@@ -1,21 +1,24 @@
-"""Time to event (dogs with DM first): Kaplan–Meier, log-rank and Cox, through lifelines.
+"""Time to event (dogs with DM first): Kaplan–Meier curves, time-varying Cox and a landmark.
 
 Time runs from onset to the endpoint (``non_ambulatory`` by default). Follow-up ends at the
-first of: the endpoint, euthanasia or death (a competing end, counted as censoring when it is
-not the endpoint), and the last contact (latest score, evaluation or event, including an
-explicit ``censored`` row).
+first of: the endpoint, euthanasia or death (a *competing* end when it is not the endpoint),
+and the last contact (latest score, evaluation or event, including an explicit ``censored``
+row).
 
-**Immortal time.** A subject who starts a therapy a year after onset had to stay event-free for
-that year to be counted as "treated"; comparing ever-treated with never-treated subjects
-credits that year to the therapy. This module handles it two ways:
+**What the result is.** Dogs start a therapy months after onset, and which dogs start may
+depend on breed, size or age. The **primary result** is therefore a Cox model with the
+treatment *time-varying* (each subject untreated until the first course starts, treated
+after; lifelines ``CoxTimeVaryingFitter`` on (start, stop] rows), adjusted for breed, size
+class and age at onset where the registry holds them. A **landmark analysis** (subjects
+event-free and followed at the landmark, grouped by whether a course had started by then) is
+the sensitivity analysis. The ever- vs never-treated Kaplan–Meier curves are kept as a
+*description* only: they credit the treated with the time before their start (immortal
+time), so no test or hazard ratio is computed on them.
 
-* the Cox model treats the therapy as a *time-varying* covariate (lifelines
-  ``CoxTimeVaryingFitter``): each subject is untreated until the first course starts;
-* Kaplan–Meier curves and the log-rank test are either the naive ever-treated comparison
-  (``landmark_days=None``, flagged in the caveats with the median delay to the start) or a
-  *landmark* analysis: only subjects event-free and followed at ``landmark_days`` after onset,
-  grouped by whether a course had started by then, time counted from the landmark (then the
-  Cox model uses the same landmark groups with ``CoxPHFitter``).
+**Competing events.** A dog put to sleep before it goes off its feet is censored there; the
+Cox model then estimates the cause-specific hazard ratio, and the Aalen–Johansen cumulative
+incidence (lifelines) says how many reached the endpoint by a year when those deaths are
+accounted for, beside what 1 − Kaplan–Meier would claim.
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ import pandas as pd
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.caveats import CaveatKind, caveat
 from offlabel.outcomes.results import Fitted, json_object
+from offlabel.outcomes.survival_models import (
+    CoxEffect,
+    auto_covariates,
+    cumulative_incidence,
+    design_matrix,
+    fit_landmark_cox,
+    fit_time_varying_cox,
+    landmark_table,
+)
 from offlabel.registry.frames import RegistryFrames
 from offlabel.registry.vocabulary import EventKind
 
@@ -48,7 +60,9 @@ __all__ = [
 TREATED = "treated"
 UNTREATED = "untreated"
 #: Derived covariates :func:`survival_table` offers besides the subjects' own columns.
-DERIVED_COVARIATES = ("age_at_onset", "breed", "sod1")
+DERIVED_COVARIATES = ("age_at_onset", "breed", "size_class", "sod1")
+#: Size classes by body weight (kg): upper bounds, and the label.
+SIZE_CLASSES = ((15.0, "small"), (30.0, "medium"), (float("inf"), "large"))
 
 
 class Endpoint(StrEnum):
@@ -83,9 +97,11 @@ def survival_table(
     -------
     table : pandas.DataFrame
         Index ``subject_id``; ``onset_date``, ``end_date``, ``duration_days``, ``observed``
-        (bool), ``start_days`` (days from onset to the first course of ``therapy``, ``nan``
+        (bool), ``competing`` (ended first by euthanasia or death that is not the endpoint),
+        ``start_days`` (days from onset to the first course of ``therapy``, ``nan``
         if none), ``treated`` (a course started before the end of follow-up),
-        ``age_at_onset`` (years), ``breed``, ``sod1`` and any extra subject columns. With
+        ``age_at_onset`` (years), ``breed``, ``size_class`` (from ``weight_kg``, when recorded),
+        ``sod1`` and any extra subject columns. With
         ``therapy=None`` no one is treated.
     excluded : dict of str to int
         Subjects left out by reason (no onset date; no follow-up after onset).
@@ -117,7 +133,17 @@ def survival_table(
         start = frames.first_start(therapy).reindex(table.index)
     table["start_days"] = (start - table["onset_date"]).dt.days.astype("float64")
     table["treated"] = (start < table["end_date"]).fillna(False).astype(bool)
+    others = [e.value for e in _TERMINAL if e not in point.events]
+    other_date = events.loc[events["event"].isin(others)].groupby("subject_id")["date"].min()
+    other_end = other_date.reindex(table.index)
+    table["competing"] = ~table["observed"] & other_end.notna() & (other_end <= table["end_date"])
     table["age_at_onset"] = table["onset_date"].dt.year - subjects["birth_year"]
+    if "weight_kg" in subjects.columns and subjects["weight_kg"].notna().any():
+        weight = subjects["weight_kg"].astype("float64")
+        size = pd.Series(pd.NA, index=table.index, dtype="string")
+        for bound, label in reversed(SIZE_CLASSES):
+            size = size.where(~(weight < bound), label)
+        table["size_class"] = size.where(weight.notna())
     for column in subjects.columns:
         if column not in {"species", "onset_date", "birth_year"} and column not in table:
             table[column] = subjects[column]
@@ -145,43 +171,35 @@ class GroupSurvival:
 
 
 @dataclass(frozen=True)
-class CoxEffect:
-    """The therapy's hazard ratio (treated vs untreated) from the Cox model."""
-
-    hr: float
-    ci_low: float
-    ci_high: float
-    p: float
-    model: str
-    n: int
-    events: int
-    covariates: tuple[str, ...]
-    table: pd.DataFrame = field(repr=False)
-
-
-@dataclass(frozen=True)
 class SurvivalResult:
-    """Time-to-event comparison of treated and untreated subjects.
+    """Time-to-event result: the primary hazard ratio, its sensitivity analysis, description.
 
     Attributes
     ----------
     therapy, endpoint : str
-    landmark_days : int or None
+    landmark_days : int
+        The landmark of the sensitivity analysis.
     groups : dict of str to GroupSurvival
-        ``"treated"`` and ``"untreated"`` (a group with no subjects is absent).
-    logrank_p : float or None
-    cox : CoxEffect or None
-        ``None`` when the model cannot be fitted (reason in the caveats).
+        Description only: Kaplan–Meier of ever-treated (``"treated"``) and never-treated
+        (``"untreated"``) subjects (a group with no subjects is absent). No test is made on
+        these groups (immortal time).
+    primary : CoxEffect or None
+        Time-varying Cox, adjusted; ``None`` when it cannot be fitted (reason in the caveats).
+    landmark : CoxEffect or None
+        The landmark Cox model (sensitivity analysis).
+    competing : dict or None
+        :func:`~offlabel.outcomes.survival_models.cumulative_incidence` at one year.
     excluded : dict of str to int
     caveats : tuple of str
     """
 
     therapy: str
     endpoint: Endpoint
-    landmark_days: int | None
+    landmark_days: int
     groups: dict[str, GroupSurvival]
-    logrank_p: float | None
-    cox: CoxEffect | None
+    primary: CoxEffect | None
+    landmark: CoxEffect | None
+    competing: dict[str, float] | None
     excluded: dict[str, int]
     caveats: tuple[str, ...]
     confidence: float = 0.95
@@ -207,13 +225,16 @@ class SurvivalResult:
         return {name: g.curve for name, g in self.groups.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        """The CLI/API JSON shape (a stable contract)."""
-        cox = self.cox
+        """The CLI/API JSON shape (a stable contract); ``primary`` is what a page shows."""
         return json_object(
             {
                 "therapy": self.therapy,
                 "endpoint": self.endpoint,
-                "landmark_days": self.landmark_days,
+                "primary": None if self.primary is None else self.primary.to_dict(),
+                "sensitivity": None
+                if self.landmark is None
+                else {"landmark_days": self.landmark_days, **self.landmark.to_dict()},
+                "competing": self.competing,
                 "groups": {
                     name: {
                         "n": g.n,
@@ -223,19 +244,8 @@ class SurvivalResult:
                     }
                     for name, g in self.groups.items()
                 },
-                "logrank_p": self.logrank_p,
-                "cox": None
-                if cox is None
-                else {
-                    "hr": cox.hr,
-                    "ci_low": cox.ci_low,
-                    "ci_high": cox.ci_high,
-                    "p": cox.p,
-                    "model": cox.model,
-                    "n": cox.n,
-                    "events": cox.events,
-                    "covariates": list(cox.covariates),
-                },
+                "groups_are": "description only: ever- vs never-treated, no test (immortal time)",
+                "landmark_days": self.landmark_days,
                 "excluded": self.excluded,
                 "caveats": list(self.caveats),
             }
@@ -246,38 +256,8 @@ def _finite(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def _design(
-    table: pd.DataFrame, covariates: Sequence[str], min_level_n: int
-) -> tuple[pd.DataFrame, list[str]]:
-    """Numeric design columns for the covariates: text columns become indicator columns.
-
-    Levels seen fewer than ``min_level_n`` times are pooled as ``other``; the most common level
-    is the reference. Returns the design and the notes about what was done.
-    """
-    design = pd.DataFrame(index=table.index)
-    notes: list[str] = []
-    for name in covariates:
-        if name not in table.columns:
-            known = ", ".join(sorted(set(DERIVED_COVARIATES) | set(map(str, table.columns))))
-            raise ValueError(f"unknown covariate {name!r} (known: {known})")
-        column = table[name]
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            design[name] = column.astype("float64")
-            continue
-        text = column.astype("string")
-        counts = text.value_counts()
-        rare = counts.index[counts < min_level_n]
-        if len(rare):
-            text = text.where(~text.isin(rare), "other")
-            notes.append(f"{len(rare)} rare {name} level(s) pooled as 'other'")
-        levels = text.value_counts()
-        for level in levels.index[1:]:
-            design[f"{name}[{level}]"] = (text == level).astype("float64").where(text.notna())
-    return design, notes
-
-
 class SurvivalAnalysis(Fitted[SurvivalResult]):
-    """Kaplan–Meier, log-rank and Cox for treated vs untreated subjects.
+    """Time-varying Cox (primary), landmark Cox (sensitivity) and Kaplan–Meier (description).
 
     Parameters
     ----------
@@ -286,17 +266,22 @@ class SurvivalAnalysis(Fitted[SurvivalResult]):
     endpoint : Endpoint or str
         ``non_ambulatory`` (default), ``thoracic_limbs``, ``euthanasia``, ``death`` or
         ``euthanasia_or_death``.
-    covariates : sequence of str
-        Cox adjustment: ``age_at_onset``, ``breed``, ``sod1`` or any subject column.
+    covariates : sequence of str or None
+        Cox adjustment: ``age_at_onset``, ``breed``, ``size_class``, ``sod1`` or any subject
+        column. ``None`` (or empty) adjusts for breed, size class and age at onset, those the
+        registry holds (:data:`~offlabel.outcomes.survival_models.AUTO_COVARIATES`).
     species : TargetSpecies, str or None
         Default dogs.
-    landmark_days : int or None
-        Landmark for the group comparison (see the module docstring).
+    landmark_days : int
+        Landmark of the sensitivity analysis (days after onset).
     confidence : float
     penalizer : float
-        Ridge penalty for the Cox model (lifelines); 0 is the plain partial likelihood.
+        Ridge penalty for the Cox models (lifelines); 0 is the plain partial likelihood. When
+        a model does not converge it is refitted with 0.01 and the caveats say so.
     min_level_n : int
         Categorical levels rarer than this are pooled.
+    incidence_days : int
+        Day of the cumulative-incidence figure.
 
     Attributes
     ----------
@@ -304,6 +289,7 @@ class SurvivalAnalysis(Fitted[SurvivalResult]):
     table_ : pandas.DataFrame
         The per-subject table (see :func:`survival_table`).
     cox_model_ : lifelines fitter or None
+        The primary model.
     """
 
     def __init__(
@@ -311,21 +297,26 @@ class SurvivalAnalysis(Fitted[SurvivalResult]):
         therapy: str,
         endpoint: Endpoint | str = Endpoint.NON_AMBULATORY,
         *,
-        covariates: Sequence[str] = (),
+        covariates: Sequence[str] | None = None,
         species: TargetSpecies | str | None = TargetSpecies.DOG,
-        landmark_days: int | None = None,
+        landmark_days: int | None = 180,
         confidence: float = 0.95,
         penalizer: float = 0.0,
         min_level_n: int = 5,
+        incidence_days: int = 365,
     ) -> None:
         self.therapy = therapy
         self.endpoint = Endpoint(endpoint)
-        self.covariates = tuple(covariates)
+        self.covariates = None if not covariates else tuple(covariates)
         self.species = species
-        self.landmark_days = landmark_days
+        self.landmark_days = 180 if landmark_days is None else int(landmark_days)
+        if self.landmark_days <= 0:
+            raise ValueError(f"landmark days must be positive, got {landmark_days}")
         self.confidence = confidence
         self.penalizer = penalizer
         self.min_level_n = min_level_n
+        self.incidence_days = incidence_days
+        self.cox_model_: Any = None
 
     def fit(self, frames: RegistryFrames) -> Self:
         """Build the table and fit the models; returns ``self``.
@@ -344,50 +335,46 @@ class SurvivalAnalysis(Fitted[SurvivalResult]):
             return self._fit(frames)
 
     def _fit(self, frames: RegistryFrames) -> Self:
-        from lifelines.statistics import logrank_test
-
         table, excluded = survival_table(frames, self.therapy, self.endpoint, self.species)
         if table.empty:
             raise ValueError(
                 f"no {self.species or 'subject'} with an onset date and follow-up after onset"
             )
-        sentences: list[str] = []
-        if self.landmark_days is None:
-            groups_table = table
-        else:
-            at_risk = table["duration_days"] > self.landmark_days
-            groups_table = table.loc[at_risk].copy()
-            groups_table["treated"] = groups_table["start_days"] <= self.landmark_days
-            groups_table["duration_days"] -= self.landmark_days
-            late = int((table.loc[at_risk, "start_days"] > self.landmark_days).sum())
+        groups = {
+            name: self._km(table.loc[table["treated"] == flag])
+            for name, flag in ((TREATED, True), (UNTREATED, False))
+            if (table["treated"] == flag).any()
+        }
+        covariates = self.covariates if self.covariates is not None else auto_covariates(table)
+        design, notes = design_matrix(table, covariates, self.min_level_n, DERIVED_COVARIATES)
+        sentences = [
+            caveat(CaveatKind.MODEL_SIMPLIFIED, model="Cox model", reason=n) for n in notes
+        ]
+        complete = design.notna().all(axis=1)
+        if not complete.all():
             sentences.append(
                 caveat(
-                    CaveatKind.IMMORTAL_TIME_LANDMARK,
-                    landmark_days=self.landmark_days,
-                    n_at_risk=int(at_risk.sum()),
-                    n_late=late,
+                    CaveatKind.EXCLUDED,
+                    n_excluded=int((~complete).sum()),
+                    n_total=len(table),
+                    reason="a covariate of the Cox model is missing",
                 )
             )
-        groups = {
-            name: self._km(groups_table.loc[groups_table["treated"] == flag])
-            for name, flag in ((TREATED, True), (UNTREATED, False))
-            if (groups_table["treated"] == flag).any()
-        }
-        logrank_p = None
-        if len(groups) == 2:
-            treated = groups_table.loc[groups_table["treated"]]
-            untreated = groups_table.loc[~groups_table["treated"]]
-            test = logrank_test(
-                treated["duration_days"],
-                untreated["duration_days"],
-                treated["observed"],
-                untreated["observed"],
+        base, design = table.loc[complete], design.loc[complete]
+        primary, fitter = self._cox(base, design, sentences, landmark=False)
+        self.cox_model_ = fitter
+        at_landmark = landmark_table(base, self.landmark_days)
+        landmark, _ = self._cox(base, design, sentences, landmark=True)
+        sentences.append(
+            caveat(
+                CaveatKind.IMMORTAL_TIME_LANDMARK,
+                landmark_days=self.landmark_days,
+                n_at_risk=len(at_landmark),
+                n_late=int((at_landmark["start_days"] > self.landmark_days).sum()),
             )
-            logrank_p = float(test.p_value)
-
-        cox, cox_notes = self._cox(table, groups_table)
+        )
         n_treated = int(table["treated"].sum())
-        if n_treated and self.landmark_days is None:
+        if n_treated:
             sentences.append(
                 caveat(
                     CaveatKind.IMMORTAL_TIME,
@@ -398,40 +385,49 @@ class SurvivalAnalysis(Fitted[SurvivalResult]):
         sentences.append(
             caveat(
                 CaveatKind.CONFOUNDING_BY_INDICATION,
-                n_treated=int(groups_table["treated"].sum()),
-                n_untreated=int((~groups_table["treated"]).sum()),
+                n_treated=n_treated,
+                n_untreated=len(table) - n_treated,
             )
         )
-        events = int(groups_table["observed"].sum())
+        competing = cumulative_incidence(table, self.incidence_days)
+        n_competing = int(table["competing"].sum())
+        if n_competing:
+            sentences.append(
+                caveat(
+                    CaveatKind.COMPETING_RISKS,
+                    n_competing=n_competing,
+                    n=len(table),
+                    endpoint=self.endpoint.value.replace("_", "-"),
+                    days=self.incidence_days,
+                    pct_aj=100.0 * (competing or {}).get("endpoint", math.nan),
+                    pct_km=100.0 * (competing or {}).get("one_minus_km", math.nan),
+                )
+            )
+        events = int(table["observed"].sum())
         if events < 20:
             sentences.append(
                 caveat(
                     CaveatKind.MODEL_SIMPLIFIED,
                     model="Few events",
                     reason=(
-                        f"{events} {self.endpoint.value} events among {len(groups_table)} "
+                        f"{events} {self.endpoint.value} events among {len(table)} "
                         "subjects; hazard ratios and medians are imprecise"
                     ),
                 )
             )
         for reason, n in excluded.items():
             sentences.append(
-                caveat(
-                    CaveatKind.EXCLUDED,
-                    n_excluded=n,
-                    n_total=n + len(table),
-                    reason=reason,
-                )
+                caveat(CaveatKind.EXCLUDED, n_excluded=n, n_total=n + len(table), reason=reason)
             )
-        sentences.extend(cox_notes)
         self.table_ = table
         self.result_ = SurvivalResult(
             therapy=self.therapy,
             endpoint=self.endpoint,
             landmark_days=self.landmark_days,
             groups=groups,
-            logrank_p=logrank_p,
-            cox=cox,
+            primary=primary,
+            landmark=landmark,
+            competing=competing,
             excluded=excluded,
             caveats=tuple(sentences),
             confidence=self.confidence,
@@ -464,108 +460,45 @@ class SurvivalAnalysis(Fitted[SurvivalResult]):
         )
 
     def _cox(
-        self, table: pd.DataFrame, groups_table: pd.DataFrame
-    ) -> tuple[CoxEffect | None, list[str]]:
-        from lifelines import CoxPHFitter, CoxTimeVaryingFitter
+        self, base: pd.DataFrame, design: pd.DataFrame, sentences: list[str], *, landmark: bool
+    ) -> tuple[CoxEffect | None, Any]:
         from lifelines.exceptions import ConvergenceError
 
-        landmark = self.landmark_days is not None
-        base = groups_table if landmark else table
-        design, notes = _design(base, self.covariates, self.min_level_n)
-        complete = design.notna().all(axis=1)
-        dropped = int((~complete).sum())
-        base, design = base.loc[complete], design.loc[complete]
-        sentences = [
-            caveat(CaveatKind.MODEL_SIMPLIFIED, model="Cox model", reason=n) for n in notes
-        ]
-        if dropped:
-            sentences.append(
-                caveat(
-                    CaveatKind.EXCLUDED,
-                    n_excluded=dropped,
-                    n_total=dropped + len(base),
-                    reason="a covariate of the Cox model is missing",
-                )
-            )
-        if base["treated"].nunique() < 2 or not base["observed"].any():
+        name = f"Landmark Cox model ({self.landmark_days} days)" if landmark else "Cox model"
+        rows = landmark_table(base, self.landmark_days) if landmark else base
+        if rows["treated"].nunique() < 2 or not rows["observed"].any():
             sentences.append(
                 caveat(
                     CaveatKind.MODEL_SIMPLIFIED,
-                    model="Cox model",
+                    model=name,
                     reason="not fitted: it needs treated and untreated subjects and an event",
                 )
             )
-            return None, sentences
+            return None, None
         alpha = 1 - self.confidence
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+        error: Exception | None = None
+        for penalizer in dict.fromkeys((self.penalizer, max(self.penalizer, 0.01))):
+            try:
                 if landmark:
-                    data = design.assign(
-                        treated=base["treated"].astype(float),
-                        duration=base["duration_days"],
-                        observed=base["observed"].astype(int),
+                    fitter, effect = fit_landmark_cox(
+                        base, design, self.landmark_days, alpha, penalizer
                     )
-                    fitter: Any = CoxPHFitter(alpha=alpha, penalizer=self.penalizer)
-                    fitter.fit(data, duration_col="duration", event_col="observed")
-                    model = f"Cox proportional hazards, landmark at {self.landmark_days} days"
                 else:
-                    data = _episodes(base, design)
-                    fitter = CoxTimeVaryingFitter(alpha=alpha, penalizer=self.penalizer)
-                    fitter.fit(
-                        data, id_col="id", event_col="observed", start_col="start", stop_col="stop"
+                    fitter, effect = fit_time_varying_cox(base, design, alpha, penalizer)
+            except (ConvergenceError, np.linalg.LinAlgError, ValueError) as caught:
+                error = caught
+                continue
+            if penalizer != self.penalizer:
+                sentences.append(
+                    caveat(
+                        CaveatKind.MODEL_SIMPLIFIED,
+                        model=name,
+                        reason=f"fitted with a ridge penalty of {penalizer:g} to converge",
                     )
-                    model = "Cox proportional hazards, treatment time-varying from its start"
-        except (ConvergenceError, np.linalg.LinAlgError, ValueError) as error:
-            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            sentences.append(
-                caveat(
-                    CaveatKind.MODEL_SIMPLIFIED, model="Cox model", reason=f"not fitted: {reason}"
                 )
-            )
-            return None, sentences
-        summary = fitter.summary
-        row = summary.loc["treated"]
-        self.cox_model_ = fitter
-        effect = CoxEffect(
-            hr=float(row["exp(coef)"]),
-            ci_low=float(row[f"exp(coef) lower {100 * (1 - alpha):g}%"]),
-            ci_high=float(row[f"exp(coef) upper {100 * (1 - alpha):g}%"]),
-            p=float(row["p"]),
-            model=model,
-            n=len(base),
-            events=int(base["observed"].sum()),
-            covariates=tuple(design.columns),
-            table=summary,
+            return effect, fitter
+        text = str(error).splitlines()[0] if str(error) else type(error).__name__
+        sentences.append(
+            caveat(CaveatKind.MODEL_SIMPLIFIED, model=name, reason=f"not fitted: {text}")
         )
-        return effect, sentences
-
-
-def _episodes(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
-    """Long (start, stop] rows: untreated until the first course starts, treated after."""
-    duration = table["duration_days"].to_numpy()
-    start = table["start_days"].to_numpy()
-    switch = np.isfinite(start) & (start > 0) & (start < duration)
-    from_zero = np.isfinite(start) & (start <= 0)
-    ids = np.arange(len(table))
-    before = pd.DataFrame(
-        {
-            "id": ids[switch],
-            "start": 0.0,
-            "stop": start[switch],
-            "observed": 0,
-            "treated": 0.0,
-        }
-    )
-    whole = pd.DataFrame(
-        {
-            "id": ids,
-            "start": np.where(switch, start, 0.0),
-            "stop": duration,
-            "observed": table["observed"].to_numpy().astype(int),
-            "treated": (switch | from_zero).astype(float),
-        }
-    )
-    long = pd.concat([before, whole], ignore_index=True)
-    covariates = design.reset_index(drop=True).iloc[long["id"].to_numpy()].reset_index(drop=True)
-    return pd.concat([long, covariates], axis=1)
+        return None, None

@@ -207,13 +207,19 @@ def _survival(figures: Mapping[str, Any]) -> tuple[list[tuple[str, str, str, str
                 f"{_number(ci[0])}–{_number(ci[1])}",
             )
         )
-    text = f"Log-rank test: {_p_text(survival.get('logrank_p'))}."
-    cox = survival.get("cox") or {}
-    if cox:
-        text += (
-            f" Cox model hazard ratio {_number(cox.get('hr'), 2)} (95% CI "
-            f"{_number(cox.get('ci_low'), 2)}–{_number(cox.get('ci_high'), 2)}), "
-            f"{_p_text(cox.get('p'))}; a ratio below 1 means treated dogs reached the event later."
+    primary = survival.get("primary") or {}
+    if primary:
+        text = (
+            f"Primary result ({primary.get('method')}): hazard ratio "
+            f"{_number(primary.get('hr'), 2)} (95% CI {_number(primary.get('ci_low'), 2)}–"
+            f"{_number(primary.get('ci_high'), 2)}), {_p_text(primary.get('p'))}; a ratio below "
+            "1 means dogs reached the event later once on the therapy. The ever- and "
+            "never-treated groups are a description only (no test: immortal time)."
+        )
+    else:
+        text = (
+            "The ever- and never-treated groups are a description only (no test: immortal "
+            "time); no primary result was frozen."
         )
     return rows, text
 
@@ -287,7 +293,18 @@ def snapshot_entry(
         "species": str(figures.get("species", "")),
         "n_evaluating": n_evaluating,
         "min_cell": min_cell,
-        "caveats": tuple(str(c) for c in figures.get("caveats") or ()),
+        "caveats": (
+            *(
+                (
+                    f"Synthetic data: {int(figures['synthetic'])} of the registry's subjects "
+                    "were simulated demo records, not real patients or dogs; these figures "
+                    "describe that simulation, not any treatment.",
+                )
+                if figures.get("synthetic")
+                else ()
+            ),
+            *(str(c) for c in figures.get("caveats") or ()),
+        ),
         "carried_from_version": carried_from_version,
         "key": key,
     }

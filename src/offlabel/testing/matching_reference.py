@@ -46,7 +46,7 @@ def reference_matched_controls(
     k: int = 3,
     followup_months: float = 12.0,
     caliper_months: float = 1.5,
-    scales: tuple[float, float, float] = (1.0, 1.0, 0.5),
+    scales: tuple[float, float, float, float] = (1.0, 1.0, 0.5, 1.0),
     min_pre_scores: int = 2,
     min_post_scores: int = 2,
     min_post_span_months: float = 3.0,
@@ -91,15 +91,17 @@ def reference_matched_controls(
             if t >= s:
                 break
             pre = _ols(points[: r + 1])
+            change = y - points[r - 1][1] if r >= 1 else math.nan
             outcome = window(points, t, min(t + followup_months, s))
             if r + 1 >= min_pre_scores and pre == pre and outcome == outcome:
-                controls.append((subject, (t, y, pre), outcome))
+                controls.append((subject, (t, y, pre, change), outcome))
         if s < math.inf:
             before = [i for i, (t, _) in enumerate(points) if t <= s]
             if before:
                 r = before[-1]
                 t, y = points[r]
                 pre = _ols(points[: r + 1])
+                change = y - points[r - 1][1] if r >= 1 else math.nan
                 outcome = window(points, t, t + followup_months)
                 if (
                     s - t <= max_baseline_gap_months + 1e-9
@@ -107,7 +109,7 @@ def reference_matched_controls(
                     and pre == pre
                     and outcome == outcome
                 ):
-                    treated.append((subject, (t, y, pre), outcome))
+                    treated.append((subject, (t, y, pre, change), outcome))
 
     order = np.random.default_rng(seed).permutation(len(controls))
     position = [0] * len(controls)
@@ -133,20 +135,21 @@ def reference_matched_controls(
         if chosen:
             matches.append((i, chosen))
 
-    # regression (bias) adjustment on the matched control visits: intercept, t, y, slope, ΔFS
-    def design(z: tuple[float, float, float]) -> list[float]:
-        return [1.0, z[0], z[1], z[2], (48.0 - z[1]) / max(z[0], 0.5)]
+    # regression (bias) adjustment on the matched control visits: intercept, t, y, slope,
+    # last change, ΔFS
+    def design(z: tuple[float, ...]) -> list[float]:
+        return [1.0, z[0], z[1], z[2], z[3], (48.0 - z[1]) / max(z[0], 0.5)]
 
     used = sorted({j for _, chosen in matches for j in chosen})
-    beta = np.zeros(5)
-    if len(used) > 7:
+    beta = np.zeros(6)
+    if len(used) > 8:
         beta = np.linalg.lstsq(
             np.array([design(controls[j][1]) for j in used]),
             np.array([controls[j][2] for j in used]),
             rcond=None,
         )[0]
 
-    def mu(z: tuple[float, float, float]) -> float:
+    def mu(z: tuple[float, ...]) -> float:
         return float(np.dot(design(z), beta))
 
     diffs, squares, dof = [], 0.0, 0

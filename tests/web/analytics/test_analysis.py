@@ -108,9 +108,10 @@ def test_survival_with_covariates_on_the_dog_topic(
         {"survival-endpoint": "non_ambulatory", "survival-covariates": ["age_at_onset", "sod1"]},
     )
     assert run.status == "done", run.error
-    assert run.result["cox"]["covariates"]
+    assert run.result["primary"]["covariates"]
     page = client.get(run.get_absolute_url()).content.decode()
     assert 'id="km-treated"' in page and "hazard ratio" in page
+    assert "Primary result" in page and "Log-rank" not in page
 
 
 def test_matched_controls_does_not_apply_to_dogs(
@@ -154,7 +155,8 @@ def test_slope_change_run(client_for: Any, world: Any, registry: Any, als_topic:
         {"slope_change-min_before": "2", "slope_change-min_after": "2"},
     )
     assert run.status == "done", run.error
-    assert {"change", "ci_low", "ci_high", "caveats"} <= run.result.keys()
+    assert {"slope_before", "slope_after", "caveats"} <= run.result.keys()
+    assert not {"change", "ci_low", "ci_high", "p_value"} & run.result.keys()
 
 
 def test_an_analysis_the_registry_cannot_support_fails_with_a_message(

@@ -43,8 +43,30 @@ def test_dm_topic_panel_draws_kaplan_meier_curves_with_bands(
         curve = re.search(rf'<g id="km-{group}">\s*<path d="M [^"]+"', panel)
         assert curve, f"no Kaplan–Meier path for {group}"
         assert f'id="km-band-{group}"' in panel
-    assert re.search(r"Log-rank test: p [<=] 0\.\d{3}\.", panel)
-    assert 'class="hr"' in panel  # Cox hazard ratio shown
+    assert 'class="hr"' in panel  # the primary hazard ratio shown
+
+
+def test_dm_panel_shows_the_primary_result_and_no_test_on_the_naive_curves(
+    client: Any, registry: Any, dm_topic: Any
+) -> None:
+    """Finding 1: the public dog panel prints no log-rank p-value or hazard ratio beside the
+    ever/never curves; it shows the adjusted time-varying Cox result, the same numbers as
+    ``offlabel analyze survival --json`` (both call the one runner)."""
+    from offlabel.outcomes.runner import Analysis, run
+    from offlabel.web.analytics.selectors import registry_frames
+
+    panel = _panel(client.get(dm_topic.get_absolute_url()).content.decode())
+    assert "Log-rank" not in panel and "log-rank" not in panel
+    assert "Description only" in panel
+    payload = run(Analysis.SURVIVAL, registry_frames(), therapy=dm_topic.therapy.name)
+    primary = payload["primary"]
+    assert "time-varying" in primary["method"] and "breed" in primary["method"]
+    shown = (
+        f"hazard ratio {primary['hr']:.2f} (95% CI {primary['ci_low']:.2f}–"
+        f"{primary['ci_high']:.2f})"
+    )
+    assert shown in panel
+    assert "Primary result" in panel
 
 
 @pytest.mark.parametrize("which", ["als_topic", "dm_topic"])

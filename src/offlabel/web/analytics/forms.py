@@ -16,6 +16,7 @@ ENDPOINTS = [
 COVARIATES = [
     ("age_at_onset", "Age at onset"),
     ("breed", "Breed"),
+    ("size_class", "Size class (from weight)"),
     ("sod1", "SOD1 genotype"),
 ]
 
@@ -54,15 +55,16 @@ class SurvivalForm(forms.Form):
     kind = Analysis.SURVIVAL
     endpoint = forms.ChoiceField(choices=ENDPOINTS, initial=DEFAULTS[Analysis.SURVIVAL]["endpoint"])
     covariates = forms.MultipleChoiceField(
-        label="Adjust the Cox model for",
+        label="Adjust the Cox model for (none ticked: breed, size class, age at onset)",
         choices=COVARIATES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     landmark_days = forms.IntegerField(
-        label="Landmark (days after onset, optional)",
+        label="Landmark of the sensitivity analysis (days after onset)",
         min_value=1,
         max_value=3650,
+        initial=DEFAULTS[Analysis.SURVIVAL]["landmark_days"],
         required=False,
         help_text="Compare only dogs still walking at this day, by treatment started by then.",
     )
@@ -112,6 +114,34 @@ class PowerForm(forms.Form):
     hazard_ratio = forms.FloatField(
         label="Hazard ratio to detect", min_value=0.05, max_value=20, required=False, initial=0.7
     )
+    followup_days = forms.IntegerField(
+        label="Follow-up from trial entry of the last subject (days)",
+        min_value=1,
+        max_value=3650,
+        initial=DEFAULTS[Analysis.POWER]["followup_days"],
+        required=False,
+    )
+    accrual_days = forms.IntegerField(
+        label="Enrolment period (days, uniform accrual)",
+        min_value=0,
+        max_value=3650,
+        initial=DEFAULTS[Analysis.POWER]["accrual_days"],
+        required=False,
+    )
+    loss_per_year = forms.FloatField(
+        label="Share lost to follow-up per year",
+        min_value=0,
+        max_value=0.95,
+        initial=DEFAULTS[Analysis.POWER]["loss_per_year"],
+        required=False,
+    )
+    entry_days = forms.IntegerField(
+        label="Trial entry (days after onset)",
+        min_value=0,
+        max_value=3650,
+        initial=DEFAULTS[Analysis.POWER]["entry_days"],
+        required=False,
+    )
     alpha = forms.FloatField(
         label="Significance level (two-sided)", initial=DEFAULTS[Analysis.POWER]["alpha"]
     )
@@ -150,6 +180,9 @@ class PowerForm(forms.Form):
         }
         if data["outcome"] == "survival":
             out["hazard_ratio"] = data["hazard_ratio"]
+            for name in ("followup_days", "accrual_days", "loss_per_year", "entry_days"):
+                if data.get(name) is not None:
+                    out[name] = data[name]
         else:
             out["effect"] = data["effect"]
         return out

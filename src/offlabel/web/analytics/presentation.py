@@ -142,6 +142,7 @@ def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[
         "key": key,
         "min_cell": threshold,
         "stability_sentence": stabilisation_sentence(6) if species == "human" else "",
+        "synthetic_note": synthetic_note(summary.get("synthetic")),
     }
     if not context["known"]:
         return context
@@ -184,32 +185,58 @@ def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[
     return context
 
 
+def synthetic_note(n_synthetic: int | None) -> str:
+    """The sentence every page or export showing synthetic registry figures carries."""
+    if not n_synthetic:
+        return ""
+    return (
+        f"Synthetic data: {n_synthetic} of the registry's subjects are simulated demo records, "
+        "not real patients or dogs; the figures here describe that simulation, not any "
+        "treatment."
+    )
+
+
 def _cost_n(summary: dict[str, Any]) -> int:
     """Courses with a reported cost (0 when none)."""
     cost = summary["evaluations"].get("cost_per_month") or {}
     return int(cost.get("n") or 0)
 
 
+def effect_text(effect: dict[str, Any] | None) -> str:
+    """A hazard ratio line: "hazard ratio 0.92 (95% CI 0.61–1.38), p = 0.690"."""
+    if not effect:
+        return ""
+    return (
+        f"hazard ratio {effect['hr']:.2f} (95% CI {effect['ci_low']:.2f}–"
+        f"{effect['ci_high']:.2f}), {p_text(effect.get('p'))}"
+    )
+
+
 def survival_context(survival: dict[str, Any], *, key: str, therapy: str) -> dict[str, Any]:
+    """The survival block: primary result first; the ever/never curves as description only."""
     event = EVENT_WORDS.get(str(survival.get("endpoint")), str(survival.get("endpoint")))
     groups = [
         {"name": name, **values}
         for name, values in survival["groups"].items()
         if name in ("treated", "untreated")
     ]
+    primary = survival.get("primary")
+    sensitivity = survival.get("sensitivity")
     out: dict[str, Any] = {
         "survival": survival,
         "survival_groups": groups,
         "survival_event": event,
         "survival_caveats": survival.get("caveats", []),
-        "logrank_p_text": p_text(survival.get("logrank_p")),
-        "cox_p_text": p_text((survival.get("cox") or {}).get("p")),
+        "survival_primary": primary,
+        "survival_primary_text": effect_text(primary),
+        "survival_sensitivity": sensitivity,
+        "survival_sensitivity_text": effect_text(sensitivity),
     }
     if survival.get("curves"):
         out["km_svg"] = charts.km_chart(
             survival["curves"],
             key=key,
-            title=f"Time from onset to {event}: dogs on {therapy} and not",
+            title=f"Time from onset to {event}: dogs ever on {therapy} and never (description)",
             event=event,
         )
     return out

@@ -103,6 +103,13 @@ def cached(key: str, compute: Any) -> Any:
     return value
 
 
+def registry_synthetic() -> int:
+    """How many subjects in the registry are synthetic (the demo's simulated records)."""
+    from offlabel.web.registry.models import Subject
+
+    return Subject.objects.filter(origin=Subject.Origin.SYNTHETIC).count()
+
+
 def topic_summary(topic: Any, version: str | None = None) -> dict[str, Any]:
     """The public panel's data for a topic (cached per topic and registry version)."""
     version = version or registry_version()
@@ -117,7 +124,9 @@ def topic_summary(topic: Any, version: str | None = None) -> dict[str, Any]:
             # (it names the table, row and field) and the panel says the figures are missing.
             logger.error("registry frames for %s: %s", topic.slug, error)
             return {"therapy": therapy, "species": species.value, "known": False, "error": True}
-        return runner.topic_summary(frames, therapy, species, min_cell())
+        summary = runner.topic_summary(frames, therapy, species, min_cell())
+        summary["synthetic"] = registry_synthetic()
+        return summary
 
     data: dict[str, Any] = cached(f"summary:{topic.pk}:{version}:{min_cell()}", compute)
     return data

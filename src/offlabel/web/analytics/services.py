@@ -84,6 +84,7 @@ def snapshot_figures(topic: Any, section: str, summary: dict[str, Any]) -> dict[
         "species": summary["species"],
         "n_reporting": evaluations.get("n_reporting", 0),
         "n_evaluating": evaluations.get("n_evaluating", 0),
+        "synthetic": summary.get("synthetic", 0),
     }
     if section == RegistrySnapshot.Section.CASES:
         figures["levels"] = evaluations.get("levels", {})
@@ -94,7 +95,14 @@ def snapshot_figures(topic: Any, section: str, summary: dict[str, Any]) -> dict[
             survival = summary["survival"]
             figures["survival"] = {
                 key: survival.get(key)
-                for key in ("endpoint", "groups", "logrank_p", "cox", "landmark_days")
+                for key in (
+                    "endpoint",
+                    "groups",
+                    "primary",
+                    "sensitivity",
+                    "competing",
+                    "landmark_days",
+                )
             }
             figures["caveats"] += list(survival.get("caveats", []))
     else:
@@ -188,6 +196,7 @@ def snapshot_context(frozen: RegistrySnapshot, threshold: int) -> dict[str, Any]
         "min_cell": threshold,
         "caveats": figures.get("caveats", []),
         "section": frozen.section,
+        "synthetic_note": presentation.synthetic_note(figures.get("synthetic")),
     }
     evaluations = {
         "levels": figures.get("levels", {}),

@@ -150,7 +150,7 @@ def load() -> str:
 
     with tempfile.TemporaryDirectory() as tmp:
         write_registry_dir(simulate_demo_registry().bundle, tmp)
-        summary = registry_import(directory=tmp, by=None, confirm_implausible=True)
+        summary = registry_import(directory=tmp, by=None, confirm_implausible=True, synthetic=True)
     return (
         f"registry: 3 demo records (patient@, owner@ ×2, one shared with vet@); {corrections}; "
         f"+ {summary}"

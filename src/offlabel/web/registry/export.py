@@ -54,7 +54,23 @@ def registry_export(
         return len(bundle.subjects)
     plain = registry_bundle(subjects)
     write_registry_dir(plain, directory)
+    _note_synthetic(directory, subjects)
     return len(plain.subjects)
+
+
+#: Written beside the CSV files of an export that holds simulated (demo) subjects.
+SYNTHETIC_NOTE = "SYNTHETIC.txt"
+
+
+def _note_synthetic(directory: str | os.PathLike[str], subjects: QuerySet[Subject] | None) -> None:
+    chosen = Subject.objects.all() if subjects is None else subjects
+    n = chosen.filter(origin=Subject.Origin.SYNTHETIC).count()
+    if n:
+        Path(directory, SYNTHETIC_NOTE).write_text(
+            f"{n} of the subjects in this export are synthetic: simulated demo data, not real "
+            "patients or dogs. Figures computed from them describe the simulation only.\n",
+            encoding="utf-8",
+        )
 
 
 def registry_zip(*, subjects: QuerySet[Subject] | None = None, deidentified: bool = False) -> bytes:
@@ -62,7 +78,7 @@ def registry_zip(*, subjects: QuerySet[Subject] | None = None, deidentified: boo
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w") as archive:
         registry_export(tmp, subjects=subjects, deidentified=deidentified)
-        for path in sorted(Path(tmp).glob("*.csv")):
+        for path in sorted([*Path(tmp).glob("*.csv"), *Path(tmp).glob(SYNTHETIC_NOTE)]):
             archive.write(path, path.name)
     return buffer.getvalue()
 

@@ -95,6 +95,7 @@ class Subject(Deletable):
         SELF = "self", "Entered by the patient or owner"
         CASE_HISTORY = "case_history", "Case history entered by a clinician or vet"
         IMPORTED = "imported", "Imported from a registry file"
+        SYNTHETIC = "synthetic", "Synthetic (simulated demo data)"
 
     OnsetRegion = OnsetRegion
     DiagnosisMethod = DiagnosisMethod

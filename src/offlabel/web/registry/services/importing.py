@@ -86,12 +86,14 @@ def registry_import(
     owner: User | None = None,
     confirm_implausible: bool = False,
     today: dt.date | None = None,
+    synthetic: bool = False,
 ) -> ImportSummary:
     """Check a registry directory completely (the core's reader), then save all of it.
 
     Imported subjects keep their ``subject_id`` as public id (so an export imports back
     unchanged) and belong to ``owner``, by default the non-login importer account. One audit
-    row per subject records who imported it.
+    row per subject records who imported it. ``synthetic`` marks simulated records (the demo's):
+    every page and export showing figures from them then says the data are synthetic.
 
     Raises
     ------
@@ -102,21 +104,23 @@ def registry_import(
     bundle = read_registry_dir(
         directory, today, confirm_implausible=confirm_implausible, taken=_taken_ids
     )
-    return _import_records(bundle, owner=owner or _importer_account(), by=by)
+    return _import_records(bundle, owner=owner or _importer_account(), by=by, synthetic=synthetic)
 
 
 def _value(member: object) -> str:
     return "" if member is None else str(getattr(member, "value", member))
 
 
-def _import_records(bundle: RegistryBundle, *, owner: User, by: User | None) -> ImportSummary:
+def _import_records(
+    bundle: RegistryBundle, *, owner: User, by: User | None, synthetic: bool = False
+) -> ImportSummary:
     subjects = Subject.objects.bulk_create(
         [
             Subject(
                 public_id=s.subject_id,
                 kind=Subject.Kind.DOG if s.species is TargetSpecies.DOG else Subject.Kind.PERSON,
                 owner=owner,
-                origin=Subject.Origin.IMPORTED,
+                origin=Subject.Origin.SYNTHETIC if synthetic else Subject.Origin.IMPORTED,
                 sex=s.sex.value,
                 birth_year=s.birth_year,
                 onset_date=s.onset_date,
