@@ -121,9 +121,7 @@ def test_a_bundle_of_a_dogs_records_validates() -> None:
     bundle = fhir.bundle_of_records(records, BASE)
     Bundle.model_validate(bundle)
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
-    assert kinds == ["Patient", "MedicationStatement", "QuestionnaireResponse"] + [
-        "QuestionnaireResponse"
-    ]
+    assert kinds == ["Patient", "MedicationStatement", *["QuestionnaireResponse"] * 2]
     patient_url = bundle["entry"][0]["fullUrl"]
     for entry in bundle["entry"][1:]:
         assert entry["resource"]["subject"]["reference"] == patient_url

@@ -54,7 +54,7 @@ def test_the_checklist_is_data_and_every_section_it_names_exists() -> None:
 def test_a_bare_case_history_lacks_what_it_does_not_hold() -> None:
     report = care_report(RegistryBundle(subjects=(_dog(),)))
     assert [s.key for s in report.sections] == SECTIONS
-    lacking = dict((item.key, missing) for item, missing in report.lacking)
+    lacking = {item.key: missing for item, missing in report.lacking}
     assert lacking["informed_consent"] == ("consent_date", "consent_scope")
     assert lacking["therapeutic_intervention"] == ("courses", "doses", "frequencies")
     assert lacking["diagnostic_assessment"] == ("diagnosis_date", "diagnosis_basis")
