@@ -22,7 +22,42 @@ from offlabel.web.api.routers.records import router as records_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+#: Operations whose success is not JSON: their media type and schema in the document.
+MEDIA = {
+    "subject_fhir": ("application/fhir+json", {"type": "object"}),
+    "questionnaire": ("application/fhir+json", {"type": "object"}),
+    "deidentified": ("application/zip", {"type": "string", "format": "binary"}),
+}
+
+
+class OfflabelAPI(NinjaAPI):
+    """NinjaAPI whose document names the media types the API really answers with: errors as
+    ``application/problem+json`` (also the ``default`` response of every operation: a 405 or a
+    500 is one too), FHIR as ``application/fhir+json``, the de-identified data as a .zip."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation["responses"]
+                for status, response in responses.items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        response["content"] = {
+                            "application/problem+json": content["application/json"]
+                        }
+                for op_name, (media, media_schema) in MEDIA.items():
+                    if operation["operationId"].endswith(f"_{op_name}"):
+                        responses[200]["content"] = {media: {"schema": media_schema}}
+                responses["default"] = {
+                    "description": "Any other error, as RFC 9457 problem details.",
+                    "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+                }
+        return schema
+
+
+api = OfflabelAPI(
     title="offlabel API",
     version="1",
     description=(

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from offlabel.registry.vocabulary import ScaleKey
 from offlabel.web.accounts.models import User
@@ -269,7 +269,7 @@ def subject_create(request: HttpRequest, payload: SubjectIn) -> Any:
             by=user, kind=payload.kind, origin=origin, **model_fields(form)
         ),
     )
-    return 201, subject_out(created, user)
+    return Status(201, subject_out(created, user))
 
 
 @router.post(
@@ -295,7 +295,7 @@ def course_create(request: HttpRequest, public_id: str, payload: CourseIn) -> An
             subject=record, by=user, confirm=form.confirmed, **model_fields(form)
         ),
     )
-    return 201, course_out(course)
+    return Status(201, course_out(course))
 
 
 @router.post(
@@ -335,7 +335,7 @@ def evaluation_create(
             **form.fields_for_service(),
         ),
     )
-    return 201, evaluation_out(evaluation)
+    return Status(201, evaluation_out(evaluation))
 
 
 def _score_form(record: Any, payload: ScoreIn, user: User) -> tuple[Any, Callable[[], Any]]:
@@ -404,7 +404,7 @@ def score_create(request: HttpRequest, public_id: str, payload: ScoreIn) -> Any:
     record = _subject(user, public_id, contribute=True)
     form, call = _score_form(record, payload, user)
     scores = form_write(form, call)
-    return 201, [score_out(s) for s in scores]
+    return Status(201, [score_out(s) for s in scores])
 
 
 @router.post(
@@ -427,4 +427,4 @@ def milestone_create(request: HttpRequest, public_id: str, payload: MilestoneIn)
             date=form.cleaned_data["date"],
         ),
     )
-    return 201, milestone_out(milestone)
+    return Status(201, milestone_out(milestone))
