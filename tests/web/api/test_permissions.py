@@ -72,7 +72,7 @@ _ADDS = {
     "POST /api/v1/subjects/{dog}/scores": 201,
     "POST /api/v1/subjects/{dog}/milestones": 201,
 }
-_NO_WRITE_HERE = {key: 404 for key in _ADDS}
+_NO_WRITE_HERE = dict.fromkeys(_ADDS, 404)
 _ALL_401 = {f"{m} {p}": 401 for m, p in ENDPOINTS}
 
 EXPECTED: dict[str, dict[str, int]] = {
@@ -108,7 +108,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "expired_token": _ALL_401,
     "wrong_scope_read_only": {
         **_SEES,
-        **{key: 403 for key in _ADDS},
+        **dict.fromkeys(_ADDS, 403),
         "POST /api/v1/subjects": 403,
         "GET /api/v1/deidentified": 403,
     },
