@@ -1,7 +1,6 @@
 """The API's one :class:`~ninja.NinjaAPI`: ``/api/v1/`` with ``openapi.json`` and ``docs``.
 
-The reference page is Swagger UI served from the site's own static files (django-ninja ships
-them; ``ninja`` is an installed app so its template, not the CDN one, is used), with the online
+The reference page is Swagger UI with its assets served by the site (:mod:`.docs`), the online
 validator badge turned off: the page asks nothing of any other host.
 """
 
@@ -14,8 +13,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.openapi.docs import Swagger
 
+from offlabel.web.api.docs import site_swagger
 from offlabel.web.api.problems import ApiProblem, problem_response
 from offlabel.web.api.routers.public import router as public_router
 from offlabel.web.api.routers.records import router as records_router
@@ -67,7 +66,7 @@ api = OfflabelAPI(
         "offlabel never recommends a treatment."
     ),
     urls_namespace="api-v1",
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs=site_swagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

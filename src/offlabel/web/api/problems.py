@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 
 logger = logging.getLogger(__name__)
@@ -81,10 +82,15 @@ def problem_response(
 
 
 _DEFAULT_DETAILS = {
+    400: "The request is not one this address understands.",
+    403: "You may not do this.",
     404: "There is nothing at this address.",
     405: "This address does not take this method.",
     500: "Something went wrong on our side; nothing was saved. Please try again later.",
 }
+
+
+_DJANGO_ANSWERS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 
 
 class ApiProblemMiddleware:
@@ -100,8 +106,8 @@ class ApiProblemMiddleware:
         return self._finish(request, response)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not request.path.startswith(API_PREFIX):
-            return None
+        if not request.path.startswith(API_PREFIX) or isinstance(exception, _DJANGO_ANSWERS):
+            return None  # Django answers these (404, 403, 400); __call__ makes them problems
         logger.exception("API error on %s", request.path, exc_info=exception)
         return problem_response(request, 500, _DEFAULT_DETAILS[500])
 

@@ -39,8 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "huey.contrib.djhuey",
-    # its templates and static files: the API reference page served by the site, not a CDN
-    "ninja",
     # offlabel, in the order the demo loads them
     "offlabel.web.common",
     "offlabel.web.accounts",
