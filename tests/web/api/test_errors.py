@@ -120,3 +120,11 @@ def test_the_reference_page_is_served_by_the_site(db: Any, client: Any) -> None:
     assert client.get("/api/v1/docs/assets/redoc.standalone.js").status_code == 404
     assert '"validatorUrl": null' in html  # Swagger UI's online validator badge is off
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "offlabel API"
+
+
+def test_answers_to_a_token_are_private(world: Any, client: Any) -> None:
+    from tests.web.api.support import token_for
+
+    mine = call(client, "GET", "/api/v1/subjects", token_for(world.owner))
+    assert "private" in mine["Cache-Control"] and mine["ETag"]
+    assert "private" not in client.get("/api/v1/rubric").get("Cache-Control", "")

@@ -17,7 +17,12 @@ from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +126,8 @@ class ApiProblemMiddleware:
                 replaced["Allow"] = response["Allow"]
             response = replaced
         patch_vary_headers(response, ("Authorization",))
+        if request.headers.get("Authorization"):
+            patch_cache_control(response, private=True)  # a token's answers are its own
         if (
             request.method in ("GET", "HEAD")
             and response.status_code == 200
