@@ -10,6 +10,7 @@ new connection is needed) to the last byte of the body.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ipaddress
 import time
 from collections import Counter
@@ -165,15 +166,26 @@ def run_load(
     ``make_request(n)`` gives the bytes of request number ``n`` (see :func:`request_bytes`).
     """
     _check_loopback(host)
-    return asyncio.run(
-        _run(
-            host,
-            port,
-            make_request,
-            connections=connections,
-            seconds=seconds,
-            max_requests=max_requests,
-            timeout=timeout,
-            on_response=on_response,
+
+    def drive() -> LoadResult:
+        return asyncio.run(
+            _run(
+                host,
+                port,
+                make_request,
+                connections=connections,
+                seconds=seconds,
+                max_requests=max_requests,
+                timeout=timeout,
+                on_response=on_response,
+            )
         )
-    )
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return drive()
+    # A loop already runs in this thread (Playwright's sync API in a test session keeps one):
+    # drive the load from a thread of its own, which has none.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(drive).result()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hmac
+import secrets
 
 from django.db.models import QuerySet
 
@@ -17,7 +17,7 @@ def token_presented(presented: str) -> AccessToken | None:
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     row = AccessToken.objects.filter(prefix=parts[1]).select_related("user").first()
-    if row is None or not hmac.compare_digest(row.digest, token_digest(presented.strip())):
+    if row is None or not secrets.compare_digest(row.digest, token_digest(presented.strip())):
         return None
     return row
 
