@@ -128,3 +128,17 @@ def test_answers_to_a_token_are_private(world: Any, client: Any) -> None:
     mine = call(client, "GET", "/api/v1/subjects", token_for(world.owner))
     assert "private" in mine["Cache-Control"] and mine["ETag"]
     assert "private" not in client.get("/api/v1/rubric").get("Cache-Control", "")
+
+
+def test_a_review_is_cached_until_the_content_changes(demo_site: None, client: Any) -> None:
+    from offlabel.web.common.services import content_changed
+    from offlabel.web.reviews.models import Review
+
+    path = f"/api/v1/reviews/{LDN_ALS_SLUG}"
+    before = client.get(path).json()["plain_summary"]["text"]
+    Review.objects.filter(topic__slug=LDN_ALS_SLUG, status="published").update(
+        plain_summary="Words changed outside the services."
+    )
+    content_changed(Review)  # what the model signals and every audit row do
+    after = client.get(path).json()["plain_summary"]["text"]
+    assert after == "Words changed outside the services." != before

@@ -157,6 +157,22 @@ def reviews(request: HttpRequest, filters: Query[ReviewFilter]) -> Any:
 
 
 def _document(review: Any) -> dict[str, Any]:
+    """The version's document, cached under the content version (every audited change, and
+    every save outside the services, moves it on: a cached document is never stale)."""
+    from django.core.cache import cache
+
+    from offlabel.web.common.selectors import content_version
+
+    versions = content_version()
+    key = f"offlabel:api:review:{review.pk}:{versions.site}:{versions.registry}"
+    data: dict[str, Any] | None = cache.get(key)
+    if data is None:
+        data = _document_of(review)
+        cache.set(key, data, 60 * 60 * 24)
+    return data
+
+
+def _document_of(review: Any) -> dict[str, Any]:
     from offlabel.web.reviews.selectors import review_document
 
     doc = review_document(review)
