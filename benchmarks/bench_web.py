@@ -13,10 +13,11 @@ a ``src`` directory of an earlier commit, e.g. from ``git archive``), the benchm
    ``BENCH_WEB_CONNECTIONS`` (32) connections for ``BENCH_WEB_SECONDS`` (20) s each, after a
    short warm-up, against (c) a bare Django view returning a constant page under the same
    server, settings and middleware (``benchmarks/web_reference``), (a) the published LDN-for-ALS
-   review page and (b) the DM topic page with its registry panels, as an anonymous reader
-   behind a TLS proxy (``X-Forwarded-Proto: https``);
+   review page, (b) the DM topic page with its registry panels and (d) the same review from the
+   JSON API (``/api/v1/reviews/…``), as an anonymous reader behind a TLS proxy
+   (``X-Forwarded-Proto: https``);
 4. prints throughput, p50, p99 and errors (any response but 200, or none), and the
-   throughput ratios a/c and b/c from the same run.
+   throughput ratios a/c, b/c and d/c from the same run.
 
 The load average is printed before each tree: the machine is shared, so compare runs made
 under similar load. Nothing here asserts a time.
@@ -52,6 +53,7 @@ TARGETS = [
     ("bare view (c)", "/bench/bare/"),
     ("review page (a)", "/reviews/low-dose-naltrexone-als/"),
     ("topic page (b)", "/topics/low-dose-naltrexone-degenerative-myelopathy/"),
+    ("review API (d)", "/api/v1/reviews/low-dose-naltrexone-als"),
 ]
 HEADERS = {"X-Forwarded-Proto": "https", "Accept": "text/html"}
 

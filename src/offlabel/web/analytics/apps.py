@@ -29,16 +29,9 @@ class AnalyticsConfig(AppConfig):
 
     def topic_panels(self, request: HttpRequest, topic: Any) -> list[Panel]:
         """The public registry panel: aggregates only, cached per registry version."""
-        from offlabel.web.analytics import presentation, selectors
+        from offlabel.web.analytics import selectors
 
-        version = selectors.registry_version()
-        threshold = selectors.min_cell()
-
-        def compute() -> dict[str, Any]:
-            summary = selectors.topic_summary(topic, version)
-            return presentation.panel_context(summary, key=f"topic-{topic.pk}", threshold=threshold)
-
-        context = dict(selectors.cached(f"panel:{topic.pk}:{version}:{threshold}", compute))
+        context = selectors.topic_panel(topic)
         user = request.user
         if user.is_authenticated and user.has_any_role("reviewer", "editor"):
             context["analysis_url"] = reverse("analytics:topic", args=[topic.slug])

@@ -132,6 +132,21 @@ def topic_summary(topic: Any, version: str | None = None) -> dict[str, Any]:
     return data
 
 
+def topic_panel(topic: Any) -> dict[str, Any]:
+    """The public registry panel of a topic (small cells suppressed), cached per registry
+    version: what the topic page shows, and what the API gives out."""
+    from offlabel.web.analytics import presentation
+
+    version = registry_version()
+    threshold = min_cell()
+
+    def compute() -> dict[str, Any]:
+        summary = topic_summary(topic, version)
+        return presentation.panel_context(summary, key=f"topic-{topic.pk}", threshold=threshold)
+
+    return dict(cached(f"panel:{topic.pk}:{version}:{threshold}", compute))
+
+
 def population_band(species: TargetSpecies, version: str) -> dict[str, Any]:
     """10th–90th percentile band of the species' trajectory scale (cached)."""
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from offlabel.web.api.api import api
+from offlabel.web.api.docs import docs_asset
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/docs/assets/<str:name>", docs_asset, name="api-docs-asset"),
+    path("api/v1/", api.urls),
+    path("accounts/tokens/", include("offlabel.web.api.urls")),
     path("accounts/", include("offlabel.web.accounts.urls")),
     path("literature/", include("offlabel.web.literature.urls")),
     path("reviews/", include("offlabel.web.reviews.urls")),

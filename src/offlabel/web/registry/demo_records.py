@@ -6,6 +6,9 @@
 - Dr Chen's case history "Case R" has an ALSFRS-R rise of 5 points held for over a year: it is
   flagged as a possible reversal, on Dr Chen's registry page and on the reviewers' list, waiting
   to be checked against the clinical records.
+- Dr Vega's (vet@) case history "Case M", a corgi with degenerative myelopathy treated with LDN:
+  consent, diagnosis, a course with its dose, stage and gait scores, evaluations with the owner's
+  words — what its CARE case report is drawn from.
 """
 
 from __future__ import annotations
@@ -83,6 +86,71 @@ def _reversal_case() -> Subject:
     return case
 
 
+def _vet_case() -> Subject:
+    from offlabel.web.catalog.models import Therapy
+
+    vet = demo_user("vet@offlabel.demo")
+    case = services.subject_create(
+        by=vet,
+        kind=Subject.Kind.DOG,
+        origin=Subject.Origin.CASE_HISTORY,
+        name="Case M",
+        breed="Pembroke Welsh Corgi",
+        sex="male_neutered",
+        birth_year=2014,
+        weight_kg=12.5,
+        sod1="A/A",
+        onset_date=D(2024, 9, 1),
+        diagnosis_date=D(2024, 11, 20),
+        diagnosis_method=Subject.DiagnosisMethod.GENOTYPE_EXCLUSION,
+        consent_date=D(2024, 11, 20),
+        consent_scope="Recording this case history in the offlabel registry and reporting it",
+    )
+    course = services.course_create(
+        subject=case,
+        by=vet,
+        therapy=Therapy.objects.filter(slug="low-dose-naltrexone").first(),
+        therapy_text="" if Therapy.objects.filter(slug="low-dose-naltrexone").exists() else "LDN",
+        dose=1.5,
+        dose_unit="mg",
+        frequency="once a day",
+        time_of_day="bedtime",
+        start_date=D(2024, 12, 1),
+        source="compounded",
+    )
+    for when, stage, gait in (
+        (D(2024, 11, 20), 1, 5),
+        (D(2025, 3, 1), 1, 4),
+        (D(2025, 7, 1), 2, 2),
+    ):
+        services.scores_record(
+            subject=case,
+            by=vet,
+            date=when,
+            entries=[(ScaleKey.DM_STAGE, stage, None), (ScaleKey.DM_GAIT, gait, None)],
+        )
+    services.evaluation_create(
+        course=course,
+        by=vet,
+        date=D(2025, 3, 1),
+        efficacy="cant_tell",
+        adherence="always",
+        burden="none",
+        notes="The owner says he seems brighter on walks, but the wobble is the same.",
+    )
+    services.evaluation_create(
+        course=course,
+        by=vet,
+        side_effects=[("restless nights", "mild")],
+        date=D(2025, 7, 1),
+        efficacy="none",
+        adherence="always",
+        burden="low",
+        notes="The owner sees no change in how fast he is losing his hind legs.",
+    )
+    return case
+
+
 def load() -> str:
     # As in the community demo: its notifications wait for the morning digest, so loading the
     # demo prints no mail.
@@ -96,5 +164,9 @@ def load() -> str:
         )
     pat = _shared_and_corrected()
     _reversal_case()
+    _vet_case()
     shared = "Pat (shared with clinician@, one score corrected with a reason)" if pat else ""
-    return f"{shared}; Case R (a possible reversal to check, clinician@)"
+    return (
+        f"{shared}; Case R (a possible reversal to check, clinician@); "
+        "Case M (a vet's case history with its CARE report, vet@)"
+    )

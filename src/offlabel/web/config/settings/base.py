@@ -48,12 +48,15 @@ INSTALLED_APPS = [
     "offlabel.web.registry",
     "offlabel.web.analytics",
     "offlabel.web.network",
+    "offlabel.web.api",
 ]
 
 MIDDLEWARE = [
     # /healthz first (no host check, no TLS redirect), then the request log, which sees the rest
     "offlabel.web.config.middleware.HealthCheckMiddleware",
     "offlabel.web.config.middleware.RequestLogMiddleware",
+    # under /api/: problem details for every error, ETags and 304s
+    "offlabel.web.api.problems.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

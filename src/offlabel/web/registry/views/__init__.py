@@ -46,6 +46,7 @@ from offlabel.web.registry.views.sharing import (
     reminder_set,
     reversal_check,
 )
+from offlabel.web.registry.views.standards import subject_care, subject_fhir
 
 __all__ = [
     "access_invite",
@@ -73,9 +74,11 @@ __all__ = [
     "reversals",
     "score_edit",
     "score_new",
+    "subject_care",
     "subject_delete",
     "subject_detail",
     "subject_edit",
+    "subject_fhir",
     "subject_new",
     "subject_restore",
 ]
