@@ -210,3 +210,29 @@ def nlm_abbreviation(abbreviation: str | None) -> str | None:
     if not abbreviation:
         return None
     return clean(abbreviation.replace(".", " ")) or None
+
+
+_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^\[>]*\[[^\]]*?<!ENTITY")
+
+
+def refuse_entity_declarations(name: str, *, head: bytes = b"", root: object = None) -> None:
+    """Refuse an XML document whose DOCTYPE declares entities (``<!ENTITY …>``).
+
+    No bibliographic export declares any; an external entity could name a local file or a URL
+    (the parsers never resolve them, and say so instead of failing on the unresolved node).
+    ``head`` is the document's first bytes, ``root`` its parsed root element (either suffices).
+    """
+    names: list[str] = []
+    if head and _ENTITY_DECLARATION.search(head[: 1024 * 1024]):
+        names.append("an <!ENTITY> declaration")
+    tree = getattr(root, "getroottree", None)
+    if tree is not None:
+        dtd = tree().docinfo.internalDTD
+        if dtd is not None:
+            names += [f"&{entity.name};" for entity in dtd.entities()]
+    if names:
+        raise LiteratureParseError(
+            f"the XML declares entities ({', '.join(names[:3])}); entity declarations are "
+            "refused (an external entity could read a local file)",
+            file=name,
+        )
