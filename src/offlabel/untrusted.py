@@ -251,7 +251,7 @@ def open_decompressed(
     if kind == "gzip":
         inner = gzip_module.GzipFile(fileobj=source, mode="rb")
     elif kind == "bzip2":
-        inner = bz2.BZ2File(source, mode="rb")  # noqa: SIM115 - closed with the guard
+        inner = bz2.BZ2File(source, mode="rb")
     elif kind == "xz":
         inner = lzma.LZMAFile(source, mode="rb")  # noqa: SIM115 - closed with the guard
     else:  # pragma: no cover - callers pass what compression_of returned
