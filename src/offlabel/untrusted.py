@@ -318,7 +318,7 @@ def extract_zip_members(
         try:
             zf = zipfile.ZipFile(archive)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-            raise ArchiveError("is not a readable .zip file", file=name) from None
+            raise ArchiveError("is not a .zip file (or it is damaged)", file=name) from None
         with zf:
             infos = zf.infolist()
             if len(infos) > limits.max_members:

@@ -39,6 +39,7 @@ from offlabel.registry.csv_rows import (
     subject_row,
     treatment_row,
 )
+from offlabel.registry.csv_write import unescape_formula
 from offlabel.registry.layout import (
     COLUMNS,
     DEIDENTIFIED_COLUMNS,
@@ -122,7 +123,15 @@ def _records(
                     )
                 )
                 continue
-            yield line, absent | dict(zip(header, cells, strict=True))
+            # cells written by csv_write carry a quote against spreadsheet formulas: undone
+            yield (
+                line,
+                absent
+                | {
+                    column: unescape_formula(cell)
+                    for column, cell in zip(header, cells, strict=True)
+                },
+            )
     except csv.Error as exc:
         problems.append(
             ImportProblem(
