@@ -43,8 +43,15 @@ FUZZ = settings(
         HealthCheck.data_too_large,
     ],
 )
-MODELS = (Subject.all_objects, TreatmentCourse.all_objects, Evaluation.all_objects,
-          SideEffect.objects, ScoreRecord.all_objects, Milestone.all_objects, AuditEvent.objects)  # fmt: skip
+MODELS = (
+    Subject.all_objects,
+    TreatmentCourse.all_objects,
+    Evaluation.all_objects,
+    SideEffect.objects,
+    ScoreRecord.all_objects,
+    Milestone.all_objects,
+    AuditEvent.objects,
+)
 
 
 def _base_files() -> dict[str, bytes]:
