@@ -32,7 +32,7 @@ from typing import IO, Any
 from lxml import etree
 
 from offlabel.literature.errors import LiteratureParseError
-from offlabel.literature.parsers._common import refuse_entity_declarations
+from offlabel.literature.parsers._common import PrefixedReader, refuse_entity_declarations
 from offlabel.literature.parsers.xml_chunks import XmlChunk, iter_xml_chunks
 from offlabel.literature.records import Author, Deletion, MeshHeading, Record, normalize_doi
 from offlabel.untrusted import InputLimitError, InputLimits, open_decompressed
@@ -82,28 +82,6 @@ _AHEAD = 2
 _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-class _PrefixedReader(io.RawIOBase):
-    """Put back bytes already read from a stream that cannot seek."""
-
-    def __init__(self, prefix: bytes, stream: IO[bytes]) -> None:
-        self._prefix = prefix
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        if self._prefix:
-            n = min(len(view), len(self._prefix))
-            view[:n] = self._prefix[:n]
-            self._prefix = self._prefix[n:]
-            return n
-        data = self._stream.read(len(view))
-        view[: len(data)] = data
-        return len(data)
-
-
 def open_maybe_gzip(
     source: Source, *, limits: InputLimits | None = None
 ) -> tuple[IO[bytes], str, list[IO[bytes]]]:
@@ -132,7 +110,7 @@ def open_maybe_gzip(
     if raw.seekable():
         raw.seek(raw.tell() - len(magic))
     else:
-        raw = io.BufferedReader(_PrefixedReader(magic, raw))
+        raw = io.BufferedReader(PrefixedReader(magic, raw))
     if magic == _GZIP_MAGIC:
         # inside the guard: refused as soon as it inflates past OFFLABEL_MAX_DECOMPRESSED_BYTES
         # or OFFLABEL_MAX_COMPRESSION_RATIO, while it streams
