@@ -164,6 +164,32 @@ def test_a_damaged_archive_is_refused_before_anything_is_restored(tmp_path: Path
     assert not _sqlite_tables(f"sqlite:///{target}")  # nothing restored
 
 
+def test_a_tar_bomb_is_refused_while_it_streams(tmp_path: Path) -> None:
+    import gzip
+    import tarfile
+
+    archive = tmp_path / "bomb.tar.gz"
+    with (
+        gzip.open(archive, "wb", compresslevel=9) as packed,
+        tarfile.open(fileobj=packed, mode="w|") as tar,
+    ):
+        info = tarfile.TarInfo("database.sqlite3")
+        info.size = 256 * 1024 * 1024
+
+        class Zeros:
+            def read(self, n: int = -1) -> bytes:
+                return bytes(n if n > 0 else 0)
+
+        tar.addfile(info, Zeros())  # type: ignore[arg-type]
+    assert archive.stat().st_size < 1024 * 1024
+    target = tmp_path / "target.sqlite3"
+    result = run_offlabel(["restore", str(archive)], _env(tmp_path / "var", f"sqlite:///{target}"))
+    assert result.returncode == 1
+    assert "times its compressed size" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not _sqlite_tables(f"sqlite:///{target}")
+
+
 def test_a_file_that_is_no_backup_is_named(tmp_path: Path) -> None:
     stray = tmp_path / "notes.tar.gz"
     stray.write_bytes(b"plain text")

@@ -36,6 +36,7 @@ from offlabel.literature.errors import LiteratureParseError
 from offlabel.literature.parsers.pubmed import iter_pubmed, open_maybe_gzip
 from offlabel.literature.parsers.xml_chunks import iter_xml_chunks
 from offlabel.literature.records import Deletion, MeshHeading, Record
+from offlabel.untrusted import InputLimitError
 
 __all__ = ["PARALLEL_FROM_BYTES", "PubmedLines", "deletion_line", "pubmed_lines", "record_line"]
 
@@ -43,7 +44,7 @@ __all__ = ["PARALLEL_FROM_BYTES", "PubmedLines", "deletion_line", "pubmed_lines"
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 _ROOT = "PubmedArticleSet"
 _RECORDS = {_ROOT: ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")}
-_READ_ERRORS = (LiteratureParseError, EOFError, OSError, zlib.error)
+_READ_ERRORS = (LiteratureParseError, InputLimitError, EOFError, OSError, zlib.error)
 # chunks (~30 records each) sent to a worker at a time
 _CHUNKS_A_TASK = 4
 

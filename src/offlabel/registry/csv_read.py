@@ -39,6 +39,7 @@ from offlabel.registry.csv_rows import (
     subject_row,
     treatment_row,
 )
+from offlabel.registry.csv_write import unescape_formula
 from offlabel.registry.layout import (
     COLUMNS,
     DEIDENTIFIED_COLUMNS,
@@ -61,6 +62,7 @@ from offlabel.registry.records import (
     SubjectRow,
     TreatmentRow,
 )
+from offlabel.registry.schema import ColumnRule, SchemaRules, nul_problems, schema_problems
 from offlabel.registry.validation import validate_records
 
 __all__ = ["is_deidentified_dir", "read_deidentified_dir", "read_registry_dir"]
@@ -89,6 +91,8 @@ class _Table:
     """Header and encoding fine: every data line was looked at."""
     clean: bool = True
     """No problem at all while reading: the table holds every line of the file."""
+    schema_problems: list[ImportProblem] = field(default_factory=list)
+    """Values the store could not hold (see :mod:`offlabel.registry.schema`)."""
 
 
 def _records(
@@ -122,7 +126,15 @@ def _records(
                     )
                 )
                 continue
-            yield line, absent | dict(zip(header, cells, strict=True))
+            # cells written by csv_write carry a quote against spreadsheet formulas: undone
+            yield (
+                line,
+                absent
+                | {
+                    column: unescape_formula(cell)
+                    for column, cell in zip(header, cells, strict=True)
+                },
+            )
     except csv.Error as exc:
         problems.append(
             ImportProblem(
@@ -202,7 +214,11 @@ _DEIDENTIFIED = _Layout(DEIDENTIFIED_COLUMNS, DEIDENTIFIED_OPTIONAL_COLUMNS, Day
 
 
 def _read_table(
-    directory: Path, name: str, problems: list[ImportProblem], layout: _Layout = _BULK
+    directory: Path,
+    name: str,
+    problems: list[ImportProblem],
+    layout: _Layout = _BULK,
+    rules: Mapping[str, ColumnRule] | None = None,
 ) -> _Table | None:
     """Parse one file; ``None`` if it does not exist (problems go to ``problems``)."""
     path = directory / name
@@ -227,6 +243,12 @@ def _read_table(
     table = _Table(name)
     before = len(problems)
     for line, values in _records(layout, name, text, problems):
+        nul = nul_problems(values)
+        if nul:  # nothing with a NUL goes further (not even to a look-up of existing ids)
+            problems.extend(_locate(name, line, p, layout) for p in nul)
+            if name == SUBJECTS:
+                table.bad_subject_ids.add(values["subject_id"].strip())
+            continue
         cells = layout.cells(values)
         row = _PARSERS[name](cells)
         if row is None:
@@ -236,6 +258,10 @@ def _read_table(
             continue
         table.rows.append(row)
         table.lines.append(line)
+        if rules:
+            table.schema_problems += (
+                _locate(name, line, p, layout) for p in schema_problems(row, rules)
+            )
     found = problems[before:]
     table.clean = not found
     table.layout_ok = not any(p.code in _LAYOUT_CODES for p in found)
@@ -263,6 +289,7 @@ def read_registry_dir(
     *,
     confirm_implausible: bool = False,
     taken: Callable[[Sequence[str]], Set[str]] | None = None,
+    schema: SchemaRules | None = None,
 ) -> RegistryBundle:
     """Read and check a registry directory; return its records only if all are valid.
 
@@ -277,6 +304,9 @@ def read_registry_dir(
     taken
         Given the file's subject ids, returns those that already exist where the records are
         going (an import never overwrites a record): each is reported on its own line.
+    schema
+        What the store accepts per file and column (:mod:`offlabel.registry.schema`): every
+        value that would not fit is reported with its file, line and column.
 
     Returns
     -------
@@ -295,7 +325,10 @@ def read_registry_dir(
         raise RegistryImportError(
             [ImportProblem(str(directory), 0, "", "not a directory", ProblemCode.MISSING_FILE)]
         )
-    tables = {name: _read_table(directory, name, problems) for name in COLUMNS}
+    tables = {
+        name: _read_table(directory, name, problems, rules=(schema or {}).get(name))
+        for name in COLUMNS
+    }
     bundle = RegistryBundle(
         subjects=tuple(_rows(tables[SUBJECTS], SubjectRow)),
         treatments=tuple(_rows(tables[TREATMENTS], TreatmentRow)),
@@ -343,6 +376,15 @@ def read_registry_dir(
             ):
                 continue  # the subject's own line is already reported
             problems.append(_locate(name, table.lines[located.index], problem))
+    # the store's constraints, where no rule of the registry already said the same cell is wrong
+    reported = {(p.file, p.line, p.column) for p in problems}
+    problems += [
+        p
+        for table in tables.values()
+        if table is not None
+        for p in table.schema_problems
+        if (p.file, p.line, p.column) not in reported
+    ]
     if confirm_implausible:
         problems = [p for p in problems if not p.needs_confirmation]
     if problems:

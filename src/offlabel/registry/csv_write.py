@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -26,7 +27,31 @@ from offlabel.registry.records import RegistryBundle
 from offlabel.registry.scales import alsfrs_r_problems, score_alsfrs_r
 from offlabel.registry.vocabulary import ItemValue
 
-__all__ = ["format_number", "write_csv_files", "write_deidentified_dir", "write_registry_dir"]
+__all__ = [
+    "escape_formula",
+    "format_number",
+    "unescape_formula",
+    "write_csv_files",
+    "write_deidentified_dir",
+    "write_registry_dir",
+]
+
+#: A cell a spreadsheet would run as a formula starts with one of these (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def escape_formula(text: str) -> str:
+    """``text`` made inert for a spreadsheet: a cell starting with ``= + - @``, a tab or a
+    carriage return gets a leading ``'`` (as OWASP recommends), and so does one that already
+    starts with quotes before such a character, so that :func:`unescape_formula` is exact."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    """The text :func:`escape_formula` was given (``unescape_formula(escape_formula(t)) == t``
+    for every ``t``)."""
+    return text[1:] if text.startswith("'") and _FORMULA.match(text, 1) else text
 
 
 def format_number(value: float | None) -> str:
@@ -39,6 +64,8 @@ def format_number(value: float | None) -> str:
 
 
 def _cell(value: object) -> str:
+    """A value as its cell; free text (and side effects) escaped against spreadsheet formulas,
+    numbers, dates and vocabulary values written as they are (they cannot start a formula)."""
     if value is None:
         return ""
     if isinstance(value, StrEnum):
@@ -48,7 +75,9 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return format_number(value)
     if isinstance(value, tuple):
-        return ";".join(str(v) for v in value)
+        return escape_formula(";".join(str(v) for v in value))
+    if isinstance(value, str):
+        return escape_formula(value)
     return str(value)
 
 

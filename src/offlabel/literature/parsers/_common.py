@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from offlabel.literature.errors import LiteratureParseError
 
@@ -210,3 +211,51 @@ def nlm_abbreviation(abbreviation: str | None) -> str | None:
     if not abbreviation:
         return None
     return clean(abbreviation.replace(".", " ")) or None
+
+
+_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^\[>]*\[[^\]]*?<!ENTITY")
+
+
+def refuse_entity_declarations(name: str, *, head: bytes = b"", root: object = None) -> None:
+    """Refuse an XML document whose DOCTYPE declares entities (``<!ENTITY …>``).
+
+    No bibliographic export declares any; an external entity could name a local file or a URL
+    (the parsers never resolve them, and say so instead of failing on the unresolved node).
+    ``head`` is the document's first bytes, ``root`` its parsed root element (either suffices).
+    """
+    names: list[str] = []
+    if head and _ENTITY_DECLARATION.search(head[: 1024 * 1024]):
+        names.append("an <!ENTITY> declaration")
+    tree = getattr(root, "getroottree", None)
+    if tree is not None:
+        dtd = tree().docinfo.internalDTD
+        if dtd is not None:
+            names += [f"&{entity.name};" for entity in dtd.entities()]
+    if names:
+        raise LiteratureParseError(
+            f"the XML declares entities ({', '.join(names[:3])}); entity declarations are "
+            "refused (an external entity could read a local file)",
+            file=name,
+        )
+
+
+class PrefixedReader(io.RawIOBase):
+    """Put back bytes already read from a stream that cannot seek."""
+
+    def __init__(self, prefix: bytes, stream: IO[bytes]) -> None:
+        self._prefix = prefix
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._prefix:
+            n = min(len(view), len(self._prefix))
+            view[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._stream.read(len(view))
+        view[: len(data)] = data
+        return len(data)

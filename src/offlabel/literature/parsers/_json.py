@@ -19,5 +19,7 @@ def load_json(source: Source, what: str) -> tuple[Any, str]:
             file=name,
             line=exc.lineno,
         ) from None
+    except ValueError as exc:  # a number too long to convert (Python's 4,300-digit limit)
+        raise LiteratureParseError(f"not usable JSON ({exc}); expected {what}", file=name) from None
     except RecursionError:
         raise LiteratureParseError(f"JSON nested too deeply; expected {what}", file=name) from None

@@ -23,6 +23,7 @@ from offlabel.literature.parsers._common import (
     identifiers_in,
     keep_or_refuse,
     read_bytes,
+    refuse_entity_declarations,
     year_of,
 )
 from offlabel.literature.records import Record, normalize_doi
@@ -63,6 +64,7 @@ def iter_endnote(source: Source, *, on_problem: ProblemHandler | None = None) ->
             file=name,
             line=exc.position[0] if exc.position else None,
         ) from None
+    refuse_entity_declarations(name, head=data[:4096], root=root)
     records = root.find("records") if root.tag == "xml" else root if root.tag == "records" else None
     if records is None:
         raise LiteratureParseError(

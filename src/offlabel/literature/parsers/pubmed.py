@@ -32,8 +32,10 @@ from typing import IO, Any
 from lxml import etree
 
 from offlabel.literature.errors import LiteratureParseError
+from offlabel.literature.parsers._common import PrefixedReader, refuse_entity_declarations
 from offlabel.literature.parsers.xml_chunks import XmlChunk, iter_xml_chunks
 from offlabel.literature.records import Author, Deletion, MeshHeading, Record, normalize_doi
+from offlabel.untrusted import InputLimitError, InputLimits, open_decompressed
 
 _gzip_module: types.ModuleType
 try:  # pragma: no cover - which branch runs depends on the installation
@@ -80,30 +82,13 @@ _AHEAD = 2
 _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-class _PrefixedReader(io.RawIOBase):
-    """Put back bytes already read from a stream that cannot seek."""
-
-    def __init__(self, prefix: bytes, stream: IO[bytes]) -> None:
-        self._prefix = prefix
-        self._stream = stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        if self._prefix:
-            n = min(len(view), len(self._prefix))
-            view[:n] = self._prefix[:n]
-            self._prefix = self._prefix[n:]
-            return n
-        data = self._stream.read(len(view))
-        view[: len(data)] = data
-        return len(data)
-
-
-def open_maybe_gzip(source: Source) -> tuple[IO[bytes], str, list[IO[bytes]]]:
+def open_maybe_gzip(
+    source: Source, *, limits: InputLimits | None = None
+) -> tuple[IO[bytes], str, list[IO[bytes]]]:
     """Open ``source`` for binary reading, decompressing gzip when the magic bytes say so.
+
+    The decompressed stream raises :class:`~offlabel.untrusted.InputLimitError` once it passes
+    ``limits`` (default: :meth:`InputLimits.from_env <offlabel.untrusted.InputLimits.from_env>`).
 
     Returns
     -------
@@ -125,9 +110,11 @@ def open_maybe_gzip(source: Source) -> tuple[IO[bytes], str, list[IO[bytes]]]:
     if raw.seekable():
         raw.seek(raw.tell() - len(magic))
     else:
-        raw = io.BufferedReader(_PrefixedReader(magic, raw))
+        raw = io.BufferedReader(PrefixedReader(magic, raw))
     if magic == _GZIP_MAGIC:
-        stream: IO[bytes] = _gzip_module.GzipFile(fileobj=raw, mode="rb")
+        # inside the guard: refused as soon as it inflates past OFFLABEL_MAX_DECOMPRESSED_BYTES
+        # or OFFLABEL_MAX_COMPRESSION_RATIO, while it streams
+        stream = open_decompressed(raw, "gzip", name=name, limits=limits, gzip_module=_gzip_module)
         to_close.insert(0, stream)
         return stream, name, to_close
     return raw, name, to_close
@@ -180,7 +167,11 @@ def iter_pubmed(
     position = 0
     trees = _trees(iter_xml_chunks(stream, _RECORD_TAGS_BY_ROOT), parse_ahead)
     try:
+        checked = False
         for chunk, root in trees:
+            if not checked:
+                refuse_entity_declarations(name, head=chunk.document, root=root)
+                checked = True
             root_tag = chunk.root if root is None else root.tag
             if root_tag and root_tag not in _RECORD_TAGS_BY_ROOT:
                 raise LiteratureParseError(
@@ -230,6 +221,10 @@ def iter_pubmed(
                     record=position + 1,
                     line=chunk.input_line(exc.position[0] if exc.position else None),
                 ) from None
+    except InputLimitError as exc:
+        raise LiteratureParseError(
+            f"{exc.reason} (after {position} record(s))", file=name, record=position + 1
+        ) from None
     except _GZIP_ERRORS as exc:
         raise LiteratureParseError(
             f"cannot decompress (truncated or corrupt gzip?) after {position} record(s): {exc}",

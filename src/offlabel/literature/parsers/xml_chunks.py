@@ -11,7 +11,9 @@ Where to cut is found by looking for the end tags of the records (``</PubmedArti
 XML forbids in text and attribute values. Two things can still defeat it, and both only cost
 a clear error, never a wrong record: an end tag written inside a comment or CDATA section
 (absent from MEDLINE files), and a prolog longer than :data:`PROLOG_LIMIT`. A file without
-record end tags simply becomes one chunk.
+record end tags simply becomes one chunk, of at most :data:`MAX_CHUNK_BYTES`: a stream in which
+no record ends within that many bytes (a bomb of blanks, a foreign file) is refused with an
+:class:`~offlabel.untrusted.InputLimitError` instead of being buffered whole.
 """
 
 from __future__ import annotations
@@ -21,12 +23,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
 
-__all__ = ["BLOCK_BYTES", "PROLOG_LIMIT", "XmlChunk", "iter_xml_chunks"]
+from offlabel.untrusted import InputLimitError
+
+__all__ = ["BLOCK_BYTES", "MAX_CHUNK_BYTES", "PROLOG_LIMIT", "XmlChunk", "iter_xml_chunks"]
 
 # ~30 MEDLINE records per chunk; measured (benchmarks/bench_literature.py) faster than 64 KiB
 # or 4 MiB: a chunk's fresh tree is still in the cache when its records are read
 BLOCK_BYTES = 192 * 1024
 PROLOG_LIMIT = 1024 * 1024
+#: The most a chunk may buffer before a record ends (the largest MEDLINE record is ~1 MB).
+MAX_CHUNK_BYTES = 64 * 1024 * 1024
 
 # XML declaration, comments, processing instructions and a DOCTYPE (with an internal subset),
 # then the root's start tag, whose name is captured. Every repeated part starts with its own
@@ -72,6 +78,7 @@ def iter_xml_chunks(
     record_tags: Mapping[str, tuple[str, ...]],
     *,
     block_bytes: int | None = None,
+    max_chunk_bytes: int = MAX_CHUNK_BYTES,
 ) -> Iterator[XmlChunk]:
     """Read ``stream`` (uncompressed XML bytes) as a sequence of small documents.
 
@@ -87,6 +94,8 @@ def iter_xml_chunks(
     block_bytes
         How much is read at a time (default :data:`BLOCK_BYTES`); a chunk is about this size,
         more when a record is larger.
+    max_chunk_bytes
+        The most one chunk may hold (default :data:`MAX_CHUNK_BYTES`).
 
     Yields
     ------
@@ -95,6 +104,8 @@ def iter_xml_chunks(
 
     Raises
     ------
+    InputLimitError
+        No record ends within ``max_chunk_bytes`` (nothing more is buffered).
     Whatever ``stream.read`` raises (e.g. ``EOFError`` for a truncated gzip stream).
     """
     block_bytes = block_bytes or BLOCK_BYTES
@@ -122,10 +133,18 @@ def iter_xml_chunks(
     line = 1 + prolog_lines  # input line where the next chunk's body begins
     pending = [head[match.end() :]]
     tail = pending[0][-overlap:] if overlap else b""
+    held = len(pending[0])
     while block := stream.read(block_bytes):
         probe = tail + block
         cut = _end_of_last(probe, markers)
         if cut < 0:
+            held += len(block)
+            if held > max_chunk_bytes:
+                ends = ", ".join(m.decode("ascii") for m in markers) or f"</{root}>"
+                raise InputLimitError(
+                    f"no record ends ({ends}) within {max_chunk_bytes // 2**20} MiB of XML; "
+                    "refused (a record this large is not PubMed XML)"
+                )
             pending.append(block)
         else:
             pending.append(block[: cut - len(tail)])
@@ -133,6 +152,7 @@ def iter_xml_chunks(
             yield XmlChunk(prolog + body + closing, root, line - prolog_lines - 1)
             line += body.count(b"\n")
             pending = [block[cut - len(tail) :]]
+            held = len(pending[0])
         tail = probe[-overlap:] if overlap else b""
     # the rest holds the input's own end tag (or shows that it is missing)
     yield XmlChunk(prolog + b"".join(pending), root, line - prolog_lines - 1)

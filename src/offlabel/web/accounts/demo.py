@@ -61,9 +61,7 @@ def load() -> list[User]:
                 email=account.email, password=DEMO_PASSWORD, display_name=account.display_name
             )
         account_ready(user)
-        if Role.EDITOR in account.roles:
-            user.is_staff = user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
+        # an editor becomes staff with the editors' permissions (role_grant), never a superuser
         for role in account.roles:
             role_grant(user=user, role=role)
         users.append(user)

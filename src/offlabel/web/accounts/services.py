@@ -243,6 +243,8 @@ def role_request(*, user: User, role: str, note: str = "") -> RoleGrant:
         grant.decided_at = timezone.now()
         grant.save()
     user.__dict__.pop("_granted_roles", None)
+    if role == Role.EDITOR:
+        editor_staff(user)
     return grant
 
 
@@ -261,6 +263,8 @@ def role_decide(*, grant: RoleGrant, by: User, grant_it: bool) -> RoleGrant:
     grant.decided_at = timezone.now()
     grant.decided_by = by
     grant.save()
+    if grant_it and grant.role == Role.EDITOR:
+        editor_staff(grant.user)
     audit_record(
         by=by,
         action=AuditEvent.Action.ACCESS,
@@ -269,6 +273,35 @@ def role_decide(*, grant: RoleGrant, by: User, grant_it: bool) -> RoleGrant:
         after=snapshot(grant),
     )
     return grant
+
+
+EDITORS_GROUP = "Editors"
+
+
+def editor_permissions() -> list[str]:
+    """``app_label.codename`` of every admin permission an editor holds (a data file)."""
+    import tomllib
+    from pathlib import Path
+
+    data = tomllib.loads((Path(__file__).parent / "editor_permissions.toml").read_text())
+    return [str(name) for name in data["permissions"]]
+
+
+def editor_staff(user: User) -> None:
+    """Make an editor staff in the "Editors" group (explicit permissions), never a superuser."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    wanted = Q(pk__in=[])
+    for name in editor_permissions():
+        app_label, codename = name.split(".", 1)
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.set(Permission.objects.filter(wanted))
+    user.groups.add(group)
+    if not user.is_staff or user.is_superuser:
+        user.is_staff, user.is_superuser = True, False
+        user.save(update_fields=["is_staff", "is_superuser"])
 
 
 @transaction.atomic
@@ -284,4 +317,6 @@ def role_grant(*, user: User, role: str, by: User | None = None) -> RoleGrant:
         },
     )
     user.__dict__.pop("_granted_roles", None)
+    if role == Role.EDITOR:
+        editor_staff(user)
     return grant

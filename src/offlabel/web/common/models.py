@@ -1,12 +1,57 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+#: The only change an audit row may undergo: erasing the values, label, note and actor it
+#: holds when the records it describes are deleted for good (the who-when-what-kind stays).
+ERASABLE = frozenset({"before", "after", "object_repr", "note", "actor", "actor_id"})
+
+
+class AuditTrailError(Exception):
+    """An audit row was to be changed or deleted: the trail is append-only."""
+
+
+def _erasure(values: dict[str, Any]) -> bool:
+    """Whether ``values`` (field → new value) only erase: values and actor emptied, the label
+    replaced by a parenthesised placeholder such as ``(deleted record)``, the note emptied."""
+    for name, value in values.items():
+        if name not in ERASABLE:
+            return False
+        if name == "object_repr":
+            if not (isinstance(value, str) and value.startswith("(") and value.endswith(")")):
+                return False
+        elif name == "note":
+            if value != "":
+                return False
+        elif value is not None:
+            return False
+    return True
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailError("Audit rows are never deleted.")
+
+    def update(self, **kwargs: Any) -> int:
+        if not _erasure(kwargs):
+            raise AuditTrailError(
+                "Audit rows are never changed; they may only be erased (values, label, note "
+                "and actor emptied) when the records they describe are deleted."
+            )
+        return super().update(**kwargs)
+
 
 class AuditEvent(models.Model):
-    """One recorded change: who did what to which record, with the values before and after."""
+    """One recorded change: who did what to which record, with the values before and after.
+
+    Append-only: :meth:`save` refuses to change a stored row, :meth:`delete` and the queryset's
+    ``delete`` refuse, ``update`` only erases (see :data:`ERASABLE`); on PostgreSQL a trigger
+    (migration ``0003_audit_rows_append_only``) refuses the same in the database itself.
+    """
 
     class Action(models.TextChoices):
         CREATE = "create", "Created"
@@ -31,12 +76,22 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditTrailError("An audit row, once written, is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditTrailError("Audit rows are never deleted.")
 
 
 class ContentVersion(models.Model):

@@ -188,6 +188,31 @@ def _read_manifest(tar: tarfile.TarFile, archive: Path) -> dict[str, Any]:
     return manifest
 
 
+def _check_inflation(archive: Path) -> None:
+    """Stream the archive once through the guard (:mod:`offlabel.untrusted`): a bomb is refused
+    by its compression ratio before anything is extracted. Only ``OFFLABEL_MAX_DECOMPRESSED_BYTES``
+    set in the environment caps a backup's size (a site's own backup may be large)."""
+    from dataclasses import replace
+
+    from offlabel.untrusted import InputLimitError, InputLimits, open_decompressed
+
+    limits = InputLimits.from_env()
+    if not os.environ.get("OFFLABEL_MAX_DECOMPRESSED_BYTES", "").strip():
+        limits = replace(limits, max_decompressed_bytes=2**62)
+    try:
+        with archive.open("rb") as raw:
+            if raw.read(2) != b"\x1f\x8b":
+                return  # not gzip: tarfile names the problem
+            raw.seek(0)
+            stream = open_decompressed(raw, "gzip", name=str(archive), limits=limits)
+            while stream.read(1 << 20):
+                pass
+    except InputLimitError as error:
+        raise BackupError(f"{error}; nothing was restored") from None
+    except (OSError, EOFError, ValueError) as error:
+        raise BackupError(f"{archive} cannot be read as a backup: {error}") from None
+
+
 def _check_migrations(manifest: dict[str, Any]) -> None:
     from django.db.migrations.loader import MigrationLoader
 
@@ -269,6 +294,7 @@ def backup_restore(
     """
     archive = Path(archive)
     vendor = _vendor()
+    _check_inflation(archive)
     try:
         tar = tarfile.open(archive, "r:gz")  # noqa: SIM115 - the with-statement below closes it
     except (OSError, tarfile.TarError) as error:

@@ -22,7 +22,9 @@ from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.literature.errors import LiteratureParseError
 from offlabel.literature.format_names import FORMAT_LABELS
 from offlabel.literature.records import Record, normalize_doi
+from offlabel.untrusted import limited
 from offlabel.web.catalog.models import Topic
+from offlabel.web.common.uploads import upload_limits
 from offlabel.web.literature.convert import clean_text, reference_fields
 from offlabel.web.literature.models import Reference
 from offlabel.web.literature.selectors import library_identifiers, references_by_identifier
@@ -81,7 +83,10 @@ def parse_upload(upload: UploadedFile, *, fmt: str = "auto") -> Parsed:
             for chunk in upload.chunks():
                 out.write(chunk)
         try:
-            result = parse_file(temp_path, format=fmt, skip_bad=True, max_bytes=MAX_UPLOAD_BYTES)
+            with limited(upload_limits()):
+                result = parse_file(
+                    temp_path, format=fmt, skip_bad=True, max_bytes=MAX_UPLOAD_BYTES
+                )
         except LiteratureParseError as error:
             raise ImportRejected(_name_file(_problem_text(error), temp_path, name)) from None
         except (ValueError, OSError, EOFError, UnicodeError) as error:

@@ -1,5 +1,16 @@
-from django.contrib import admin
+"""Reviews in the admin: an open version's text changes through ``services.review_update``
+(the same checks as the site, and an audit row); everything else — votes, grades, evidence,
+citations, statements, publication — is shown read-only and changes on the site's pages."""
 
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from offlabel.web.accounts.roles import Role
+from offlabel.web.common.admin import ReadOnlyAdmin, ReadOnlyInline
+from offlabel.web.reviews import services
 from offlabel.web.reviews.models import (
     ConflictStatement,
     EvidenceItem,
@@ -10,22 +21,18 @@ from offlabel.web.reviews.models import (
 )
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = EvidenceItem
-    extra = 0
     raw_id_fields = ["reference"]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(ReadOnlyInline):
     model = ReviewReference
-    extra = 0
     raw_id_fields = ["reference"]
 
 
-class PublishedGradeInline(admin.TabularInline):
+class PublishedGradeInline(ReadOnlyInline):
     model = PublishedGrade
-    extra = 0
-    can_delete = False
     readonly_fields = [
         "category",
         "grade",
@@ -37,25 +44,86 @@ class PublishedGradeInline(admin.TabularInline):
     ]
 
 
+class ReviewAdminForm(forms.ModelForm):
+    """The editable text of a version; checked as ``review_update`` checks it before saving."""
+
+    user: Any = None
+
+    class Meta:
+        model = Review
+        fields = list(services.EDITABLE_FIELDS)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.instance.is_open:
+            raise ValidationError(
+                "A published or withdrawn version never changes; start a new version."
+            )
+        if self.user is None or not self.user.has_role(Role.REVIEWER):
+            raise ValidationError("Only reviewers change a review's text.")
+        return data
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["topic", "version", "status", "published_at"]
     list_filter = ["status"]
     search_fields = ["topic__slug", "title"]
-    raw_id_fields = ["based_on"]
-    filter_horizontal = ["authors"]
+    form = ReviewAdminForm
     inlines = [CitationInline, EvidenceInline, PublishedGradeInline]
-    # Publication goes through services.review_publish (votes, consensus, audit), never here.
-    readonly_fields = ["status", "published_at", "published_by", "agreement_alpha"]
+    readonly_fields = [
+        "topic",
+        "version",
+        "status",
+        "based_on",
+        "published_at",
+        "published_by",
+        "agreement_alpha",
+    ]
+
+    def get_fields(self, request, obj=None):
+        return [*self.readonly_fields, *services.EDITABLE_FIELDS]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_add_permission(self, request):  # a draft starts on the topic's page
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.EDITABLE_FIELDS
+        }
+        try:
+            services.review_update(review=Review.objects.get(pk=obj.pk), by=request.user, **fields)
+        except (ValidationError, PermissionDenied) as error:  # pragma: no cover - form checked
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+    def save_related(self, request, form, formsets, change):
+        """The inlines are read-only (their formsets hold no change); authors are the service's."""
+        for formset in formsets:
+            formset.save(commit=False)
 
 
 @admin.register(GradeVote)
-class GradeVoteAdmin(admin.ModelAdmin):
+class GradeVoteAdmin(ReadOnlyAdmin):
     list_display = ["review", "reviewer", "category", "grade", "carried_over"]
     list_filter = ["category", "grade"]
 
 
 @admin.register(ConflictStatement)
-class ConflictStatementAdmin(admin.ModelAdmin):
+class ConflictStatementAdmin(ReadOnlyAdmin):
     list_display = ["review", "reviewer", "updated"]
     raw_id_fields = ["review", "reviewer"]

@@ -138,6 +138,15 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Compressed uploads (a .xml.gz, a registry .zip) are read inside offlabel.untrusted's guard:
+# refused while they stream once they inflate past these (the 20 MB upload limit is on the
+# compressed size). The command line reads the same variables (default there: 2 GiB).
+OFFLABEL_MAX_DECOMPRESSED_BYTES = env_int(
+    "OFFLABEL_MAX_DECOMPRESSED_BYTES", 256 * 1024 * 1024, minimum=1
+)
+OFFLABEL_MAX_COMPRESSION_RATIO = env_int("OFFLABEL_MAX_COMPRESSION_RATIO", 100, minimum=1)
+OFFLABEL_MAX_ARCHIVE_MEMBERS = env_int("OFFLABEL_MAX_ARCHIVE_MEMBERS", 64, minimum=1)
+OFFLABEL_MAX_MEMBER_BYTES = env_int("OFFLABEL_MAX_MEMBER_BYTES", 50 * 1024 * 1024, minimum=1)
 
 # E-mail: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

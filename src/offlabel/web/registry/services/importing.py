@@ -9,15 +9,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models, transaction
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.registry.csv_read import read_registry_dir
+from offlabel.registry.layout import (
+    ALSFRS_R_ITEM_COLUMNS,
+    EVALUATIONS,
+    EVENTS,
+    SCORES,
+    SUBJECTS,
+    SUBSCORE_COLUMNS,
+    TREATMENTS,
+)
 from offlabel.registry.records import RegistryBundle
 from offlabel.registry.scales import alsfrs_r_problems, score_alsfrs_r
+from offlabel.registry.schema import SEVERITY_OF_SIDE_EFFECTS, ColumnRule
 from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Therapy
 from offlabel.web.common.models import AuditEvent
@@ -78,6 +89,91 @@ def _therapy_lookup() -> dict[str, Therapy]:
     return lookup
 
 
+#: Where each column of the layout is saved (file → column → model and field): the import
+#: checks every value against that field's constraints, read from the model itself.
+STORED_IN: Mapping[str, Mapping[str, tuple[type[models.Model], str]]] = {
+    SUBJECTS: {
+        "subject_id": (Subject, "public_id"),
+        "birth_year": (Subject, "birth_year"),
+        "sex": (Subject, "sex"),
+        "breed": (Subject, "breed"),
+        "sod1": (Subject, "sod1"),
+        "onset_region": (Subject, "onset_region"),
+        "diagnosis_method": (Subject, "diagnosis_method"),
+        "diagnosis_confirmed_by": (Subject, "diagnosis_confirmed_by"),
+        "weight_kg": (Subject, "weight_kg"),
+        "consent_scope": (Subject, "consent_scope"),
+        "reversal": (ReversalFlag, "status"),
+    },
+    TREATMENTS: {
+        "therapy": (TreatmentCourse, "therapy_text"),
+        "dose": (TreatmentCourse, "dose"),
+        "dose_unit": (TreatmentCourse, "dose_unit"),
+        "cost_per_month": (TreatmentCourse, "cost_per_month"),
+        "frequency": (TreatmentCourse, "frequency"),
+        "time_of_day": (TreatmentCourse, "time_of_day"),
+        "source": (TreatmentCourse, "source"),
+        "reason_stopped": (TreatmentCourse, "reason_stopped"),
+    },
+    EVALUATIONS: {
+        "therapy": (TreatmentCourse, "therapy_text"),
+        "efficacy": (Evaluation, "efficacy"),
+        "side_effects": (SideEffect, "name"),
+        SEVERITY_OF_SIDE_EFFECTS: (SideEffect, "severity"),
+        "adherence": (Evaluation, "adherence"),
+        "burden": (Evaluation, "burden"),
+        "notes": (Evaluation, "notes"),
+    },
+    SCORES: {"scale": (ScoreRecord, "scale"), "total": (ScoreRecord, "total")},
+    EVENTS: {"event": (Milestone, "event")},
+}
+#: Columns saved other than as one model field: dates are dates (a Python date always fits a
+#: DateField), the species becomes ``Subject.kind``, items and subscores a JSON document.
+NOT_ONE_FIELD: Mapping[str, frozenset[str]] = {
+    SUBJECTS: frozenset({"species", "onset_date", "diagnosis_date", "consent_date"}),
+    TREATMENTS: frozenset({"subject_id", "start_date", "stop_date"}),
+    EVALUATIONS: frozenset({"subject_id", "date", "course_start"}),
+    SCORES: frozenset({"subject_id", "date", *ALSFRS_R_ITEM_COLUMNS, *SUBSCORE_COLUMNS}),
+    EVENTS: frozenset({"subject_id", "date"}),
+}
+
+
+def column_rule(model: type[models.Model], name: str) -> ColumnRule:
+    """A model field's constraints as the core checks them: ``max_length``, its choices, the
+    database's range for an integer column narrowed by min/max validators."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):  # pragma: no cover - STORED_IN names fields only
+        raise TypeError(f"{model.__name__}.{name} is not a field")
+    max_length = getattr(field, "max_length", None)
+    choices = (
+        frozenset(str(value) for value, _label in field.flatchoices) if field.choices else None
+    )
+    low: float | None = None
+    high: float | None = None
+    if isinstance(field, models.IntegerField):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            low = validator.limit_value if low is None else max(low, validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            high = validator.limit_value if high is None else min(high, validator.limit_value)
+    return ColumnRule(
+        max_length=max_length,
+        choices=choices,
+        minimum=low,
+        maximum=high,
+        stored_as=f"{model.__name__}.{name}",
+    )
+
+
+def import_schema() -> dict[str, dict[str, ColumnRule]]:
+    """Every stored column's rule (:data:`STORED_IN`), derived from the models."""
+    return {
+        file: {column: column_rule(model, name) for column, (model, name) in columns.items()}
+        for file, columns in STORED_IN.items()
+    }
+
+
 @transaction.atomic
 def registry_import(
     *,
@@ -102,7 +198,11 @@ def registry_import(
         registry; nothing was saved.
     """
     bundle = read_registry_dir(
-        directory, today, confirm_implausible=confirm_implausible, taken=_taken_ids
+        directory,
+        today,
+        confirm_implausible=confirm_implausible,
+        taken=_taken_ids,
+        schema=import_schema(),
     )
     return _import_records(bundle, owner=owner or _importer_account(), by=by, synthetic=synthetic)
 

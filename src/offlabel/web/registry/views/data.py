@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from offlabel.registry.progress import find_reversal
 from offlabel.registry.vocabulary import ReversalStatus
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
+from offlabel.web.common.uploads import upload_limits
 from offlabel.web.registry import export, forms, selectors, services
 
 # -- own data ------------------------------------------------------------------------------------
@@ -69,27 +69,24 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 # -- editors: bulk import -----------------------------------------------------------------------
 
-MAX_IMPORT_FILE_BYTES = 50 * 1024 * 1024
-
 
 def _unpack(upload: Any, directory: Path) -> list[str]:
-    """Extract the layout's five files from an uploaded zip; returns problems in plain words."""
+    """Extract the layout's five files from an uploaded zip, each member streamed inside the
+    guard (:func:`offlabel.untrusted.extract_zip_members`: member count, total and per-member
+    size, compression ratio, CRC, encryption, method); returns problems in plain words."""
     from offlabel.registry.layout import COLUMNS
+    from offlabel.untrusted import InputLimitError, extract_zip_members
+
+    def wanted(member: str) -> str | None:
+        name = Path(member).name
+        return name if name in COLUMNS else None
 
     try:
-        archive = zipfile.ZipFile(upload)
-    except zipfile.BadZipFile:
-        return ["The upload is not a .zip file."]
-    found = []
-    with archive:
-        for info in archive.infolist():
-            name = Path(info.filename).name
-            if info.is_dir() or name not in COLUMNS:
-                continue
-            if info.file_size > MAX_IMPORT_FILE_BYTES:
-                return [f"{name} is larger than {MAX_IMPORT_FILE_BYTES // 2**20} MB."]
-            (directory / name).write_bytes(archive.read(info))
-            found.append(name)
+        found = extract_zip_members(
+            upload, directory, wanted=wanted, name="the upload", limits=upload_limits()
+        )
+    except InputLimitError as error:
+        return [f"{error}."]
     if "subjects.csv" not in found:
         return ["The .zip holds no subjects.csv."]
     return []
