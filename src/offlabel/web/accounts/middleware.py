@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from offlabel.web.accounts.models import User
+from offlabel.web.common.database import read_once_more_if_lost
 
 _OPEN_PREFIXES = ("/static/", "/media/", "/admin/", "/accounts/logout/", "/accounts/policies/")
 
@@ -25,6 +26,13 @@ class AccountGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # These reads (session, user, consents) run before any view, outside the view retry of
+        # config.middleware.DatabaseRetryMiddleware: a connection lost here is retried here.
+        gate = read_once_more_if_lost(lambda: self._gate(request))
+        return gate if gate is not None else self.get_response(request)
+
+    def _gate(self, request: HttpRequest) -> HttpResponse | None:
+        """The redirect a signed-in request must take first, if any."""
         user = getattr(request, "user", None)
         if isinstance(user, User) and user.is_authenticated and not self._open(request.path):
             if not user.email_verified:
@@ -38,7 +46,7 @@ class AccountGateMiddleware:
                     if request.method == "GET":
                         target += "?" + urlencode({"next": request.get_full_path()})
                     return redirect(target)
-        return self.get_response(request)
+        return None
 
     @staticmethod
     def _open(path: str) -> bool:

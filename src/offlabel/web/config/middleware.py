@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from offlabel.web.common import database
 from offlabel.web.common.caching import CACHE_ATTRIBUTE
 
 request_log = logging.getLogger("offlabel.request")
@@ -147,38 +148,6 @@ class RequestLogMiddleware:
 # -- dropped database connections -----------------------------------------------------------------
 
 
-#: PostgreSQL error codes of a connection the server ended (class 08: connection exception;
-#: 57P01-57P03: administrator or crash shutdown, cannot connect now). 57014 (a statement
-#: timeout) is not one: the connection still works.
-LOST_SQLSTATES = ("08", "57P01", "57P02", "57P03")
-
-
-def _connection_lost(error: BaseException) -> bool:
-    """The error came from a connection that no longer works (terminated, network, restart).
-
-    Told by the driver's error (PostgreSQL's error code; psycopg gives none when the client
-    itself lost the connection), or by the connection failing a health check now. The error is
-    the test that counts: after a failed transaction Django may already have opened a new
-    connection, which is healthy.
-    """
-    if not isinstance(error, OperationalError | InterfaceError):
-        return False
-    cause = error.__cause__
-    if cause is not None and type(cause).__module__.startswith("psycopg"):
-        sqlstate = getattr(cause, "sqlstate", None)
-        return sqlstate is None or sqlstate.startswith(LOST_SQLSTATES)
-    return any(
-        conn.connection is None or not conn.is_usable()
-        for conn in connections.all(initialized_only=True)
-    )
-
-
-def _drop_broken_connections() -> None:
-    for conn in connections.all(initialized_only=True):
-        if conn.connection is not None and not conn.is_usable():
-            conn.close()
-
-
 UNAVAILABLE_PAGE = (
     "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
     "<title>Try again · offlabel</title></head><body><main>"
@@ -206,9 +175,9 @@ class DatabaseRetryMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not _connection_lost(exception):
+        if not database.connection_lost(exception):
             return None
-        _drop_broken_connections()
+        database.drop_broken_connections()
         match = getattr(request, "resolver_match", None)
         if request.method in SAFE_METHODS and match is not None:
             logger.warning("database connection lost during %s; retrying once", request.path)
@@ -217,9 +186,9 @@ class DatabaseRetryMiddleware:
                 render = getattr(response, "render", None)
                 return render() if callable(render) else response
             except (OperationalError, InterfaceError) as again:
-                if not _connection_lost(again):
+                if not database.connection_lost(again):
                     raise
-                _drop_broken_connections()
+                database.drop_broken_connections()
         logger.warning("database connection lost during %s %s", request.method, request.path)
         response = HttpResponse(UNAVAILABLE_PAGE, status=503)
         response["Retry-After"] = "5"
