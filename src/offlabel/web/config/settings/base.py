@@ -111,10 +111,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
-# Login throttling: after 5 failures for one e-mail address from one address, wait 15 minutes.
+# The client's address: behind a reverse proxy, the header the proxy writes it in (e.g.
+# X-Forwarded-For) and how many proxies of ours stand in front (the address is read that many
+# hops from the right). Empty: the header is never trusted and REMOTE_ADDR is the address.
+OFFLABEL_TRUSTED_PROXY_HEADER = env_str("OFFLABEL_TRUSTED_PROXY_HEADER", "")
+OFFLABEL_TRUSTED_PROXY_COUNT = env_int("OFFLABEL_TRUSTED_PROXY_COUNT", 1, minimum=1)
+# Login throttling: after 5 failures for one e-mail address from one client address, wait 15
+# minutes (an account is never locked for every address: nobody can lock a patient out);
+# from one client address, at most 30 failures in 15 minutes whatever the usernames.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "offlabel.web.common.throttle.client_address"
+OFFLABEL_LOGIN_ADDRESS_LIMIT = env_int("OFFLABEL_LOGIN_ADDRESS_LIMIT", 30, minimum=1)
+OFFLABEL_LOGIN_ADDRESS_WINDOW = 15 * 60
+# Per client address and per e-mail address an hour: password-reset e-mails; sign-ups per
+# client address an hour; record invitations per sender, client and invited address a day.
+OFFLABEL_PASSWORD_RESET_LIMIT = env_int("OFFLABEL_PASSWORD_RESET_LIMIT", 5, minimum=1)
+OFFLABEL_SIGN_UP_LIMIT = env_int("OFFLABEL_SIGN_UP_LIMIT", 10, minimum=1)
+OFFLABEL_RECORD_INVITATION_LIMIT = env_int("OFFLABEL_RECORD_INVITATION_LIMIT", 10, minimum=1)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
