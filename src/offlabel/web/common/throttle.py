@@ -39,7 +39,8 @@ def _meta_name(header: str) -> str:
 
 def client_address(request: HttpRequest) -> str:
     """The address of the client (see the module docstring); ``REMOTE_ADDR`` without a proxy."""
-    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    # no REMOTE_ADDR (a request made in code, not over the network): one shared local bucket
+    remote = str(getattr(request, "META", {}).get("REMOTE_ADDR") or "127.0.0.1")
     header = str(getattr(settings, "OFFLABEL_TRUSTED_PROXY_HEADER", "") or "")
     if not header:
         return remote

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONCE
+
 from offlabel.web.config.env import (
     env_bool,
     env_database,
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "huey.contrib.djhuey",
     # offlabel, in the order the demo loads them
     "offlabel.web.common",
@@ -55,8 +58,10 @@ MIDDLEWARE = [
     "offlabel.web.config.middleware.HealthCheckMiddleware",
     "offlabel.web.config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "offlabel.web.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offlabel.web.common.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -107,6 +113,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions: signed out after OFFLABEL_SESSION_IDLE_SECONDS without a request (30 minutes), and
+# in any case after SESSION_COOKIE_AGE (14 days).
+OFFLABEL_SESSION_IDLE_SECONDS = env_int("OFFLABEL_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own files, a
+# fresh nonce per response for any inline script that asks for one (``{{ request.csp_nonce }}``;
+# such a page is never put in the page cache), no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
