@@ -51,6 +51,15 @@ LAST_SEEN = "_offlabel_last_seen"
 LAST_SEEN_STEP = 60
 
 
+def session_started(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """The idle clock starts at sign-in (saved with the login's own session write)."""
+    import time
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SEEN] = int(time.time())
+
+
 class SessionIdleMiddleware:
     """Sign out a session idle for more than ``OFFLABEL_SESSION_IDLE_SECONDS``.
 
