@@ -142,7 +142,7 @@ class SnapshotEntry:
             "levels": [
                 {
                     "level": r.label,
-                    "n": r.shown or r.n,
+                    "n": r.shown if r.pct is None else r.n,
                     "pct": r.pct,
                     "ci_low": r.ci_low,
                     "ci_high": r.ci_high,
