@@ -75,14 +75,22 @@ class SessionIdleMiddleware:
 
         from django.conf import settings
         from django.contrib.auth import SESSION_KEY
+        from django.db import DatabaseError
 
         session = getattr(request, "session", None)
-        if session is not None and session.get(SESSION_KEY) is not None:
+        try:
+            signed_in = session is not None and session.get(SESSION_KEY) is not None
+        except DatabaseError:
+            # the session could not be read (a dropped connection): the view's own reads retry
+            # on a new connection (DatabaseRetryMiddleware); the idle check waits a request
+            return self.get_response(request)
+        if session is not None and signed_in:
             now = int(time.time())
             idle = int(getattr(settings, "OFFLABEL_SESSION_IDLE_SECONDS", 30 * 60))
             last = session.get(LAST_SEEN)
             if last is not None and now - int(last) > idle:
                 session.flush()
-            elif last is None or now - int(last) >= min(LAST_SEEN_STEP, idle):
+            elif last is not None and now - int(last) >= min(LAST_SEEN_STEP, idle):
+                # (a session signed in has its time from sign-in: see session_started)
                 session[LAST_SEEN] = now
         return self.get_response(request)
