@@ -75,7 +75,7 @@ class SessionIdleMiddleware:
 
         from django.conf import settings
         from django.contrib.auth import SESSION_KEY
-        from django.db import DatabaseError
+        from django.db import Error as DatabaseError
 
         session = getattr(request, "session", None)
         try:
