@@ -23,6 +23,7 @@ import pandas as pd
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes.bands import percentile_band, score_months, trajectory_scale
 from offlabel.outcomes.results import jsonable
+from offlabel.registry.disclosure import public_summary
 from offlabel.registry.frames import RegistryFrames
 from offlabel.registry.problems import RegistryError
 
@@ -326,7 +327,8 @@ def topic_summary(
     Ratings (:data:`Analysis.EVALUATIONS`), trajectory bands (cells under ``min_cell``
     subjects left out), and for people the natural-history figure
     (:data:`Analysis.STABILITY`), for dogs the survival analysis (:data:`Analysis.SURVIVAL`),
-    all with the same defaults as everywhere else.
+    all with the same defaults as everywhere else; public, so under the small-cell rule of
+    :func:`offlabel.registry.disclosure.public_summary`.
     """
     out: dict[str, Any] = {"therapy": therapy, "species": species.value, "known": False}
     if not _therapy_known(frames, therapy):
@@ -344,5 +346,5 @@ def topic_summary(
             out["survival"] = run(Analysis.SURVIVAL, frames, therapy=therapy)
         except AnalysisError as error:
             out["survival_error"] = str(error)
-    result: dict[str, Any] = jsonable(out)
+    result: dict[str, Any] = public_summary(jsonable(out), min_cell)
     return result

@@ -13,8 +13,11 @@
   dosing frequency as written, the reason a course stopped, who confirmed the diagnosis and the
   consent wording of a case history (structured values — onset region, adherence, time of day,
   ALSFRS-R items … — are kept);
-- nothing else identifies anyone: the registry records hold no names or e-mail addresses in
-  the first place (free text carrying an e-mail address is refused on entry).
+- the free text that is kept (therapy names as written, side effects, breeds) passes through
+  :func:`offlabel.registry.free_text.redact`: person and pet names, phone numbers, postal
+  addresses, dates, URLs and e-mail addresses in it become ``[name]``, ``[phone]``,
+  ``[address]``, ``[date]``, ``[url]``, ``[e-mail]`` ("LDN from Dr Jane Roe, tel 555-0100"
+  → "LDN from [name], [phone]"); the registry's own vocabulary stays as written.
 
 The de-identified layout keeps the file names of the bulk layout, with ``day`` columns instead
 of dates:
@@ -48,6 +51,7 @@ import hmac
 from dataclasses import dataclass
 
 from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
+from offlabel.registry.free_text import redact
 from offlabel.registry.records import (
     EvaluationRow,
     EventRow,
@@ -192,7 +196,7 @@ def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
             species=s.species,
             onset_age_years=None if s.birth_year is None else s.onset_date.year - s.birth_year,
             sex=s.sex,
-            breed=s.breed,
+            breed=redact(s.breed),
             sod1=s.sod1,
             diagnosis_day=maybe_day(s.subject_id, s.diagnosis_date),
             onset_region=s.onset_region,
@@ -205,7 +209,7 @@ def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
     treatments = [
         DeidentifiedTreatment(
             subject_id=ids[t.subject_id],
-            therapy=t.therapy,
+            therapy=redact(t.therapy),
             start_day=day(t.subject_id, t.start_date),
             stop_day=maybe_day(t.subject_id, t.stop_date),
             dose=t.dose,
@@ -220,10 +224,10 @@ def deidentify(bundle: RegistryBundle, salt: bytes | str) -> DeidentifiedBundle:
     evaluations = [
         DeidentifiedEvaluation(
             ids[e.subject_id],
-            e.therapy,
+            redact(e.therapy),
             day(e.subject_id, e.date),
             e.efficacy,
-            e.side_effects,
+            tuple(SideEffect(redact(x.name), x.severity) for x in e.side_effects),
             maybe_day(e.subject_id, e.course_start),
             e.adherence,
             e.burden,

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from offlabel.registry.disclosure import public_summary, rule_sentence
+from offlabel.registry.disclosure import suppressed as suppressed
 from offlabel.reports import charts
 from offlabel.reports.svg import Svg
 
@@ -21,13 +23,6 @@ __all__ = ["LevelRow", "SnapshotEntry", "snapshot_entry", "snapshot_markdown", "
 
 LEVEL_ORDER = ("none", "slight", "moderate", "major", "cant_tell")
 SECTION_LABELS = {"cases": "Cases", "risks": "Risks"}
-
-
-def suppressed(n: int | None, threshold: int) -> str:
-    """A count for a public page: ``"<threshold"`` when it is below the threshold."""
-    if n is None:
-        return "–"
-    return f"<{threshold}" if 0 < n < threshold else str(n)
 
 
 def _number(value: Any, digits: int = 0) -> str:
@@ -45,17 +40,21 @@ class LevelRow:
 
     label: str
     name: str
-    n: int
-    pct: float
-    ci_low: float
-    ci_high: float
+    n: int | None
+    pct: float | None
+    ci_low: float | None
+    ci_high: float | None
+    shown: str = ""
 
     @property
     def cells(self) -> tuple[str, str, str, str]:
-        """Rating, n, percent and the 95% Wilson interval, as the tables print them."""
+        """Rating, n, percent and the 95% Wilson interval, as the tables print them (a small
+        cell: "<5" and nothing that would give it back)."""
+        if self.pct is None:
+            return (self.name, self.shown or "–", "–", "–")
         return (
             self.name,
-            str(self.n),
+            self.shown or str(self.n),
             f"{_number(self.pct)}%",
             f"{_number(self.ci_low)}–{_number(self.ci_high)}%",
         )
@@ -121,6 +120,7 @@ class SnapshotEntry:
             [
                 {"label": r.label, "pct": r.pct, "ci_low": r.ci_low, "ci_high": r.ci_high}
                 for r in self.levels
+                if r.pct is not None
             ],
             key=key,
             title=f"How {self.therapy} was rated by {self.species_word}",
@@ -137,11 +137,12 @@ class SnapshotEntry:
             "therapy": self.therapy,
             "species": self.species,
             "min_cell": self.min_cell,
+            "small_cell_rule": rule_sentence(self.min_cell),
             "carried_from_version": self.carried_from_version,
             "levels": [
                 {
                     "level": r.label,
-                    "n": r.n,
+                    "n": r.shown if r.pct is None else r.n,
                     "pct": r.pct,
                     "ci_low": r.ci_low,
                     "ci_high": r.ci_high,
@@ -168,14 +169,19 @@ SURVIVAL_COLUMNS = ("group", "subjects", "events", "median_days", "median_ci")
 
 def _levels(figures: Mapping[str, Any]) -> list[LevelRow]:
     levels = figures.get("levels") or {}
+
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
     return [
         LevelRow(
             name,
             charts.LEVEL_LABELS.get(name, name),
-            int(levels[name].get("n") or 0),
-            float(levels[name].get("pct") or 0.0),
-            float(levels[name].get("ci_low") or 0.0),
-            float(levels[name].get("ci_high") or 0.0),
+            None if levels[name].get("n") is None else int(levels[name]["n"]),
+            number(levels[name].get("pct")),
+            number(levels[name].get("ci_low")),
+            number(levels[name].get("ci_high")),
+            str(levels[name].get("shown") or ""),
         )
         for name in LEVEL_ORDER
         if name in levels
@@ -192,6 +198,8 @@ def _survival(figures: Mapping[str, Any]) -> tuple[list[tuple[str, str, str, str
     survival = figures.get("survival") or {}
     if not survival:
         return [], ""
+    if survival.get("withheld"):
+        return [], str(survival["withheld"])
     rows = []
     for name, group in (survival.get("groups") or {}).items():
         if name not in ("treated", "untreated"):
@@ -202,7 +210,7 @@ def _survival(figures: Mapping[str, Any]) -> tuple[list[tuple[str, str, str, str
             (
                 name,
                 str(group.get("n", "–")),
-                str(group.get("events", "–")),
+                str(group.get("events_shown", group.get("events", "–"))),
                 "not reached" if median is None else _number(median),
                 f"{_number(ci[0])}–{_number(ci[1])}",
             )
@@ -284,6 +292,7 @@ def snapshot_entry(
     >>> entry.side_effects
     [('vivid dreams', '<5')]
     """
+    figures = public_summary(figures, min_cell)
     n_evaluating = int(figures.get("n_evaluating") or 0)
     common: dict[str, Any] = {
         "section": section,
@@ -340,6 +349,8 @@ def snapshot_markdown(entry: SnapshotEntry) -> list[str]:
             lines += [f"Fewer than {entry.min_cell} subjects had rated it; ratings not shown.", ""]
         if entry.stability_sentence:
             lines += [f"> {entry.stability_sentence}", ""]
+        if not entry.survival and entry.survival_text:
+            lines += [entry.survival_text, ""]
         if entry.survival:
             lines += [
                 "| Group | Dogs | Events | Median (days) | 95% CI |",
@@ -363,6 +374,7 @@ def snapshot_markdown(entry: SnapshotEntry) -> list[str]:
         else:
             lines += ["No side effects had been reported.", ""]
         lines += [*(f"- {dose}" for dose in entry.doses), f"- Cost per month: {entry.cost}", ""]
+    lines += [f"_{rule_sentence(entry.min_cell)}_", ""]
     lines += ["**Read with care:**", ""]
     lines += [f"- {c}" for c in entry.caveats] or [
         "- Registry data are self-reported by people who chose to join, and unblinded."

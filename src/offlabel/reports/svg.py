@@ -40,6 +40,30 @@ def plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
+
+
+def _declarations(css: str) -> str:
+    pairs = (part.split(":", 1) for part in css.split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{html.escape(value.strip())}"' for name, value in pairs)
+
+
+def _presentation_attributes(svg: str) -> str:
+    """matplotlib's ``style="fill: …"`` attributes and its ``<style>`` element as SVG
+    presentation attributes (``fill="…"``): the same drawing, and the page's
+    Content-Security-Policy needs no inline styles for it."""
+    root = "".join(
+        _declarations(rule.split("{", 1)[1].rstrip("}"))
+        for rule in _STYLE_ELEMENT.findall(svg)
+        for rule in [rule.strip()]
+        if rule.startswith("*{")
+    )
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = svg.replace("<svg ", f"<svg{root} ", 1)
+    return _STYLE_ATTRIBUTE.sub(lambda m: _declarations(m.group(1)), svg)
+
+
 def figure_svg(fig: Figure, *, key: str, title: str, desc: str, css_class: str) -> Svg:
     """Serialise ``fig`` deterministically and add its role, title and description."""
     buffer = io.StringIO()
@@ -48,7 +72,7 @@ def figure_svg(fig: Figure, *, key: str, title: str, desc: str, css_class: str) 
     ):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
+    svg = _presentation_attributes(svg[svg.index("<svg") :])
     safe_key = re.sub(r"[^a-zA-Z0-9_-]", "-", key)
     title_id, desc_id = f"fig-{safe_key}-title", f"fig-{safe_key}-desc"
     svg = re.sub(

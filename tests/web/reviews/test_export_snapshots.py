@@ -38,6 +38,8 @@ def _wilson_rows(figures: dict[str, Any]) -> list[tuple[str, int, str, str]]:
     total = int(figures["n_evaluating"])
     rows = []
     for level, values in figures["levels"].items():
+        if values.get("suppressed"):  # a small cell: "<5" and no percent (tests/web/analytics)
+            continue
         n = int(values["n"])
         low, high = proportion_confint(n, total, alpha=0.05, method="wilson")
         rows.append(
@@ -78,6 +80,10 @@ def test_markdown_and_json_carry_the_same_snapshot(published: Any, frozen: dict[
     assert set(by_section) == {"cases", "risks"}
     levels = {row["level"]: row for row in by_section["cases"]["levels"]}
     for level, values in cases["levels"].items():
+        if values.get("suppressed"):
+            assert levels[level]["n"] == "<5" and levels[level]["ci_low"] is None
+            assert f"| {LABELS[level]} | <5 | – | – |" in markdown
+            continue
         assert levels[level]["n"] == values["n"]
         assert levels[level]["ci_low"] == pytest.approx(values["ci_low"])
     assert by_section["risks"]["caveats"] == frozen["risks"].figures["caveats"]

@@ -11,6 +11,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
     nav_items = [NavItem("Role requests", "accounts:role_requests", ("editor",))]
 
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from offlabel.web.accounts.middleware import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="offlabel-session-started")
+
     def demo_load(self, out: Callable[[str], None]) -> None:
         from offlabel.web.accounts import demo
 

@@ -87,6 +87,34 @@ class EmailAuthenticationForm(AuthenticationForm):
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
 
+    def clean(self) -> dict[str, Any]:
+        """Refuse before checking any password once this client address failed too often,
+        whatever usernames it tried (password spraying); count each failure."""
+        from django.core.exceptions import ValidationError
+
+        from offlabel.web.common.throttle import (
+            client_address,
+            limit_of,
+            throttle_exceeded,
+            throttle_record,
+        )
+
+        address = client_address(self.request) if self.request is not None else ""
+        limit = limit_of("OFFLABEL_LOGIN_ADDRESS_LIMIT", 30)
+        window = limit_of("OFFLABEL_LOGIN_ADDRESS_WINDOW", 15 * 60)
+        if address and throttle_exceeded("login-failure", address, limit=limit, window=window):
+            raise ValidationError(
+                f"Too many failed sign-ins from your network ({limit} in {window // 60} "
+                "minutes). Please wait a little and try again.",
+                code="throttled",
+            )
+        try:
+            return super().clean()
+        except ValidationError:
+            if address:
+                throttle_record("login-failure", address, window=window)
+            raise
+
 
 class RoleRequestForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=_SIGN_UP_ROLES)

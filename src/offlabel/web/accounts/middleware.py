@@ -51,3 +51,54 @@ class AccountGateMiddleware:
     @staticmethod
     def _open(path: str) -> bool:
         return path.startswith(_OPEN_PREFIXES) or path.startswith("/accounts/verify/")
+
+
+#: The session key of the time (epoch seconds) the signed-in session last made a request.
+LAST_SEEN = "_offlabel_last_seen"
+#: The last-seen time is written at most this often (a session save on every request is waste).
+LAST_SEEN_STEP = 60
+
+
+def session_started(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """The idle clock starts at sign-in (saved with the login's own session write)."""
+    import time
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SEEN] = int(time.time())
+
+
+class SessionIdleMiddleware:
+    """Sign out a session idle for more than ``OFFLABEL_SESSION_IDLE_SECONDS``.
+
+    Runs after the session middleware and before authentication, so the request that finds the
+    session idle is already anonymous (a page that needs an account sends it to sign in).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import SESSION_KEY
+        from django.db import Error as DatabaseError
+
+        session = getattr(request, "session", None)
+        try:
+            signed_in = session is not None and session.get(SESSION_KEY) is not None
+        except DatabaseError:
+            # the session could not be read (a dropped connection): the view's own reads retry
+            # on a new connection (DatabaseRetryMiddleware); the idle check waits a request
+            return self.get_response(request)
+        if session is not None and signed_in:
+            now = int(time.time())
+            idle = int(getattr(settings, "OFFLABEL_SESSION_IDLE_SECONDS", 30 * 60))
+            last = session.get(LAST_SEEN)
+            if last is not None and now - int(last) > idle:
+                session.flush()
+            elif last is not None and now - int(last) >= min(LAST_SEEN_STEP, idle):
+                # (a session signed in has its time from sign-in: see session_started)
+                session[LAST_SEEN] = now
+        return self.get_response(request)

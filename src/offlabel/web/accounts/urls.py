@@ -19,7 +19,7 @@ urlpatterns = [
     path("role-requests/<int:pk>/", views.role_request_decide, name="role_request_decide"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.ThrottledPasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

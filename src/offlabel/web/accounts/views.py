@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,7 @@ from offlabel.web.accounts.policies import current_policies, policy
 from offlabel.web.accounts.roles import Role
 from offlabel.web.accounts.selectors import role_requests_pending
 from offlabel.web.accounts.services import role_decide, role_request
+from offlabel.web.common.throttle import Throttled, client_address, limit_of, throttle_hit
 
 
 def _errors(error: ValidationError) -> str:
@@ -53,6 +55,13 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            throttle_hit(
+                "sign-up",
+                {"address": client_address(request)},
+                limit=limit_of("OFFLABEL_SIGN_UP_LIMIT", 10),
+                window=60 * 60,
+                what="sign-ups",
+            )
             user = services.user_sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
@@ -64,9 +73,35 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, _errors(error))
+            if isinstance(error, Throttled):
+                return render(request, "accounts/sign_up.html", {"form": form}, status=429)
         else:
             return render(request, "accounts/check_email.html", {"email": user.email})
     return render(request, "accounts/sign_up.html", {"form": form})
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Password-reset e-mails: at most ``OFFLABEL_PASSWORD_RESET_LIMIT`` an hour from one client
+    address and to one e-mail address (nobody floods an inbox or probes addresses in bulk)."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        try:
+            throttle_hit(
+                "password-reset",
+                {
+                    "address": client_address(self.request),
+                    "e-mail address": form.cleaned_data["email"].strip().lower(),
+                },
+                limit=limit_of("OFFLABEL_PASSWORD_RESET_LIMIT", 5),
+                window=60 * 60,
+                what="password resets",
+            )
+        except Throttled as error:
+            form.add_error(None, _errors(error))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 def verify(request: HttpRequest, token: str) -> HttpResponse:

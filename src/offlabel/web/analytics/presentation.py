@@ -20,6 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from offlabel.outcomes.stability import stabilisation_sentence
+from offlabel.registry.disclosure import public_summary, public_survival, rule_sentence
+from offlabel.registry.disclosure import suppressed as suppressed
 from offlabel.reports import charts
 from offlabel.reports.svg import Svg
 
@@ -40,13 +42,6 @@ def p_text(p: float | None) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def suppressed(n: int | None, threshold: int) -> str:
-    """A count for a public page: ``"<threshold"`` when it is below the threshold."""
-    if n is None:
-        return "–"
-    return f"<{threshold}" if 0 < n < threshold else str(n)
-
-
 def level_rows(evaluations: dict[str, Any]) -> list[dict[str, Any]]:
     levels = evaluations.get("levels", {})
     return [
@@ -60,7 +55,7 @@ def efficacy_figure(
     evaluations: dict[str, Any], *, key: str, therapy: str, species_word: str
 ) -> Svg:
     return charts.efficacy_chart(
-        level_rows(evaluations),
+        [row for row in level_rows(evaluations) if not row.get("suppressed")],
         key=key,
         title=f"How {therapy} was rated by {species_word}",
         n_evaluating=int(evaluations.get("n_evaluating") or 0),
@@ -133,6 +128,7 @@ def band_table(trajectories: dict[str, Any]) -> list[dict[str, Any]]:
 
 def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[str, Any]:
     """The public topic panel (everything here may be cached and shown to anyone)."""
+    summary = public_summary(summary, threshold)
     therapy, species = summary["therapy"], summary["species"]
     context: dict[str, Any] = {
         "therapy": therapy,
@@ -141,6 +137,7 @@ def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[
         "error": summary.get("error", False),
         "key": key,
         "min_cell": threshold,
+        "small_cell_rule": rule_sentence(threshold),
         "stability_sentence": stabilisation_sentence(6) if species == "human" else "",
         "synthetic_note": synthetic_note(summary.get("synthetic")),
     }
@@ -180,7 +177,11 @@ def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[
         context["trajectory_rows"] = band_table(trajectories)
     context["trajectory_caveats"] = trajectory_caveats(trajectories, therapy, threshold)
     if "survival" in summary:
-        context.update(survival_context(summary["survival"], key=f"{key}-km", therapy=therapy))
+        context.update(
+            survival_context(
+                summary["survival"], key=f"{key}-km", therapy=therapy, threshold=threshold
+            )
+        )
     context["survival_error"] = summary.get("survival_error", "")
     return context
 
@@ -212,12 +213,20 @@ def effect_text(effect: dict[str, Any] | None) -> str:
     )
 
 
-def survival_context(survival: dict[str, Any], *, key: str, therapy: str) -> dict[str, Any]:
-    """The survival block: primary result first; the ever/never curves as description only."""
+def survival_context(
+    survival: dict[str, Any], *, key: str, therapy: str, threshold: int | None = None
+) -> dict[str, Any]:
+    """The survival block: primary result first; the ever/never curves as description only.
+
+    Under the small-cell rule with a ``threshold`` (public pages), exact without (reviewers'
+    analysis runs).
+    """
+    if threshold is not None:
+        survival = public_survival(survival, threshold)
     event = EVENT_WORDS.get(str(survival.get("endpoint")), str(survival.get("endpoint")))
     groups = [
         {"name": name, **values}
-        for name, values in survival["groups"].items()
+        for name, values in (survival.get("groups") or {}).items()
         if name in ("treated", "untreated")
     ]
     primary = survival.get("primary")
@@ -232,7 +241,7 @@ def survival_context(survival: dict[str, Any], *, key: str, therapy: str) -> dic
         "survival_sensitivity": sensitivity,
         "survival_sensitivity_text": effect_text(sensitivity),
     }
-    if survival.get("curves"):
+    if survival.get("curves") and not survival.get("withheld"):
         out["km_svg"] = charts.km_chart(
             survival["curves"],
             key=key,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from offlabel.outcomes import runner
 from offlabel.outcomes.runner import Analysis
+from offlabel.registry.disclosure import public_summary, rule_sentence
 from offlabel.registry.problems import RegistryError
 from offlabel.reports.svg import Svg
 from offlabel.web.accounts.models import User
@@ -102,7 +103,9 @@ def snapshot_figures(topic: Any, section: str, summary: dict[str, Any]) -> dict[
                     "sensitivity",
                     "competing",
                     "landmark_days",
+                    "withheld",
                 )
+                if key in survival
             }
             figures["caveats"] += list(survival.get("caveats", []))
     else:
@@ -189,11 +192,12 @@ def _stored_svg(frozen: RegistrySnapshot, name: str) -> Svg:
 
 def snapshot_context(frozen: RegistrySnapshot, threshold: int) -> dict[str, Any]:
     """What the review shows for one frozen snapshot (drawn from the stored figures only)."""
-    figures = frozen.figures
+    figures = public_summary(frozen.figures, threshold)
     context: dict[str, Any] = {
         "snapshot": frozen,
         "figures": figures,
         "min_cell": threshold,
+        "small_cell_rule": rule_sentence(threshold),
         "caveats": figures.get("caveats", []),
         "section": frozen.section,
         "synthetic_note": presentation.synthetic_note(figures.get("synthetic")),
@@ -213,7 +217,10 @@ def snapshot_context(frozen: RegistrySnapshot, threshold: int) -> dict[str, Any]
         if figures.get("survival"):
             context.update(
                 presentation.survival_context(
-                    figures["survival"], key=f"snapshot-{frozen.pk}-km", therapy=figures["therapy"]
+                    figures["survival"],
+                    key=f"snapshot-{frozen.pk}-km",
+                    therapy=figures["therapy"],
+                    threshold=threshold,
                 )
             )
     else:

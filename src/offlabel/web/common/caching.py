@@ -10,7 +10,9 @@ version on in the writer's transaction, so the next request renders the page afr
 
 Signed-in readers, requests with pending messages and anything but GET/HEAD get the view as it
 is (their pages depend on who asks). A response is only stored when it is a plain ``200`` that
-set no cookie and rendered no CSRF token, so nothing personal is ever shared.
+set no cookie, rendered no CSRF token and used no CSP nonce, so nothing personal is ever shared
+and no cached page carries a stale nonce (the site's scripts are static files: no page needs
+one).
 """
 
 from __future__ import annotations
@@ -96,6 +98,9 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        # a page that used its Content-Security-Policy nonce (an inline script) is never
+        # shared: the next reader's header carries another nonce, and the script would not run
+        and getattr(request, "_csp_nonce", None) is None
     )
 
 

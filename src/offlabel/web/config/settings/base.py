@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONCE
+
 from offlabel.web.config.env import (
     env_bool,
     env_database,
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "huey.contrib.djhuey",
     # offlabel, in the order the demo loads them
     "offlabel.web.common",
@@ -58,8 +61,10 @@ MIDDLEWARE = [
     # under /api/: problem details for every error, ETags and 304s
     "offlabel.web.api.problems.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "offlabel.web.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offlabel.web.common.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -110,14 +116,54 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions: signed out after OFFLABEL_SESSION_IDLE_SECONDS without a request (30 minutes), and
+# in any case after SESSION_COOKIE_AGE (14 days).
+OFFLABEL_SESSION_IDLE_SECONDS = env_int("OFFLABEL_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own files, a
+# fresh nonce per response for any inline script that asks for one (``{{ request.csp_nonce }}``;
+# such a page is never put in the page cache), no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
 
-# Login throttling: after 5 failures for one e-mail address from one address, wait 15 minutes.
+# The client's address: behind a reverse proxy, the header the proxy writes it in (e.g.
+# X-Forwarded-For) and how many proxies of ours stand in front (the address is read that many
+# hops from the right). Empty: the header is never trusted and REMOTE_ADDR is the address.
+OFFLABEL_TRUSTED_PROXY_HEADER = env_str("OFFLABEL_TRUSTED_PROXY_HEADER", "")
+OFFLABEL_TRUSTED_PROXY_COUNT = env_int("OFFLABEL_TRUSTED_PROXY_COUNT", 1, minimum=1)
+# Login throttling: after 5 failures for one e-mail address from one client address, wait 15
+# minutes (an account is never locked for every address: nobody can lock a patient out);
+# from one client address, at most 30 failures in 15 minutes whatever the usernames.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "offlabel.web.common.throttle.client_address"
+OFFLABEL_LOGIN_ADDRESS_LIMIT = env_int("OFFLABEL_LOGIN_ADDRESS_LIMIT", 30, minimum=1)
+OFFLABEL_LOGIN_ADDRESS_WINDOW = 15 * 60
+# Per client address and per e-mail address an hour: password-reset e-mails; sign-ups per
+# client address an hour; record invitations per sender, client and invited address a day.
+OFFLABEL_PASSWORD_RESET_LIMIT = env_int("OFFLABEL_PASSWORD_RESET_LIMIT", 5, minimum=1)
+OFFLABEL_SIGN_UP_LIMIT = env_int("OFFLABEL_SIGN_UP_LIMIT", 10, minimum=1)
+OFFLABEL_RECORD_INVITATION_LIMIT = env_int("OFFLABEL_RECORD_INVITATION_LIMIT", 10, minimum=1)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.roles import Role
 from offlabel.web.accounts.services import require_verified
+from offlabel.web.common.throttle import limit_of, throttle_hit
 from offlabel.web.registry.models import CareAccess, Subject
 from offlabel.web.registry.services.checks import may_own
 from offlabel.web.registry.services.common import Action, audit, entry_snapshot
@@ -37,13 +38,27 @@ def access_invite(
     label: str | None = None,
     link_base: str = "",
     notify: bool = True,
+    address: str = "",
 ) -> CareAccess:
     """Invite a clinician or vet by e-mail; the link in the e-mail (or their registry page,
     once their address is verified) lets them accept. Nothing is visible to them before.
 
     ``label`` (e.g. "Pat", "Bella") is what the record is called for them, and for the owner.
+    At most ``OFFLABEL_RECORD_INVITATION_LIMIT`` invitations a day per sender, per client
+    ``address`` (the request's, when there is one) and per invited e-mail address
+    (:class:`~offlabel.web.common.throttle.Throttled` otherwise, nothing saved).
     """
     may_own(subject, by)
+    keys = {"account": str(by.pk), "invited address": email.strip().lower()}
+    if address:
+        keys["address"] = address
+    throttle_hit(
+        "record-invitation",
+        keys,
+        limit=limit_of("OFFLABEL_RECORD_INVITATION_LIMIT", 10),
+        window=24 * 60 * 60,
+        what="record invitations",
+    )
     if label is not None and label.strip() and label.strip() != subject.name:
         before = entry_snapshot(subject)
         subject.name = label.strip()[:80]

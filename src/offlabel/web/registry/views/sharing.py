@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
+from offlabel.web.common.throttle import Throttled, client_address
 from offlabel.web.registry import forms, selectors, services
 from offlabel.web.registry.models import CareAccess, ReversalFlag
 
@@ -25,14 +26,19 @@ def access_invite(request: HttpRequest, public_id: str) -> HttpResponse:
     subject = selectors.subject_owned(user, public_id)
     form = forms.InviteForm(request.POST)
     if form.is_valid():
-        services.access_invite(
-            subject=subject,
-            by=user,
-            email=form.cleaned_data["email"],
-            scope=form.cleaned_data["scope"],
-            label=form.cleaned_data["label"],
-            link_base=request.build_absolute_uri(reverse("registry:invitations")),
-        )
+        try:
+            services.access_invite(
+                subject=subject,
+                by=user,
+                email=form.cleaned_data["email"],
+                scope=form.cleaned_data["scope"],
+                label=form.cleaned_data["label"],
+                link_base=request.build_absolute_uri(reverse("registry:invitations")),
+                address=client_address(request),
+            )
+        except Throttled as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(subject)
         messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
     else:
         messages.error(

@@ -1,0 +1,104 @@
+"""The small-cell rule of every public figure: one threshold, one helper, one sentence.
+
+Public pages (topic panels, the registry snapshots frozen into reviews, their PDF, Markdown and
+JSON) never show a count of subjects from 1 to ``threshold - 1`` (``OFFLABEL_MIN_CELL``, 5 by
+default), nor a figure that would give one away:
+
+- a count (a rating level, a side effect, a Kaplan–Meier group's dogs or events) of 1 to
+  ``threshold - 1`` is shown as ``"<threshold"``; a rating level's percent and interval are then
+  withheld too (they would give the count back), and the chart leaves its bar out;
+- the ratings as a whole are shown only when at least ``threshold`` subjects rated the therapy;
+- a range of doses or costs, and a trajectory band's bin, only when at least ``threshold``
+  courses or subjects stand behind it;
+- the Kaplan–Meier curves, their table of groups and the comparisons drawn from them (log-rank
+  test, Cox model) only when every group has at least ``threshold`` dogs.
+
+:func:`public_summary` applies the rule to a topic summary (what
+``outcomes.runner.topic_summary`` returns, and what a snapshot freezes); it is idempotent, so
+the pages apply it again to what was stored before. :func:`rule_sentence` is the footer that
+says what the rule does. Reviewers' own pages (signed-in reviewers and editors) show exact
+counts.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["is_small", "public_levels", "public_summary", "public_survival", "rule_sentence"]
+
+
+def is_small(n: Any, threshold: int) -> bool:
+    """A count of 1 to ``threshold - 1`` (0 and unknown are not small cells)."""
+    return n is not None and 0 < int(n) < threshold
+
+
+def suppressed(n: int | None, threshold: int) -> str:
+    """A count as a public page prints it: ``"<threshold"`` when small, ``"–"`` when unknown."""
+    if n is None:
+        return "–"
+    return f"<{threshold}" if is_small(n, threshold) else str(n)
+
+
+def public_levels(levels: Mapping[str, Any], threshold: int) -> dict[str, Any]:
+    """Rating levels with small counts withheld (their n, percent and interval)."""
+    out: dict[str, Any] = {}
+    for name, level in levels.items():
+        row = dict(level)
+        if row.get("suppressed") or is_small(row.get("n"), threshold):
+            row.update(n=None, pct=None, ci_low=None, ci_high=None, suppressed=True)
+            row["shown"] = f"<{threshold}"
+        else:
+            row["suppressed"] = False
+            row["shown"] = suppressed(row.get("n"), threshold)
+        out[name] = row
+    return out
+
+
+def public_survival(survival: Mapping[str, Any], threshold: int) -> dict[str, Any]:
+    """The survival figures, or only why they are withheld when a group is a small cell."""
+    if survival.get("withheld"):
+        return dict(survival)
+    groups = survival.get("groups") or {}
+    if any(is_small(g.get("n"), threshold) for g in groups.values()):
+        return {
+            "endpoint": survival.get("endpoint"),
+            "landmark_days": survival.get("landmark_days"),
+            "caveats": list(survival.get("caveats") or []),
+            "withheld": (
+                f"A group has fewer than {threshold} dogs, so the Kaplan–Meier curves, their "
+                "table and the comparisons are not shown."
+            ),
+        }
+    out = dict(survival)
+    out["groups"] = {
+        name: {**g, "events_shown": suppressed(g.get("events"), threshold)}
+        for name, g in groups.items()
+    }
+    return out
+
+
+def public_summary(summary: Mapping[str, Any], threshold: int) -> dict[str, Any]:
+    """A topic summary (or a snapshot's figures) under the small-cell rule (a new dict)."""
+    out = copy.deepcopy(dict(summary))
+    evaluations = out.get("evaluations")
+    if isinstance(evaluations, dict) and "levels" in evaluations:
+        evaluations["levels"] = public_levels(evaluations["levels"], threshold)
+    if isinstance(out.get("levels"), dict):
+        out["levels"] = public_levels(out["levels"], threshold)
+    if isinstance(out.get("survival"), dict):
+        out["survival"] = public_survival(out["survival"], threshold)
+    return out
+
+
+def rule_sentence(threshold: int) -> str:
+    """The footer of every public figure: exactly what the rule above does."""
+    return (
+        f"Small-cell rule: a count of 1 to {threshold - 1} subjects is shown as “<{threshold}” "
+        "(a rating's percent and interval are then withheld too); ratings are shown only when "
+        f"at least {threshold} subjects rated the therapy; ranges of dose and cost, and "
+        f"trajectory bins, only when at least {threshold} courses or subjects stand behind "
+        f"them; survival curves and their comparisons only when every group has at least "
+        f"{threshold} dogs."
+    )
