@@ -3,18 +3,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
     """One recorded change: who did what to which record, with the values before and after."""
 
     class Action(models.TextChoices):
-        CREATE = "create", "Created"
-        UPDATE = "update", "Updated"
-        DELETE = "delete", "Deleted"
-        PUBLISH = "publish", "Published"
-        ACCESS = "access", "Access changed"
-        OTHER = "other", "Other"
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        PUBLISH = "publish", _("Published")
+        ACCESS = "access", _("Access changed")
+        OTHER = "other", _("Other")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from offlabel.web.common.views import language_choose
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("language/<str:code>/", language_choose, name="language"),
     path("accounts/", include("offlabel.web.accounts.urls")),
     path("literature/", include("offlabel.web.literature.urls")),
     path("reviews/", include("offlabel.web.reviews.urls")),

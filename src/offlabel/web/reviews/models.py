@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import (
     Category,
@@ -35,21 +36,21 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("cost", "Cost", ""),
     ("conclusion", "Conclusion", ""),
 )
-SECTION_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in SECTIONS)
+SECTION_FIELDS: tuple[str, ...] = tuple(name for name, _heading, _category in SECTIONS)
 
 
 def _section(label: str) -> models.TextField[Any, Any]:
-    return models.TextField(label, blank=True, help_text="Markdown.")
+    return models.TextField(label, blank=True, help_text=_("Markdown."))
 
 
 class Review(models.Model):
     """One version of the review of one topic."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CIRCULATING = "circulating", "Circulating for votes"
-        PUBLISHED = "published", "Published"
-        SUPERSEDED = "superseded", "Superseded by a newer version"
+        DRAFT = "draft", _("Draft")
+        CIRCULATING = "circulating", _("Circulating for votes")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded by a newer version")
 
     topic = models.ForeignKey("catalog.Topic", on_delete=models.PROTECT, related_name="reviews")
     version = models.PositiveIntegerField()
@@ -67,20 +68,24 @@ class Review(models.Model):
     plain_summary = models.TextField(
         "what this means for you",
         blank=True,
-        help_text="A plain-language summary for patients and owners (aim for a reading level of "
-        "grade 8 or below; the workspace shows it). Markdown.",
+        help_text=_(
+            "A plain-language summary for patients and owners (aim for a reading level of "
+            "grade 8 or below; the workspace shows it). Markdown."
+        ),
     )
     change_summary = models.TextField(
         blank=True,
-        help_text='What changed since the previous version ("No new information warranted a '
-        'grade change" is a valid summary).',
+        help_text=_(
+            'What changed since the previous version ("No new information warranted a '
+            'grade change" is a valid summary).'
+        ),
     )
 
     authors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="authored_reviews"
     )
     author_names = models.CharField(
-        max_length=500, blank=True, help_text="As printed in the by-line, e.g. a group's name."
+        max_length=500, blank=True, help_text=_("As printed in the by-line, e.g. a group's name.")
     )
     rubric_version = models.CharField(max_length=60)
     based_on = models.ForeignKey(
@@ -171,10 +176,11 @@ class EvidenceItem(models.Model):
     direction = models.CharField(max_length=12, choices=choices(Direction))
     verified = models.BooleanField(
         default=False,
-        help_text="Diagnosis verified and outcome objective (in Risks: harm objectively "
-        "confirmed).",
+        help_text=_(
+            "Diagnosis verified and outcome objective (in Risks: harm objectively confirmed)."
+        ),
     )
-    n = models.PositiveIntegerField(null=True, blank=True, help_text="Number of subjects.")
+    n = models.PositiveIntegerField(null=True, blank=True, help_text=_("Number of subjects."))
     note = models.TextField(blank=True)
     # The relevance check at attachment: why the record may not be about the topic (empty when
     # it names the topic's therapy and condition). A flagged item counts towards the suggested
@@ -235,8 +241,10 @@ class ConflictStatement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_statements"
     )
     statement = models.TextField(
-        help_text="Financial or personal interests in this therapy (payments, shares, "
-        "prescribing it, a relative taking it), or “None”."
+        help_text=_(
+            "Financial or personal interests in this therapy (payments, shares, "
+            "prescribing it, a relative taking it), or “None”."
+        )
     )
     updated = models.DateTimeField(auto_now=True)
 
@@ -257,9 +265,11 @@ class PublishedGrade(models.Model):
     category = models.CharField(max_length=12, choices=choices(Category))
     grade = models.CharField(max_length=1, choices=choices(Grade))
     suggested_grade = models.CharField(max_length=1, choices=choices(Grade))
-    rule = models.CharField(max_length=40, help_text="The rubric level that fired, e.g. trials.D.")
-    basis = models.CharField(max_length=200, help_text="How the consensus was reached.")
-    distribution = models.JSONField(default=dict, help_text="Votes per grade, A to U.")
+    rule = models.CharField(
+        max_length=40, help_text=_("The rubric level that fired, e.g. trials.D.")
+    )
+    basis = models.CharField(max_length=200, help_text=_("How the consensus was reached."))
+    distribution = models.JSONField(default=dict, help_text=_("Votes per grade, A to U."))
     n_votes = models.PositiveIntegerField()
 
     class Meta:

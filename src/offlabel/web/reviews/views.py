@@ -100,7 +100,7 @@ def review_latest(request: HttpRequest, topic_slug: str) -> HttpResponse:
     try:
         review = selectors.review_for_page(topic_slug, None, request.user)
     except Review.DoesNotExist:
-        raise Http404("No published review of this topic.") from None
+        raise Http404(_("No published review of this topic.")) from None
     return _render_review(request, review)
 
 
@@ -109,18 +109,18 @@ def review_version(request: HttpRequest, topic_slug: str, version: int) -> HttpR
     try:
         review = selectors.review_for_page(topic_slug, version, request.user)
     except Review.DoesNotExist:
-        raise Http404("No such version.") from None
+        raise Http404(_("No such version.")) from None
     return _render_review(request, review)
 
 
 @public_page
 def review_export(request: HttpRequest, topic_slug: str, version: int, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
-        raise Http404("Unknown format.")
+        raise Http404(_("Unknown format."))
     try:
         review = selectors.review_for_page(topic_slug, version, request.user)
     except Review.DoesNotExist:
-        raise Http404("No such version.") from None
+        raise Http404(_("No such version.")) from None
     response = HttpResponse(
         exports.review_export(review, fmt), content_type=exports.CONTENT_TYPES[fmt]
     )
@@ -140,7 +140,7 @@ def review_diff(request: HttpRequest, topic_slug: str, a: int, b: int) -> HttpRe
         old = selectors.review_for_page(topic_slug, a, request.user)
         new = selectors.review_for_page(topic_slug, b, request.user)
     except Review.DoesNotExist:
-        raise Http404("No such version.") from None
+        raise Http404(_("No such version.")) from None
     return render(request, "reviews/diff.html", comparison_context(old, new))
 
 
@@ -253,7 +253,7 @@ def workspace_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for message in _messages_of(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, "Sections saved.")
+            messages.success(request, _("Sections saved."))
             return redirect(review.get_workspace_url())
     return _workspace_page(request, review, edit_form=form, status=400)
 
@@ -296,7 +296,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in _messages_of(exc):
                     form.add_error(None, message)
             else:
-                messages.success(request, "Evidence item added.")
+                messages.success(request, _("Evidence item added."))
                 _relevance_message(request, item)
                 return redirect(review.get_workspace_url())
         return _evidence_form_page(request, review, form, None)
@@ -327,7 +327,7 @@ def evidence_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 for message in _messages_of(exc):
                     form.add_error(None, message)
             else:
-                messages.success(request, "Evidence item saved.")
+                messages.success(request, _("Evidence item saved."))
                 _relevance_message(request, item)
                 return redirect(review.get_workspace_url())
         return _evidence_form_page(request, review, form, item)
@@ -382,7 +382,7 @@ def conflict_save(request: HttpRequest, pk: int) -> HttpResponse:
     review = _open_review(pk)
     user = signed_in_user(request)
     if not user.has_role(Role.REVIEWER):
-        raise PermissionDenied("Only reviewers state conflicts of interest for their votes.")
+        raise PermissionDenied(_("Only reviewers state conflicts of interest for their votes."))
     form = ConflictForm(request.POST)
     if form.is_valid():
         try:
@@ -417,7 +417,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     review = _open_review(pk)
     user = signed_in_user(request)
     if not user.has_role(Role.REVIEWER):
-        raise PermissionDenied("Only reviewers vote.")
+        raise PermissionDenied(_("Only reviewers vote."))
     suggested = {
         row.category.value: row.suggestion.grade.value
         for row in selectors.review_suggestions(review)
@@ -434,7 +434,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         for message in _messages_of(exc):
             messages.error(request, message)
         return _workspace_page(request, review, vote_form=form, status=400)
-    messages.success(request, "Votes saved.")
+    messages.success(request, _("Votes saved."))
     return redirect(review.get_workspace_url())
 
 
@@ -444,7 +444,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     review = _open_review(pk)
     user = signed_in_user(request)
     if not user.has_role(Role.EDITOR):
-        raise PermissionDenied("Only editors publish.")
+        raise PermissionDenied(_("Only editors publish."))
     try:
         services.review_publish(review=review, by=user)
     except ValidationError as exc:
@@ -461,7 +461,7 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(Review, pk=pk, status=Review.Status.PUBLISHED)
     form = NewVersionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Check the new-version form.")
+        messages.error(request, _("Check the new-version form."))
         return redirect("reviews:workspace")
     try:
         new = services.review_new_version(
