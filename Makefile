@@ -70,9 +70,9 @@ lock: $(STAMP)
 # translations are kept), translate what is new, then compile. The .mo is committed, so
 # installing needs no gettext tools; a test checks that it is the .po compiled.
 messages: $(STAMP)
-	cd src/offlabel/web && DJANGO_SETTINGS_MODULE=offlabel.web.config.settings.test \
-	  ../../../$(VENV)/bin/django-admin makemessages -l es -e html,txt,py --no-location --no-wrap \
-	  --no-obsolete --ignore "migrations/*"
+	cd src/offlabel && DJANGO_SETTINGS_MODULE=offlabel.web.config.settings.test \
+	  ../../$(VENV)/bin/django-admin makemessages -l es -e html,txt,py --no-location --no-wrap \
+	  --no-obsolete --ignore "*/migrations/*"
 	cd src/offlabel/web && ../../../$(VENV)/bin/django-admin compilemessages -l es
 
 clean:

@@ -187,3 +187,16 @@ class VoteForm(forms.Form):
             for category in Category
             if self.cleaned_data.get(f"grade_{category.value}")
         ]
+
+
+class ReviewTranslationForm(forms.ModelForm):
+    """The translated texts of one version; an empty field shows the English original."""
+
+    class Meta:
+        from offlabel.web.reviews.models import TRANSLATED_FIELDS, ReviewTranslation
+
+        model = ReviewTranslation
+        fields = list(TRANSLATED_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 6}) for name in TRANSLATED_FIELDS if name != "title"
+        }

@@ -26,20 +26,20 @@ from offlabel.evidence.vocabulary import (
 )
 
 # (model field, heading shown to readers, the vocabulary category the section grades or "")
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("overview", "Overview and claims", ""),
-    ("mechanism", "Mechanism", Category.MECHANISM.value),
-    ("preclinical", "Pre-clinical", Category.PRECLINICAL.value),
-    ("cases", "Cases", Category.CASES.value),
-    ("trials", "Trials", Category.TRIALS.value),
-    ("risks", "Risks", Category.RISKS.value),
-    ("cost", "Cost", ""),
-    ("conclusion", "Conclusion", ""),
+SECTIONS: tuple[tuple[str, Any, str], ...] = (
+    ("overview", _("Overview and claims"), ""),
+    ("mechanism", _("Mechanism"), Category.MECHANISM.value),
+    ("preclinical", _("Pre-clinical"), Category.PRECLINICAL.value),
+    ("cases", _("Cases"), Category.CASES.value),
+    ("trials", _("Trials"), Category.TRIALS.value),
+    ("risks", _("Risks"), Category.RISKS.value),
+    ("cost", _("Cost"), ""),
+    ("conclusion", _("Conclusion"), ""),
 )
 SECTION_FIELDS: tuple[str, ...] = tuple(name for name, _heading, _category in SECTIONS)
 
 
-def _section(label: str) -> models.TextField[Any, Any]:
+def _section(label: Any) -> models.TextField[Any, Any]:
     return models.TextField(label, blank=True, help_text=_("Markdown."))
 
 
@@ -57,14 +57,14 @@ class Review(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(max_length=200, blank=True)
 
-    overview = _section("Overview and claims")
-    mechanism = _section("Mechanism")
-    preclinical = _section("Pre-clinical")
-    cases = _section("Cases")
-    trials = _section("Trials")
-    risks = _section("Risks")
-    cost = _section("Cost")
-    conclusion = _section("Conclusion")
+    overview = _section(_("Overview and claims"))
+    mechanism = _section(_("Mechanism"))
+    preclinical = _section(_("Pre-clinical"))
+    cases = _section(_("Cases"))
+    trials = _section(_("Trials"))
+    risks = _section(_("Risks"))
+    cost = _section(_("Cost"))
+    conclusion = _section(_("Conclusion"))
     plain_summary = models.TextField(
         "what this means for you",
         blank=True,
@@ -287,3 +287,46 @@ class PublishedGrade(models.Model):
     @property
     def order(self) -> int:
         return list(Category).index(Category(self.category))
+
+
+#: Languages a review version can be translated into (English is the original).
+TRANSLATION_LANGUAGES = (("es", "Español"),)
+#: What a translation carries: the title, the plain-language summary and every section.
+TRANSLATED_FIELDS: tuple[str, ...] = ("title", "plain_summary", *SECTION_FIELDS)
+
+
+class ReviewTranslation(models.Model):
+    """One version of a review in another language, kept by editors.
+
+    Readers who chose that language see these texts in place of the English ones (a field left
+    empty falls back to the English text); grades, votes and references are the version's own.
+    Unlike the version, a translation may be corrected after publication: it renders the
+    published text, it does not change it.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, choices=TRANSLATION_LANGUAGES)
+    title = models.CharField(max_length=200, blank=True)
+    plain_summary = models.TextField(_("what this means for you"), blank=True)
+    overview = _section(_("Overview and claims"))
+    mechanism = _section(_("Mechanism"))
+    preclinical = _section(_("Pre-clinical"))
+    cases = _section(_("Cases"))
+    trials = _section(_("Trials"))
+    risks = _section(_("Risks"))
+    cost = _section(_("Cost"))
+    conclusion = _section(_("Conclusion"))
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "language"], name="one_translation_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} [{self.language}]"

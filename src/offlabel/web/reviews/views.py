@@ -10,11 +10,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import Category
-from offlabel.reports.readability import TARGET_GRADE, reading_level
+from offlabel.reports.readability import (
+    TARGET_EASE_ES,
+    TARGET_GRADE,
+    reading_level,
+    spanish_reading_ease,
+)
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
 from offlabel.web.common.caching import public_page
@@ -35,6 +41,11 @@ from offlabel.web.reviews.forms import (
     VoteForm,
 )
 from offlabel.web.reviews.models import EvidenceItem, Review
+from offlabel.web.reviews.translations import (
+    review_translation_for,
+    review_translation_save,
+    translated_text,
+)
 
 REVIEW_ROLES = (Role.REVIEWER, Role.EDITOR)
 WATCH_FLAGS_TEMPLATE = "literature/_watch_flags.html"
@@ -74,7 +85,8 @@ def rubric(request: HttpRequest) -> HttpResponse:
 
 
 def _render_review(request: HttpRequest, review: Review) -> HttpResponse:
-    sections = selectors.review_sections(review)
+    translation = review_translation_for(review, get_language())
+    sections = selectors.review_sections(review, translation)
     for section in sections:
         section.extras = review_section_extras_for(
             request, review, section.category or section.name
@@ -82,6 +94,9 @@ def _render_review(request: HttpRequest, review: Review) -> HttpResponse:
     citations = selectors.review_citations(review)
     context = {
         "review": review,
+        "translation": translation,
+        "title": translated_text(review, translation, "title") or review.display_title,
+        "plain_summary": translated_text(review, translation, "plain_summary"),
         "grades": selectors.review_grade_rows(review),
         "sections": sections,
         "citations": citations,
@@ -231,6 +246,7 @@ def _workspace_page(
         "history": audit_for_object(review)[:20],
         "is_reviewer": user.has_role(Role.REVIEWER),
         "is_editor": user.has_role(Role.EDITOR),
+        "has_spanish": review.translations.filter(language="es").exists(),
         "watch_flags": _watch_flags_available(),
     }
     return render(request, "reviews/workspace_review.html", context, status=status)
@@ -473,3 +489,39 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reviews:workspace")
     messages.success(request, f"Version {new.version} started from version {review.version}.")
     return redirect(new.get_workspace_url())
+
+
+@role_required("editor")
+def translation_edit(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """An editor keeps one version's translation (title, summary, sections) into ``language``."""
+    from offlabel.web.reviews.forms import ReviewTranslationForm
+    from offlabel.web.reviews.models import ReviewTranslation
+    from offlabel.web.reviews.translations import LANGUAGES
+
+    review = get_object_or_404(Review.objects.select_related("topic"), pk=pk)
+    if language not in LANGUAGES:
+        raise Http404(_("No such language."))
+    existing = ReviewTranslation.objects.filter(review=review, language=language).first()
+    form = ReviewTranslationForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_translation_save(
+                review=review, language=language, by=signed_in_user(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Translation saved."))
+            return redirect(review.get_workspace_url())
+    return render(
+        request,
+        "reviews/translation_form.html",
+        {
+            "review": review,
+            "form": form,
+            "language_name": LANGUAGES[language],
+            "original": selectors.review_sections(review),
+            "ease": spanish_reading_ease(existing.plain_summary) if existing else None,
+            "target_ease": TARGET_EASE_ES,
+        },
+    )
