@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Line coverage of src/offlabel below this fails `make test` (93% when it was set).
 MIN_COVERAGE ?= 90
 
-.PHONY: help install chromium demo serve test test-fast lint format typecheck contract pytest bench lock clean messages
+.PHONY: help install chromium axe demo serve test test-fast lint format typecheck contract pytest bench lock clean messages
 
 help:
 	@echo "make demo   install, migrate, load the demo and serve http://127.0.0.1:8000"
@@ -51,7 +51,11 @@ contract: $(STAMP)
 chromium:
 	@.ci/install-chromium
 
-pytest: $(STAMP) chromium
+# axe-core from npm (package.json, pinned in package-lock.json) for the accessibility checks.
+axe:
+	@.ci/install-axe
+
+pytest: $(STAMP) chromium axe
 	$(VENV)/bin/pytest -n 2 --dist loadgroup --cov --cov-report= --cov-fail-under=$(MIN_COVERAGE) $(PYTEST_ARGS)
 
 test: lint typecheck contract pytest

@@ -101,18 +101,22 @@ def agreement_fields(policies: Any) -> dict[str, forms.BooleanField]:
     """One required tick per policy document (``agree_privacy`` …), labelled with its version."""
     from django.urls import reverse
     from django.utils.html import format_html
+    from django.utils.translation import gettext
 
     return {
         f"agree_{p.key}": forms.BooleanField(
             label=format_html(
-                'I have read and agree to the <a href="{}">{}</a> (version {}, {})',
+                gettext('I have read and agree to the <a href="{}">{}</a> (version {}, {})'),
                 reverse("accounts:policy", args=[p.key]),
-                p.title.lower(),
+                gettext(p.title).lower(),
                 p.version,
                 p.published,
             ),
             required=True,
-            error_messages={"required": f"Agree to the {p.title.lower()} to go on."},
+            error_messages={
+                "required": gettext("Agree to the %(document)s to go on.")
+                % {"document": gettext(p.title).lower()}
+            },
         )
         for p in policies
     }
