@@ -216,3 +216,76 @@ def test_spanish_pages_pass_axe_and_fit_a_phone(demo_site: None, phone_as: Any) 
     assert page.get_by_role("heading", level=1).inner_text() == "Low-dose naltrexone for ALS"
     assert [r["url"] for r in results if r["blocking"] or r["small"]] == []
     assert [r["url"] for r in results if r["overflow"]["width"] > PHONE["width"]] == []
+
+
+def _tab_until(page: Any, matches: Any, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies ``matches(info)``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """() => { const e = document.activeElement;
+                return {tag: e.tagName.toLowerCase(), name: e.name || '',
+                        text: (e.textContent || '').trim(),
+                        href: e.getAttribute('href') || ''}; }"""
+        )
+        if matches(info):
+            return
+    raise AssertionError("Tab never reached the element")
+
+
+def test_keyboard_only_sign_in_open_a_review_and_record_an_alsfrs_score(
+    world: Any, demo_topics: Any, page: Any
+) -> None:
+    """No mouse: every step is Tab, typing, Space or Enter, from the home page on."""
+    from offlabel.web.reviews import demo as reviews_demo
+    from tests.support.accounts import PASSWORD
+    from tests.web.registry.test_browser_trust import ITEMS
+
+    reviews_demo_users(reviews_demo)
+    reviews_demo.load()
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    _tab_until(page, lambda e: e["text"] == "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/login/**")
+    _tab_until(page, lambda e: e["name"] == "username")
+    page.keyboard.type(world.patient.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    _tab_until(page, lambda e: e["text"] == "Reviews" and e["tag"] == "a")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reviews/")
+    _tab_until(page, lambda e: e["text"] == "Low-dose naltrexone for ALS")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reviews/low-dose-naltrexone-als/**")
+    assert page.get_by_role("heading", level=1).inner_text() == "Low-dose naltrexone for ALS"
+    assert page.get_by_role("heading", name="What this means for you").is_visible()
+
+    _tab_until(page, lambda e: e["text"] == "My records")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/registry/")
+    _tab_until(page, lambda e: e["href"] == world.person.get_absolute_url())
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{world.person.get_absolute_url()}")
+    _tab_until(page, lambda e: e["text"] == "Record an ALSFRS-R score")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/scores/new/")
+    _tab_until(page, lambda e: e["name"] == "date")
+    page.keyboard.type("05012023")  # Chromium's date field takes digits in its locale order
+    for key in ITEMS:
+        _tab_until(page, lambda e, key=key: e["name"] == f"item_{key}", limit=8)
+        page.keyboard.press("Space")  # its first choice: "4 – as before"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{world.person.get_absolute_url()}")
+    score = world.person.scores.get()
+    assert score.total == 48 and str(score.date) == "2023-05-01"
+
+
+def reviews_demo_users(reviews_demo: Any) -> None:
+    """The demo's reviewers and editor, so the demo reviews can be published in this world."""
+    from offlabel.web.accounts import demo as accounts_demo
+
+    accounts_demo.load()
