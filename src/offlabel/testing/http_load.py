@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Called with (request number, status, headers, body) for each complete response.
 OnResponse = Callable[[int, int, dict[str, str], bytes], None]
@@ -149,6 +150,19 @@ async def _run(
     return result
 
 
+def _run_to_end(coroutine: Any) -> Any:
+    """``asyncio.run``, in a thread of its own when this thread already runs an event loop
+    (a caller driving a browser through Playwright's sync API keeps one running)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run_load(
     host: str,
     port: int,
@@ -165,7 +179,7 @@ def run_load(
     ``make_request(n)`` gives the bytes of request number ``n`` (see :func:`request_bytes`).
     """
     _check_loopback(host)
-    return asyncio.run(
+    return _run_to_end(
         _run(
             host,
             port,
