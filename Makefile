@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Line coverage of src/offlabel below this fails `make test` (93% when it was set).
 MIN_COVERAGE ?= 90
 
-.PHONY: help install chromium demo serve test test-fast lint format typecheck contract pytest bench lock clean
+.PHONY: help install chromium axe demo serve test test-fast lint format typecheck contract pytest bench lock clean messages
 
 help:
 	@echo "make demo   install, migrate, load the demo and serve http://127.0.0.1:8000"
@@ -51,7 +51,11 @@ contract: $(STAMP)
 chromium:
 	@.ci/install-chromium
 
-pytest: $(STAMP) chromium
+# axe-core from npm (package.json, pinned in package-lock.json) for the accessibility checks.
+axe:
+	@.ci/install-axe
+
+pytest: $(STAMP) chromium axe
 	$(VENV)/bin/pytest -n 2 --dist loadgroup --cov --cov-report= --cov-fail-under=$(MIN_COVERAGE) $(PYTEST_ARGS)
 
 test: lint typecheck contract pytest
@@ -65,6 +69,15 @@ bench: $(STAMP)
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(STAMP)
 	$(UV) pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+# The Spanish catalogue: after changing marked strings, re-extract them into the .po (its
+# translations are kept), translate what is new, then compile. The .mo is committed, so
+# installing needs no gettext tools; a test checks that it is the .po compiled.
+messages: $(STAMP)
+	cd src/offlabel && DJANGO_SETTINGS_MODULE=offlabel.web.config.settings.test \
+	  ../../$(VENV)/bin/django-admin makemessages -l es -e html,txt,py --no-location --no-wrap \
+	  --no-obsolete --ignore "*/migrations/*"
+	cd src/offlabel/web && ../../../$(VENV)/bin/django-admin compilemessages -l es
 
 clean:
 	rm -rf var/test .pytest_cache .mypy_cache .ruff_cache

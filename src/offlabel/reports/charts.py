@@ -12,7 +12,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from offlabel.reports.svg import Svg, figure_svg, plain
+from offlabel.reports.svg import FONT_SIZE, PHONE_WIDTH, TITLE_SIZE, Svg, figure_svg, plain
 
 TREATED_COLOUR = "#08519c"
 UNTREATED_COLOUR = "#a63603"
@@ -34,7 +34,7 @@ def efficacy_chart(
     ``levels`` rows have ``label`` (an efficacy value), ``pct``, ``ci_low``, ``ci_high``
     (percent, 0–100).
     """
-    fig = Figure(figsize=(6.4, 2.8), dpi=96)
+    fig = Figure(figsize=(PHONE_WIDTH, 3.2), dpi=96)
     ax = fig.add_subplot()
     names = [LEVEL_LABELS.get(str(row["label"]), str(row["label"])) for row in levels]
     pct = [float(row["pct"] or 0.0) for row in levels]
@@ -49,8 +49,8 @@ def efficacy_chart(
     )
     ax.set_yticks(positions, names)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"Percent of the {n_evaluating} evaluators (highest rating; 95% Wilson CI)")
-    ax.set_title(plain(title), fontsize=10)
+    ax.set_xlabel(f"% of {n_evaluating} evaluators (95% Wilson CI)")
+    ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     desc = "; ".join(
@@ -90,7 +90,7 @@ def trajectory_chart(
     ``own`` is one subject's own ``(months, score)`` points drawn on top; ``lines`` are extra
     individual de-identified trajectories (thin grey lines, reviewers' pages only).
     """
-    fig = Figure(figsize=(6.4, 3.2), dpi=96)
+    fig = Figure(figsize=(PHONE_WIDTH, 3.6), dpi=96)
     ax = fig.add_subplot()
     colours = (TREATED_COLOUR, UNTREATED_COLOUR, "#54278f", "#006d2c")
     for _label, points in lines:
@@ -125,10 +125,10 @@ def trajectory_chart(
     ax.set_xlim(left=0)
     ax.set_xlabel("Months since onset")
     ax.set_ylabel(y_label)
-    ax.set_title(plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=FONT_SIZE, loc="lower left")
     fig.tight_layout()
     desc = "Line chart with shaded 10th–90th percentile bands. " + "; ".join(described) + "."
     return figure_svg(fig, key=key, title=title, desc=desc, css_class="trajectory-chart")
@@ -142,7 +142,7 @@ def km_chart(
     ``curves`` maps ``"treated"``/``"untreated"`` to ``{"days", "survival", "ci_low",
     "ci_high"}`` lists. Each curve is drawn in a group with id ``km-<group>``.
     """
-    fig = Figure(figsize=(6.4, 3.2), dpi=96)
+    fig = Figure(figsize=(PHONE_WIDTH, 3.6), dpi=96)
     ax = fig.add_subplot()
     colours = {"treated": TREATED_COLOUR, "untreated": UNTREATED_COLOUR}
     described = []
@@ -174,10 +174,10 @@ def km_chart(
     ax.set_xlim(left=0)
     ax.set_xlabel("Months since onset")
     ax.set_ylabel(f"Share not yet {event}")
-    ax.set_title(plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(alpha=0.3)
     if described:
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize=FONT_SIZE, loc="lower left")
     fig.tight_layout()
     desc = "Kaplan–Meier curves with 95% bands. " + "; ".join(described) + "."
     return figure_svg(fig, key=key, title=title, desc=desc, css_class="km-chart")
@@ -190,7 +190,7 @@ def matched_pair_chart(
 
     Points above the diagonal declined more slowly than their controls.
     """
-    fig = Figure(figsize=(4.8, 4.4), dpi=96)
+    fig = Figure(figsize=(PHONE_WIDTH, 4.2), dpi=96)
     ax = fig.add_subplot()
     xs = [c for c, _ in pairs]
     ys = [t for _, t in pairs]
@@ -203,9 +203,9 @@ def matched_pair_chart(
     ax.set_ylim(lo, hi)
     ax.set_xlabel("Matched controls' mean slope (points/month)")
     ax.set_ylabel("Treated subject's slope (points/month)")
-    ax.set_title(plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=FONT_SIZE, loc="upper left")
     fig.tight_layout()
     above = sum(1 for c, t in pairs if t > c)
     desc = (

@@ -117,6 +117,8 @@ class ReviewDocument:
     reading_level: float | None = None
     snapshots: Sequence[SnapshotEntry] = ()
     conflicts: Sequence[ConflictEntry] = ()
+    #: The language of the texts (an ISO 639-1 code): "en", or a translation's.
+    language: str = "en"
 
     def filename(self, fmt: str) -> str:
         return f"{self.topic}-v{self.version}.{fmt}"
@@ -137,6 +139,7 @@ class ReviewDocument:
         return {
             "topic": self.topic,
             "title": self.title,
+            "language": self.language,
             "therapy": self.therapy,
             "condition": self.condition,
             "target_species": self.target_species,

@@ -8,6 +8,7 @@ Jinja2 with HTML autoescaping; the sections' Markdown goes through the one sanit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
@@ -43,13 +44,38 @@ def _environment() -> Environment:
     return env
 
 
-def review_html(doc: ReviewDocument) -> str:
-    """The print page of a review (what the PDF is made from)."""
-    return _environment().get_template("review.html").render(doc=doc)
+def _same(text: str) -> str:
+    return text
 
 
-def review_pdf(doc: ReviewDocument) -> bytes:
+def review_html(
+    doc: ReviewDocument,
+    translate: Callable[[str], str] = _same,
+    longdate: Callable[[dt.date], str] = _longdate,
+    number: Callable[[str], str] = _same,
+) -> str:
+    """The print page of a review (what the PDF is made from).
+
+    The page's own words go through ``translate`` (English as written by default), its date
+    through ``longdate`` and its decimal numbers through ``number``: the web layer passes the
+    reader's language's (the core knows no languages). The page's ``lang`` is the document's.
+    """
+    env = _environment()
+    return env.get_template("review.html").render(
+        doc=doc,
+        _=translate,
+        number=number,
+        longdate=longdate,
+    )
+
+
+def review_pdf(
+    doc: ReviewDocument,
+    translate: Callable[[str], str] = _same,
+    longdate: Callable[[dt.date], str] = _longdate,
+    number: Callable[[str], str] = _same,
+) -> bytes:
     """A journal-style PDF: title, date, version, grade table, sections, references."""
     from weasyprint import HTML  # heavy import, only needed here
 
-    return bytes(HTML(string=review_html(doc)).write_pdf())
+    return bytes(HTML(string=review_html(doc, translate, longdate, number)).write_pdf())

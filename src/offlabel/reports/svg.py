@@ -21,6 +21,16 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
 
+#: Every chart's text, in the SVG's own units (points). Charts are drawn about as wide as a
+#: phone's column (:data:`PHONE_WIDTH` inches = 317 units, shown at 290–360 CSS px there), so
+#: their text reads at 11 px or more on a 390 px phone; a wider screen only enlarges them.
+FONT_SIZE = 12
+TITLE_SIZE = 13
+PHONE_WIDTH = 4.4
+
+# Text created before saving takes its size from here (ticks, labels, annotations).
+matplotlib.rcParams.update({"font.size": FONT_SIZE, "legend.fontsize": FONT_SIZE})
+
 
 @dataclass(frozen=True)
 class Svg:
@@ -68,7 +78,7 @@ def figure_svg(fig: Figure, *, key: str, title: str, desc: str, css_class: str) 
     """Serialise ``fig`` deterministically and add its role, title and description."""
     buffer = io.StringIO()
     with matplotlib.rc_context(
-        {"svg.hashsalt": f"offlabel-{key}", "svg.fonttype": "none", "font.size": 9}
+        {"svg.hashsalt": f"offlabel-{key}", "svg.fonttype": "none", "font.size": FONT_SIZE}
     ):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from offlabel.registry.scales import get_scale
 from offlabel.registry.vocabulary import ScaleKey
-from offlabel.reports.svg import figure_svg, plain
+from offlabel.reports.svg import FONT_SIZE, PHONE_WIDTH, TITLE_SIZE, figure_svg, plain
 
 SHADE_COLOURS = ("#9ecae1", "#fdd0a2", "#c7e9c0", "#dadaeb")
 LINE_COLOURS = {
@@ -64,7 +64,7 @@ def timeline_svg(
     Each shaded band carries ``class="treatment-period"`` so tests and style sheets can find it.
     """
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, local to the server
-    fig = Figure(figsize=(7.5, 3.4), dpi=96)
+    fig = Figure(figsize=(PHONE_WIDTH, 3.8), dpi=96)
     ax = fig.add_subplot()
     scales = sorted({p.scale for p in points}, key=lambda s: list(ScaleKey).index(s))
     secondary = None
@@ -109,7 +109,7 @@ def timeline_svg(
             rotation=90,
             va="top",
             ha="right",
-            fontsize=7,
+            fontsize=FONT_SIZE,
         )
     if all_dates:
         first = min(all_dates) - dt.timedelta(days=15)
@@ -118,14 +118,14 @@ def timeline_svg(
     locator = mdates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]  # see _x
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
-    ax.set_title(plain(title), fontsize=10)
+    ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(axis="y", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
     if secondary is not None:
         more = secondary.get_legend_handles_labels()
         handles, labels = handles + more[0], labels + more[1]
     if handles:
-        ax.legend(handles, labels, fontsize=7, loc="lower left")
+        ax.legend(handles, labels, fontsize=FONT_SIZE, loc="lower left")
     fig.autofmt_xdate()
     fig.tight_layout()
     svg = figure_svg(

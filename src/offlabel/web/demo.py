@@ -33,6 +33,6 @@ def accounts_table() -> str:
     width = max(len(a.email) for a in DEMO_ACCOUNTS)
     lines = [f"Demo accounts (password for all: {DEMO_PASSWORD})"]
     for account in DEMO_ACCOUNTS:
-        roles = ", ".join(role.label for role in account.roles)
+        roles = ", ".join(str(role.label) for role in account.roles)
         lines.append(f"  {account.email:<{width}}  {roles}")
     return "\n".join(lines)

@@ -73,3 +73,20 @@ def test_demo_reviews_serve_on_the_web_and_index(demo_reviews: list[Review], cli
     index = client.get(reverse("reviews:index")).content.decode()
     assert "Low-dose naltrexone for ALS" in index
     assert "Low-dose naltrexone for degenerative myelopathy in dogs" in index
+
+
+def test_demo_reviews_come_in_english_and_spanish_with_readable_summaries(
+    demo_reviews: list[Review],
+) -> None:
+    from offlabel.reports.readability import reading_level, spanish_reading_ease
+
+    for review in demo_reviews:
+        spanish = review.translations.get(language="es")
+        assert spanish.title and spanish.plain_summary
+        assert all(getattr(spanish, name) for name in ("overview", "cases", "conclusion"))
+        assert spanish.updated_by.email == demo.EDITOR
+        english_level = reading_level(review.plain_summary)
+        spanish_ease = spanish_reading_ease(spanish.plain_summary)
+        assert english_level is not None and english_level.on_target
+        assert spanish_ease is not None and spanish_ease.on_target
+    assert "dosis plenas" in demo_reviews[0].translations.get().plain_summary

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.common.extensions import NavItem
 
@@ -9,7 +10,7 @@ class AccountsConfig(AppConfig):
     name = "offlabel.web.accounts"
     label = "accounts"
     verbose_name = "Accounts and roles"
-    nav_items = [NavItem("Role requests", "accounts:role_requests", ("editor",))]
+    nav_items = [NavItem(_("Role requests"), "accounts:role_requests", ("editor",))]
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.roles import REQUESTABLE_ROLES, SELF_SERVICE_ROLES, Role
@@ -14,35 +15,38 @@ _SIGN_UP_ROLES = [(r.value, r.label) for r in Role if r in SELF_SERVICE_ROLES | 
 
 class SignUpForm(forms.Form):
     email = forms.EmailField(
-        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     display_name = forms.CharField(
-        label="Name shown to others",
+        label=_("Name shown to others"),
         max_length=80,
-        help_text="A first name or a nickname is enough.",
+        help_text=_("A first name or a nickname is enough."),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     roles = forms.MultipleChoiceField(
-        label="I am…",
+        label=_("I am…"),
         choices=_SIGN_UP_ROLES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=(
-            "Clinician, veterinarian and reviewer roles are checked by an editor before they work."
+            _(
+                "Clinician, veterinarian and reviewer roles are checked by an editor "
+                "before they work."
+            )
         ),
     )
     professional_note = forms.CharField(
-        label="For professionals: licence number, institution, or how we can check",
+        label=_("For professionals: licence number, institution, or how we can check"),
         max_length=300,
         required=False,
     )
@@ -56,7 +60,7 @@ class SignUpForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists.")
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
         return email
 
     def clean(self) -> dict[str, Any]:
@@ -80,7 +84,7 @@ class SignUpForm(forms.Form):
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
@@ -117,26 +121,30 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class RoleRequestForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=_SIGN_UP_ROLES)
-    note = forms.CharField(label="How can editors check it?", max_length=300, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=_SIGN_UP_ROLES)
+    note = forms.CharField(label=_("How can editors check it?"), max_length=300, required=False)
 
 
 def agreement_fields(policies: Any) -> dict[str, forms.BooleanField]:
     """One required tick per policy document (``agree_privacy`` …), labelled with its version."""
     from django.urls import reverse
     from django.utils.html import format_html
+    from django.utils.translation import gettext
 
     return {
         f"agree_{p.key}": forms.BooleanField(
             label=format_html(
-                'I have read and agree to the <a href="{}">{}</a> (version {}, {})',
+                gettext('I have read and agree to the <a href="{}">{}</a> (version {}, {})'),
                 reverse("accounts:policy", args=[p.key]),
-                p.title.lower(),
+                gettext(p.title).lower(),
                 p.version,
                 p.published,
             ),
             required=True,
-            error_messages={"required": f"Agree to the {p.title.lower()} to go on."},
+            error_messages={
+                "required": gettext("Agree to the %(document)s to go on.")
+                % {"document": gettext(p.title).lower()}
+            },
         )
         for p in policies
     }
@@ -157,15 +165,15 @@ class ConsentForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label="Name shown to others", max_length=80)
+    display_name = forms.CharField(label=_("Name shown to others"), max_length=80)
 
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(
-        label="New e-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("New e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -173,18 +181,18 @@ class EmailChangeForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password1 = forms.CharField(
-        label="New password",
+        label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     new_password2 = forms.CharField(
-        label="New password again",
+        label=_("New password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

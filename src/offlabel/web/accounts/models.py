@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.roles import Role
 
@@ -33,7 +34,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("e-mail address", unique=True)
     display_name = models.CharField(
-        max_length=80, help_text="Shown to others instead of your e-mail."
+        max_length=80, help_text=_("Shown to others instead of your e-mail.")
     )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
@@ -41,7 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_verified_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the holder proved they read this address (the link we sent to it).",
+        help_text=_("When the holder proved they read this address (the link we sent to it)."),
     )
 
     objects = UserManager()
@@ -91,9 +92,9 @@ class RoleGrant(models.Model):
     """A role asked for by, or granted to, one user."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        GRANTED = "granted", "Granted"
-        REFUSED = "refused", "Refused"
+        REQUESTED = "requested", _("Requested")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
@@ -103,7 +104,7 @@ class RoleGrant(models.Model):
     note = models.CharField(
         max_length=300,
         blank=True,
-        help_text="For professionals: licence, institution, how to check.",
+        help_text=_("For professionals: licence, institution, how to check."),
     )
     requested_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
 
@@ -17,7 +18,7 @@ def signed_in_user(request: HttpRequest) -> User:
     """The user of a request that a login or role check has already let through."""
     user = request.user
     if not isinstance(user, User):
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     return user
 
 
@@ -35,7 +36,7 @@ def role_required(
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not request.user.has_any_role(*roles):
-                raise PermissionDenied("Your account does not hold the role this page needs.")
+                raise PermissionDenied(_("Your account does not hold the role this page needs."))
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 from offlabel.web.common.markup import render_markdown
 
@@ -34,6 +35,10 @@ class Policy:
 
 def _directory() -> Path:
     return Path(str(resources.files("offlabel.web.accounts") / "policies"))
+
+
+# The titles in policies.toml, named here for the translation catalogue (shown via gettext).
+POLICY_TITLES = (gettext_noop("Privacy notice"), gettext_noop("Terms of use"))
 
 
 @cache

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    PATIENT = "patient", "Person with ALS"
-    OWNER = "owner", "Owner of a dog with DM"
-    CLINICIAN = "clinician", "Clinician"
-    VETERINARIAN = "veterinarian", "Veterinarian"
-    REVIEWER = "reviewer", "Reviewer"
-    EDITOR = "editor", "Editor"
+    PATIENT = "patient", _("Person with ALS")
+    OWNER = "owner", _("Owner of a dog with DM")
+    CLINICIAN = "clinician", _("Clinician")
+    VETERINARIAN = "veterinarian", _("Veterinarian")
+    REVIEWER = "reviewer", _("Reviewer")
+    EDITOR = "editor", _("Editor")
 
 
 # Granted at once when asked for at sign-up: they only give access to one's own records.

@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import PolicyConsent, RoleGrant, User
 from offlabel.web.accounts.policies import Policy, current_policies
@@ -142,15 +144,14 @@ def email_verification_send(*, user: User, email: str | None = None, link_base: 
     address = (email or user.email).strip().lower()
     token = email_verification_token(user, address)
     link = f"{link_base}{token}/" if link_base else _site(reverse("accounts:verify", args=[token]))
-    body = (
-        f"Hello {user.display_name},\n\n"
-        f"please confirm that {address} is your e-mail address for offlabel by opening this "
-        f"link within three days:\n\n{link}\n\n"
+    body = gettext(
+        "Hello %(name)s,\n\n"
+        "please confirm that %(address)s is your e-mail address for offlabel by opening this "
+        "link within three days:\n\n%(link)s\n\n"
         "If you did not ask for this, ignore this message: nothing changes."
-    )
-    transaction.on_commit(
-        lambda: send_email("Confirm your e-mail address for offlabel", body, [address])
-    )
+    ) % {"name": user.display_name, "address": address, "link": link}
+    subject = gettext("Confirm your e-mail address for offlabel")
+    transaction.on_commit(lambda: send_email(subject, body, [address]))
     return token
 
 
@@ -168,11 +169,11 @@ def email_verify(*, token: str) -> User:
         user = User.objects.select_for_update().get(pk=int(data["u"]))
         email = str(data["e"])
     except signing.SignatureExpired:
-        raise ValidationError("This link has expired: ask for a new one.") from None
+        raise ValidationError(_("This link has expired: ask for a new one.")) from None
     except (signing.BadSignature, KeyError, TypeError, ValueError, User.DoesNotExist):
-        raise ValidationError("This link is not valid.") from None
+        raise ValidationError(_("This link is not valid.")) from None
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        raise ValidationError("Another account uses this e-mail address now.")
+        raise ValidationError(_("Another account uses this e-mail address now."))
     before = {"email": user.email, "verified": user.email_verified}
     changed = user.email.lower() != email
     user.email = email
@@ -194,10 +195,10 @@ def user_email_change_request(*, user: User, email: str, password: str, link_bas
     """Ask to change the account's address: the password is checked, a link goes to the new
     address, and the change happens only when it is opened (:func:`email_verify`)."""
     if not user.check_password(password):
-        raise ValidationError("The password is not right.")
+        raise ValidationError(_("The password is not right."))
     address = email.strip().lower()
     if User.objects.filter(email__iexact=address).exclude(pk=user.pk).exists():
-        raise ValidationError("An account with this e-mail address already exists.")
+        raise ValidationError(_("An account with this e-mail address already exists."))
     return email_verification_send(user=user, email=address, link_base=link_base)
 
 
@@ -206,7 +207,7 @@ def user_profile_update(*, user: User, display_name: str) -> User:
     """Change the name shown to others."""
     name = display_name.strip()
     if not name:
-        raise ValidationError("A name to show others is required.")
+        raise ValidationError(_("A name to show others is required."))
     before = {"display_name": user.display_name}
     user.display_name = name[:80]
     user.save(update_fields=["display_name"])
@@ -224,7 +225,7 @@ def user_profile_update(*, user: User, display_name: str) -> User:
 def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
     """Change the password after checking the old one and the password rules."""
     if not user.check_password(old_password):
-        raise ValidationError("The current password is not right.")
+        raise ValidationError(_("The current password is not right."))
     password_validation.validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -237,7 +238,7 @@ def role_request(*, user: User, role: str, note: str = "") -> RoleGrant:
     """Ask for one more role later on; self-service roles are granted at once."""
     if role not in SELF_SERVICE_ROLES | REQUESTABLE_ROLES:
         raise ValidationError(f"The role {role!r} cannot be asked for.")
-    grant, _ = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"note": note})
+    grant, _created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"note": note})
     if role in SELF_SERVICE_ROLES and grant.status != RoleGrant.Status.GRANTED:
         grant.status = RoleGrant.Status.GRANTED
         grant.decided_at = timezone.now()
@@ -252,11 +253,13 @@ def role_request(*, user: User, role: str, note: str = "") -> RoleGrant:
 def role_decide(*, grant: RoleGrant, by: User, grant_it: bool) -> RoleGrant:
     """An editor grants or refuses a requested role."""
     if not by.has_role(Role.EDITOR):
-        raise PermissionDenied("Only editors grant roles.")
+        raise PermissionDenied(_("Only editors grant roles."))
     if grant_it and not grant.user.email_verified:
         raise PermissionDenied(
-            "This account's e-mail address is not verified yet: a role is granted only to a "
-            "verified address."
+            _(
+                "This account's e-mail address is not verified yet: a role is granted only to a "
+                "verified address."
+            )
         )
     before = snapshot(grant)
     grant.status = RoleGrant.Status.GRANTED if grant_it else RoleGrant.Status.REFUSED
@@ -307,7 +310,7 @@ def editor_staff(user: User) -> None:
 @transaction.atomic
 def role_grant(*, user: User, role: str, by: User | None = None) -> RoleGrant:
     """Grant a role directly (editors in the admin, the demo loader, management commands)."""
-    grant, _ = RoleGrant.objects.update_or_create(
+    grant, _created = RoleGrant.objects.update_or_create(
         user=user,
         role=role,
         defaults={

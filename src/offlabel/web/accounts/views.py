@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts import services
@@ -141,7 +142,7 @@ def consent(request: HttpRequest) -> HttpResponse:
     form = ConsentForm(request.POST or None, policies=outstanding)
     if request.method == "POST" and form.is_valid():
         services.policy_consent_record(user=user, agreed=agreed(form))
-        messages.success(request, "Thank you: your agreement is recorded.")
+        messages.success(request, _("Thank you: your agreement is recorded."))
         return redirect(target)
     return render(
         request,
@@ -154,7 +155,7 @@ def policy_page(request: HttpRequest, key: str) -> HttpResponse:
     try:
         document = policy(key)
     except KeyError:
-        raise Http404("No such document.") from None
+        raise Http404(_("No such document.")) from None
     return render(
         request,
         "accounts/policy.html",
@@ -212,7 +213,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         try:
             if which == "profile":
                 services.user_profile_update(user=user, display_name=data["display_name"])
-                messages.success(request, "Your name is saved.")
+                messages.success(request, _("Your name is saved."))
             elif which == "email":
                 services.user_email_change_request(
                     user=user,
@@ -232,7 +233,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
                     new_password=data["new_password1"],
                 )
                 update_session_auth_hash(request, user)
-                messages.success(request, "Your password is changed.")
+                messages.success(request, _("Your password is changed."))
         except ValidationError as error:
             form.add_error(None, _errors(error))
         else:
@@ -255,7 +256,7 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(RoleGrant, pk=pk, status=RoleGrant.Status.REQUESTED)
     decision = request.POST.get("decision")
     if decision not in {"grant", "refuse"}:
-        messages.error(request, "Choose to grant or to refuse the role.")
+        messages.error(request, _("Choose to grant or to refuse the role."))
         return redirect("accounts:role_requests")
     try:
         role_decide(grant=grant, by=signed_in_user(request), grant_it=decision == "grant")

@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.common.extensions import NavItem, Panel
 
@@ -16,7 +17,7 @@ class AnalyticsConfig(AppConfig):
     name = "offlabel.web.analytics"
     label = "analytics"
     verbose_name = "Registry analytics"
-    nav_items = [NavItem("Analyses", "analytics:index", ("reviewer", "editor"))]
+    nav_items = [NavItem(_("Analyses"), "analytics:index", ("reviewer", "editor"))]
 
     def ready(self) -> None:
         from offlabel.web.analytics import carry
@@ -35,7 +36,7 @@ class AnalyticsConfig(AppConfig):
         user = request.user
         if user.is_authenticated and user.has_any_role("reviewer", "editor"):
             context["analysis_url"] = reverse("analytics:topic", args=[topic.slug])
-        return [Panel("What the registry shows", "analytics/_topic_panel.html", context)]
+        return [Panel(_("What the registry shows"), "analytics/_topic_panel.html", context)]
 
     def review_section_extras(self, request: HttpRequest, review: Any, section: str) -> list[Panel]:
         """Snapshots frozen into this review version's Cases or Risks section."""
@@ -69,7 +70,7 @@ class AnalyticsConfig(AppConfig):
             "decisions": list(Decision),
             "is_editor": bool(user.is_authenticated and user.has_any_role("editor")),
         }
-        return [Panel("Registry snapshots", "analytics/_snapshot_decisions.html", context)]
+        return [Panel(_("Registry snapshots"), "analytics/_snapshot_decisions.html", context)]
 
     def demo_load(self, out: Callable[[str], None]) -> None:
         from offlabel.web.analytics import demo

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
 from offlabel.web.analytics.models import RegistrySnapshot
@@ -82,7 +83,7 @@ def snapshot_decide(
     snapshot the version now shows (``None`` when dropped).
     """
     if not (by.is_authenticated and by.is_editor):
-        raise PermissionDenied("Only editors keep, refresh or drop a carried-over snapshot.")
+        raise PermissionDenied(_("Only editors keep, refresh or drop a carried-over snapshot."))
     try:
         chosen = Decision(decision)
     except ValueError:
@@ -91,7 +92,7 @@ def snapshot_decide(
         RegistrySnapshot.objects.select_for_update().select_related("review").get(pk=snapshot.pk)
     )
     if not frozen.review.is_open:
-        raise ValidationError("A published version's snapshots never change.")
+        raise ValidationError(_("A published version's snapshots never change."))
     note = f"{_describe(frozen)} in version {frozen.review.version}: {chosen.value}"
     audit_record(
         by=by,

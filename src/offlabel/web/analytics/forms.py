@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.outcomes.runner import DEFAULTS, Analysis
 
@@ -24,23 +25,23 @@ COVARIATES = [
 class MatchedControlsForm(forms.Form):
     kind = Analysis.MATCHED
     k = forms.IntegerField(
-        label="Controls per treated person (k)",
+        label=_("Controls per treated person (k)"),
         min_value=1,
         max_value=10,
         initial=DEFAULTS[Analysis.MATCHED]["k"],
     )
     followup_months = forms.FloatField(
-        label="Follow-up window (months)",
+        label=_("Follow-up window (months)"),
         min_value=3,
         max_value=36,
         initial=DEFAULTS[Analysis.MATCHED]["followup_months"],
     )
     seed = forms.IntegerField(
-        label="Seed",
+        label=_("Seed"),
         min_value=0,
         max_value=2**31 - 1,
         initial=DEFAULTS[Analysis.MATCHED]["seed"],
-        help_text="The same seed on the same registry gives the same result.",
+        help_text=_("The same seed on the same registry gives the same result."),
     )
 
     def params(self) -> dict[str, Any]:
@@ -55,18 +56,18 @@ class SurvivalForm(forms.Form):
     kind = Analysis.SURVIVAL
     endpoint = forms.ChoiceField(choices=ENDPOINTS, initial=DEFAULTS[Analysis.SURVIVAL]["endpoint"])
     covariates = forms.MultipleChoiceField(
-        label="Adjust the Cox model for (none ticked: breed, size class, age at onset)",
+        label=_("Adjust the Cox model for (none ticked: breed, size class, age at onset)"),
         choices=COVARIATES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     landmark_days = forms.IntegerField(
-        label="Landmark of the sensitivity analysis (days after onset)",
+        label=_("Landmark of the sensitivity analysis (days after onset)"),
         min_value=1,
         max_value=3650,
         initial=DEFAULTS[Analysis.SURVIVAL]["landmark_days"],
         required=False,
-        help_text="Compare only dogs still walking at this day, by treatment started by then.",
+        help_text=_("Compare only dogs still walking at this day, by treatment started by then."),
     )
 
     def params(self) -> dict[str, Any]:
@@ -80,13 +81,13 @@ class SurvivalForm(forms.Form):
 class SlopeChangeForm(forms.Form):
     kind = Analysis.SLOPE_CHANGE
     min_before = forms.IntegerField(
-        label="ALSFRS-R scores needed before the start",
+        label=_("ALSFRS-R scores needed before the start"),
         min_value=2,
         max_value=10,
         initial=DEFAULTS[Analysis.SLOPE_CHANGE]["min_before"],
     )
     min_after = forms.IntegerField(
-        label="ALSFRS-R scores needed after the start",
+        label=_("ALSFRS-R scores needed after the start"),
         min_value=2,
         max_value=10,
         initial=DEFAULTS[Analysis.SLOPE_CHANGE]["min_after"],
@@ -105,14 +106,14 @@ class PowerForm(forms.Form):
         choices=[("slope", "ALSFRS-R slope"), ("survival", "Time to event")], initial="slope"
     )
     effect = forms.FloatField(
-        label="Slope difference to detect (points/month)",
+        label=_("Slope difference to detect (points/month)"),
         min_value=0.01,
         max_value=5,
         required=False,
         initial=0.25,
     )
     hazard_ratio = forms.FloatField(
-        label="Hazard ratio to detect", min_value=0.05, max_value=20, required=False, initial=0.7
+        label=_("Hazard ratio to detect"), min_value=0.05, max_value=20, required=False, initial=0.7
     )
     followup_days = forms.IntegerField(
         label="Follow-up from trial entry of the last subject (days)",
@@ -143,20 +144,20 @@ class PowerForm(forms.Form):
         required=False,
     )
     alpha = forms.FloatField(
-        label="Significance level (two-sided)", initial=DEFAULTS[Analysis.POWER]["alpha"]
+        label=_("Significance level (two-sided)"), initial=DEFAULTS[Analysis.POWER]["alpha"]
     )
-    power = forms.FloatField(label="Power", initial=DEFAULTS[Analysis.POWER]["power"])
+    power = forms.FloatField(label=_("Power"), initial=DEFAULTS[Analysis.POWER]["power"])
 
     def clean_alpha(self) -> float:
         alpha = float(self.cleaned_data["alpha"])
         if not 0 < alpha < 0.5:
-            raise forms.ValidationError("Alpha must be between 0 and 0.5 (e.g. 0.05).")
+            raise forms.ValidationError(_("Alpha must be between 0 and 0.5 (e.g. 0.05)."))
         return alpha
 
     def clean_power(self) -> float:
         power = float(self.cleaned_data["power"])
         if not 0.5 <= power < 1:
-            raise forms.ValidationError("Power must be at least 0.5 and below 1 (e.g. 0.8).")
+            raise forms.ValidationError(_("Power must be at least 0.5 and below 1 (e.g. 0.8)."))
         return power
 
     def clean(self) -> dict[str, Any]:

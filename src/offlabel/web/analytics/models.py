@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.outcomes.runner import LABELS, Analysis
 
@@ -20,9 +21,9 @@ class AnalysisRun(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to run"
-        DONE = "done", "Done"
-        FAILED = "failed", "Could not run"
+        PENDING = "pending", _("Waiting to run")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Could not run")
 
     topic = models.ForeignKey("catalog.Topic", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(
@@ -58,16 +59,16 @@ class RegistrySnapshot(models.Model):
     """
 
     class Section(models.TextChoices):
-        CASES = "cases", "Cases"
-        RISKS = "risks", "Risks"
+        CASES = "cases", _("Cases")
+        RISKS = "risks", _("Risks")
 
     review = models.ForeignKey(
         "reviews.Review", on_delete=models.CASCADE, related_name="registry_snapshots"
     )
     section = models.CharField(max_length=8, choices=Section.choices)
-    n = models.PositiveIntegerField(help_text="Subjects reporting the therapy at the time.")
+    n = models.PositiveIntegerField(help_text=_("Subjects reporting the therapy at the time."))
     figures = models.JSONField(default=dict)
-    data_date = models.DateField(help_text="The day the registry data were read.")
+    data_date = models.DateField(help_text=_("The day the registry data were read."))
     registry_version = models.CharField(max_length=64, blank=True)
     # The figures drawn once, when the snapshot is frozen ({name: Svg fields}): a frozen
     # snapshot never changes, so its page never redraws them.

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.outcomes import runner
 from offlabel.outcomes.runner import Analysis
@@ -24,7 +25,7 @@ ANALYST_ROLES = ("reviewer", "editor")
 
 def _check_analyst(by: User) -> None:
     if by is None or not by.is_authenticated or not by.has_any_role(*ANALYST_ROLES):
-        raise PermissionDenied("Only reviewers and editors run analyses and freeze snapshots.")
+        raise PermissionDenied(_("Only reviewers and editors run analyses and freeze snapshots."))
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import TargetSpecies
@@ -29,7 +30,7 @@ def _topic(slug: str) -> Any:
     try:
         return topic_by_slug(slug)
     except Topic.DoesNotExist:
-        raise Http404("No such topic.") from None
+        raise Http404(_("No such topic.")) from None
 
 
 def _kinds_for(topic: Any) -> list[Analysis]:
@@ -83,9 +84,9 @@ def run_start(request: HttpRequest, topic_slug: str, kind: str) -> HttpResponse:
     try:
         chosen = Analysis(kind)
     except ValueError:
-        raise Http404("No such analysis.") from None
+        raise Http404(_("No such analysis.")) from None
     if chosen not in _kinds_for(topic):
-        raise Http404("This analysis does not apply to this topic.")
+        raise Http404(_("This analysis does not apply to this topic."))
     form = FORMS[chosen](request.POST, prefix=chosen.value)
     if not form.is_valid():
         return _render_analysis(request, topic, {chosen: form}, status=400)
@@ -104,7 +105,7 @@ def run_detail(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
     try:
         run = selectors.run_for_topic(topic, pk)
     except AnalysisRun.DoesNotExist:
-        raise Http404("No such run.") from None
+        raise Http404(_("No such run.")) from None
     context: dict[str, Any] = {"topic": topic, "run": run, "result": run.result or {}}
     result = run.result or {}
     key = f"run-{run.pk}"
@@ -130,7 +131,7 @@ def freeze(request: HttpRequest, topic_slug: str) -> HttpResponse:
     review = selectors.review_freezable(topic)
     form = FreezeForm(request.POST)
     if review is None or not form.is_valid():
-        messages.error(request, "There is no review of this topic to freeze figures into.")
+        messages.error(request, _("There is no review of this topic to freeze figures into."))
         return redirect("analytics:topic", topic_slug=topic.slug)
     section = form.cleaned_data["section"]
     try:

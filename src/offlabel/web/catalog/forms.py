@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class TopicSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search by therapy or condition",
+        label=_("Search by therapy or condition"),
         max_length=100,
         required=False,
         widget=forms.TextInput(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import TargetSpecies, choices
 
@@ -16,10 +17,11 @@ class Therapy(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     synonyms = models.TextField(
-        blank=True, help_text="Other names, one per line or comma-separated (LDN, naltrexone HCl…)."
+        blank=True,
+        help_text=_("Other names, one per line or comma-separated (LDN, naltrexone HCl…)."),
     )
     therapy_class = models.CharField(
-        "class", max_length=120, blank=True, help_text="e.g. opioid receptor antagonist"
+        "class", max_length=120, blank=True, help_text=_("e.g. opioid receptor antagonist")
     )
     description = models.TextField(blank=True)
 
@@ -42,7 +44,7 @@ class Condition(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     species = models.CharField(max_length=10, choices=choices(TargetSpecies))
     synonyms = models.TextField(
-        blank=True, help_text="Other names, one per line or comma-separated."
+        blank=True, help_text=_("Other names, one per line or comma-separated.")
     )
 
     class Meta:
@@ -63,22 +65,22 @@ class Topic(models.Model):
     """One therapy for one condition: what is requested, reviewed and reported on."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
+        REQUESTED = "requested", _("Requested")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
 
     therapy = models.ForeignKey(Therapy, on_delete=models.PROTECT, related_name="topics")
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="topics")
     slug = models.SlugField(max_length=160, unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
     overview = models.TextField(
-        blank=True, help_text="Markdown: what is claimed and what is known, in brief."
+        blank=True, help_text=_("Markdown: what is claimed and what is known, in brief.")
     )
     review_published_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the newest published review version of this topic went out.",
+        help_text=_("When the newest published review version of this topic went out."),
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

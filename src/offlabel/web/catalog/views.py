@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.catalog.forms import TopicSearchForm
 from offlabel.web.catalog.models import Topic
@@ -29,7 +30,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         topic = topic_by_slug(slug)
     except Topic.DoesNotExist:
-        raise Http404("No such topic.") from None
+        raise Http404(_("No such topic.")) from None
     panels = topic_panels_for(request, topic)
     return render(
         request,
@@ -49,9 +50,9 @@ def side_by_side(request: HttpRequest, therapy_slug: str) -> HttpResponse:
     try:
         topics = therapy_species_topics(therapy_slug)
     except Topic.DoesNotExist:
-        raise Http404("No such therapy.") from None
+        raise Http404(_("No such therapy.")) from None
     if len({t.condition.species for t in topics}) < 2:
-        raise Http404("This therapy has topics in one species only.")
+        raise Http404(_("This therapy has topics in one species only."))
     columns = [
         {
             "topic": topic,

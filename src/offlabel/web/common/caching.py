@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from offlabel.web.common.selectors import content_version
 
@@ -110,7 +111,7 @@ def _finish(response: HttpResponse, etag: str, last_modified: int) -> HttpRespon
     # Shared caches may keep it, but must ask again each time (the ETag makes that cheap), and
     # must keep signed-in readers' pages apart.
     response["Cache-Control"] = "no-cache"
-    patch_vary_headers(response, ("Cookie",))
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
     return response
 
 
@@ -123,7 +124,9 @@ def public_page(view: View) -> View:
             setattr(request, CACHE_ATTRIBUTE, "bypass")
             return view(request, *args, **kwargs)
         versions = content_version()
-        page = request.get_full_path()
+        # One page per address and language (LocaleMiddleware has chosen it from the cookie or
+        # Accept-Language and adds Vary: Accept-Language itself).
+        page = f"{get_language()}:{request.get_full_path()}"
         digest = hashlib.sha256(page.encode()).hexdigest()[:16]
         etag = f'"{versions.site}-{digest}"'
         last_modified = int(versions.changed_at.timestamp())

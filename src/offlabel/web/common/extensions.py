@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig, apps
 from django.http import HttpRequest
+from django.utils.functional import Promise as StrPromise
 
 if TYPE_CHECKING:
     from offlabel.web.accounts.models import Viewer
@@ -40,14 +41,14 @@ SIGNED_IN = "signed_in"
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | StrPromise
     url_name: str
     audience: tuple[str, ...] = (EVERYONE,)
 
 
 @dataclass(frozen=True)
 class Panel:
-    title: str
+    title: str | StrPromise
     template: str
     context: dict[str, Any] = field(default_factory=dict)
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 #: The only change an audit row may undergo: erasing the values, label, note and actor it
 #: holds when the records it describes are deleted for good (the who-when-what-kind stays).
@@ -54,12 +55,12 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", "Created"
-        UPDATE = "update", "Updated"
-        DELETE = "delete", "Deleted"
-        PUBLISH = "publish", "Published"
-        ACCESS = "access", "Access changed"
-        OTHER = "other", "Other"
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        PUBLISH = "publish", _("Published")
+        ACCESS = "access", _("Access changed")
+        OTHER = "other", _("Other")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -7,9 +7,11 @@ from django.urls import include, path
 
 from offlabel.web.api.api import api
 from offlabel.web.api.docs import docs_asset
+from offlabel.web.common.views import language_choose
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("language/<str:code>/", language_choose, name="language"),
     path("api/v1/docs/assets/<str:name>", docs_asset, name="api-docs-asset"),
     path("api/v1/", api.urls),
     path("accounts/tokens/", include("offlabel.web.api.urls")),

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.roles import Role
 from offlabel.web.common.extensions import NavItem, Panel
@@ -14,7 +15,7 @@ class LiteratureConfig(AppConfig):
     name = "offlabel.web.literature"
     label = "literature"
     verbose_name = "Literature"
-    nav_items = [NavItem("Literature", "literature:index", (Role.REVIEWER, Role.EDITOR))]
+    nav_items = [NavItem(_("Literature"), "literature:index", (Role.REVIEWER, Role.EDITOR))]
 
     def topic_panels(self, request: HttpRequest, topic: Any) -> list[Panel]:
         """For reviewers and editors: how many records the saved searches flagged."""
@@ -29,7 +30,7 @@ class LiteratureConfig(AppConfig):
             "count": watch_flags_new(topic).count(),
             "library_size": LibraryEntry.objects.filter(topic=topic).count(),
         }
-        return [Panel("Literature", "literature/_topic_panel.html", context)]
+        return [Panel(_("Literature"), "literature/_topic_panel.html", context)]
 
     def demo_load(self, out: Callable[[str], None]) -> None:
         from offlabel.web.literature import demo

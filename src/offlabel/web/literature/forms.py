@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import Design, Species, choices
 from offlabel.literature.records import normalize_doi, split_name
@@ -22,22 +23,24 @@ class ImportForm(forms.Form):
     """Either a file or pasted identifiers."""
 
     file = forms.FileField(
-        label="File",
+        label=_("File"),
         required=False,
         help_text="PubMed XML (.xml or .xml.gz), MEDLINE/nbib text, RIS, BibTeX, EndNote XML, "
         "Web of Science, ClinicalTrials.gov or Crossref JSON; up to "
         f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Records that cannot be read are listed in "
         "the preview; nothing is added until you confirm.",
     )
-    format = forms.ChoiceField(label="Format", choices=FORMATS, initial="auto")
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="auto")
     identifiers = forms.CharField(
-        label="Or paste identifiers",
+        label=_("Or paste identifiers"),
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 5, "placeholder": "29768149\n10.1002/ana.22006\nNCT00501696"}
         ),
-        help_text="One per line: PMIDs, DOIs or ClinicalTrials.gov NCT ids. They are looked up "
-        "on PubMed, Crossref and ClinicalTrials.gov.",
+        help_text=_(
+            "One per line: PMIDs, DOIs or ClinicalTrials.gov NCT ids. They are looked up "
+            "on PubMed, Crossref and ClinicalTrials.gov."
+        ),
     )
 
     def __init__(self, *args: Any, upload_too_large: int | None = None, **kwargs: Any) -> None:
@@ -58,9 +61,9 @@ class ImportForm(forms.Form):
         has_file = data.get("file") is not None
         has_ids = bool((data.get("identifiers") or "").strip())
         if not has_file and not has_ids and not self.errors:
-            raise ValidationError("Choose a file to upload or paste some identifiers.")
+            raise ValidationError(_("Choose a file to upload or paste some identifiers."))
         if has_file and has_ids:
-            raise ValidationError("Upload a file or paste identifiers, not both at once.")
+            raise ValidationError(_("Upload a file or paste identifiers, not both at once."))
         return data
 
 
@@ -74,11 +77,11 @@ def _check(value: str, pattern: re.Pattern[str], message: str) -> str:
 class ReferenceForm(forms.Form):
     """A reference typed in by a reviewer."""
 
-    kind = forms.ChoiceField(label="Type", choices=Reference.Kind.choices)
+    kind = forms.ChoiceField(label=_("Type"), choices=Reference.Kind.choices)
     authors = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line, “Lastname Initials” (e.g. Cree BA) or “Lastname, Given names”.",
+        help_text=_("One per line, “Lastname Initials” (e.g. Cree BA) or “Lastname, Given names”."),
     )
     title = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     journal = forms.CharField(required=False, max_length=300)
@@ -87,18 +90,24 @@ class ReferenceForm(forms.Form):
     issue = forms.CharField(required=False, max_length=40)
     pages = forms.CharField(required=False, max_length=40, help_text="e.g. 145-50")
     doi = forms.CharField(
-        label="DOI", required=False, max_length=200, help_text="e.g. 10.1002/ana.22006"
+        label=_("DOI"), required=False, max_length=200, help_text=_("e.g. 10.1002/ana.22006")
     )
-    pmid = forms.CharField(label="PMID", required=False, max_length=20, help_text="Digits only.")
+    pmid = forms.CharField(
+        label=_("PMID"), required=False, max_length=20, help_text=_("Digits only.")
+    )
     nct = forms.CharField(
-        label="NCT number", required=False, max_length=20, help_text="e.g. NCT00501696"
+        label=_("NCT number"), required=False, max_length=20, help_text=_("e.g. NCT00501696")
     )
-    url = forms.URLField(label="URL", required=False, max_length=500, assume_scheme="https")
+    url = forms.URLField(label=_("URL"), required=False, max_length=500, assume_scheme="https")
     species = forms.ChoiceField(
-        required=False, choices=[("", "—"), *choices(Species)], help_text="Leave blank to classify."
+        required=False,
+        choices=[("", "—"), *choices(Species)],
+        help_text=_("Leave blank to classify."),
     )
     design = forms.ChoiceField(
-        required=False, choices=[("", "—"), *choices(Design)], help_text="Leave blank to classify."
+        required=False,
+        choices=[("", "—"), *choices(Design)],
+        help_text=_("Leave blank to classify."),
     )
 
     def clean_authors(self) -> list[str]:
@@ -112,7 +121,7 @@ class ReferenceForm(forms.Form):
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
         if not title:
-            raise ValidationError("A reference needs a title.")
+            raise ValidationError(_("A reference needs a title."))
         return title
 
     def clean_doi(self) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import Design, Species, choices
 
@@ -17,14 +18,16 @@ class Reference(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ARTICLE = "article", "Journal article"
-        TRIAL = "trial", "Trial registration"
-        BOOK = "book", "Book or chapter"
-        DOCUMENT = "document", "Label or official document"
-        WEBPAGE = "webpage", "Web page or forum"
+        ARTICLE = "article", _("Journal article")
+        TRIAL = "trial", _("Trial registration")
+        BOOK = "book", _("Book or chapter")
+        DOCUMENT = "document", _("Label or official document")
+        WEBPAGE = "webpage", _("Web page or forum")
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ARTICLE)
-    authors = models.JSONField(default=list, blank=True, help_text='List of "Lastname Initials".')
+    authors = models.JSONField(
+        default=list, blank=True, help_text=_('List of "Lastname Initials".')
+    )
     title = models.TextField()
     journal = models.CharField(max_length=300, blank=True)
     year = models.PositiveIntegerField(null=True, blank=True)
@@ -41,7 +44,7 @@ class Reference(models.Model):
     species = models.CharField(max_length=16, choices=choices(Species), blank=True)
     design = models.CharField(max_length=24, choices=choices(Design), blank=True)
     source = models.CharField(
-        max_length=20, blank=True, help_text="manual, pubmed, ris, bibtex, ctgov, crossref"
+        max_length=20, blank=True, help_text=_("manual, pubmed, ris, bibtex, ctgov, crossref")
     )
     created = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(
@@ -111,14 +114,14 @@ class ImportBatch(models.Model):
     token = models.UUIDField(unique=True, editable=False)
     topic = models.ForeignKey("catalog.Topic", on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    source = models.CharField(max_length=300, help_text="File name, or “pasted identifiers”.")
+    source = models.CharField(max_length=300, help_text=_("File name, or “pasted identifiers”."))
     source_format = models.CharField(max_length=20, blank=True)
     records = models.JSONField(
-        default=list, help_text="One item per parsed record: fields, classification, problems."
+        default=list, help_text=_("One item per parsed record: fields, classification, problems.")
     )
     problems = models.JSONField(
         default=list,
-        help_text="Problems not tied to one kept record (bad records, failed look-ups).",
+        help_text=_("Problems not tied to one kept record (bad records, failed look-ups)."),
     )
     created = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=_batch_expiry)
@@ -138,16 +141,16 @@ class SavedSearch(models.Model):
         "catalog.Topic", on_delete=models.CASCADE, related_name="saved_searches"
     )
     therapy_terms = models.TextField(
-        help_text="One term per line (e.g. low-dose naltrexone, LDN); any of them matches."
+        help_text=_("One term per line (e.g. low-dose naltrexone, LDN); any of them matches.")
     )
     condition_terms = models.TextField(
-        help_text="One term per line (e.g. amyotrophic lateral sclerosis); any of them matches."
+        help_text=_("One term per line (e.g. amyotrophic lateral sclerosis); any of them matches.")
     )
     species = models.CharField(
         max_length=16,
         choices=choices(Species),
         blank=True,
-        help_text="Keep only records classified with this species (blank: any species).",
+        help_text=_("Keep only records classified with this species (blank: any species)."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -183,9 +186,9 @@ class WatchFlag(models.Model):
     not yet in its library. Reviewers import it (through the import preview) or dismiss it."""
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        DISMISSED = "dismissed", "Dismissed"
-        IMPORTED = "imported", "Imported"
+        NEW = "new", _("New")
+        DISMISSED = "dismissed", _("Dismissed")
+        IMPORTED = "imported", _("Imported")
 
     topic = models.ForeignKey("catalog.Topic", on_delete=models.CASCADE, related_name="watch_flags")
     saved_search = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -44,7 +45,7 @@ def _topic(slug: str) -> Topic:
     try:
         return topic_by_slug(slug)
     except Topic.DoesNotExist:
-        raise Http404("No such topic.") from None
+        raise Http404(_("No such topic.")) from None
 
 
 def _is_reviewer(request: HttpRequest) -> bool:
@@ -183,9 +184,9 @@ def _batch(request: HttpRequest, topic_slug: str, token: uuid.UUID) -> ImportBat
     try:
         batch = import_batch_for(token, signed_in_user(request))
     except ImportBatch.DoesNotExist:
-        raise Http404("No such import: it was committed, discarded or has expired.") from None
+        raise Http404(_("No such import: it was committed, discarded or has expired.")) from None
     if batch.topic.slug != topic_slug:
-        raise Http404("No such import for this topic.")
+        raise Http404(_("No such import for this topic."))
     return batch
 
 
@@ -238,7 +239,7 @@ def _preview_page(
 def import_discard(request: HttpRequest, topic_slug: str, token: uuid.UUID) -> HttpResponse:
     batch = _batch(request, topic_slug, token)
     services.import_batch_discard(batch=batch)
-    messages.info(request, "Import discarded; nothing was added.")
+    messages.info(request, _("Import discarded; nothing was added."))
     return redirect("literature:import", topic_slug=topic_slug)
 
 
@@ -253,7 +254,7 @@ def saved_search_create(request: HttpRequest, topic_slug: str) -> HttpResponse:
     if not form.is_valid():
         return library(request, topic_slug, search_form=form, status=400)
     services.saved_search_create(topic=topic, by=signed_in_user(request), **form.cleaned_data)
-    messages.success(request, "Saved search added; it runs every day.")
+    messages.success(request, _("Saved search added; it runs every day."))
     return redirect(reverse("literature:library", kwargs={"topic_slug": topic.slug}) + "#watch")
 
 
@@ -262,7 +263,7 @@ def saved_search_create(request: HttpRequest, topic_slug: str) -> HttpResponse:
 def saved_search_delete(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
     search = get_object_or_404(SavedSearch, pk=pk, topic__slug=topic_slug)
     services.saved_search_delete(search=search, by=signed_in_user(request))
-    messages.info(request, "Saved search removed.")
+    messages.info(request, _("Saved search removed."))
     return redirect(reverse("literature:library", kwargs={"topic_slug": topic_slug}) + "#watch")
 
 

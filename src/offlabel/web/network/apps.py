@@ -5,6 +5,7 @@ from typing import Any
 
 from django.apps import AppConfig, apps
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.roles import Role
 from offlabel.web.common.extensions import EVERYONE, SIGNED_IN, NavItem, Panel
@@ -17,15 +18,17 @@ class NetworkConfig(AppConfig):
     label = "network"
     verbose_name = "Community: requests, discussions, prescribers and consults"
     nav_items = [
-        NavItem("Future reviews", "network:future", (EVERYONE,)),
-        NavItem("Red flags", "network:red_flags", (EVERYONE,)),
-        NavItem("Discussions", "network:discussions", _PROFESSIONALS),
+        NavItem(_("Future reviews"), "network:future", (EVERYONE,)),
+        NavItem(_("Red flags"), "network:red_flags", (EVERYONE,)),
+        NavItem(_("Discussions"), "network:discussions", _PROFESSIONALS),
         # The directory is for clinicians, vets and editors (reviewers do not see it).
         NavItem(
-            "Prescribers", "network:prescribers", (Role.CLINICIAN, Role.VETERINARIAN, Role.EDITOR)
+            _("Prescribers"),
+            "network:prescribers",
+            (Role.CLINICIAN, Role.VETERINARIAN, Role.EDITOR),
         ),
-        NavItem("Consults", "network:consults", (Role.CLINICIAN, Role.VETERINARIAN)),
-        NavItem("Notifications", "network:notifications", (SIGNED_IN,)),
+        NavItem(_("Consults"), "network:consults", (Role.CLINICIAN, Role.VETERINARIAN)),
+        NavItem(_("Notifications"), "network:notifications", (SIGNED_IN,)),
     ]
 
     def ready(self) -> None:

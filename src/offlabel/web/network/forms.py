@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import TargetSpecies, choices
 from offlabel.web.accounts.models import User
@@ -30,41 +31,41 @@ def _topic_field(**kwargs: Any) -> forms.ModelChoiceField[Topic]:
 
 class RequestForm(forms.Form):
     therapy = forms.ModelChoiceField(
-        label="Therapy",
+        label=_("Therapy"),
         queryset=Therapy.objects.all(),
         required=False,
-        empty_label="— not in the list —",
+        empty_label=_("— not in the list —"),
     )
     therapy_name = forms.CharField(
-        label="…or the therapy's name, if it is not in the list",
+        label=_("…or the therapy's name, if it is not in the list"),
         max_length=120,
         required=False,
-        help_text="e.g. curcumin. An editor checks new names before they join the catalog.",
+        help_text=_("e.g. curcumin. An editor checks new names before they join the catalog."),
     )
     condition = forms.ModelChoiceField(
-        label="Condition",
+        label=_("Condition"),
         queryset=Condition.objects.all(),
         required=False,
-        empty_label="— not in the list —",
+        empty_label=_("— not in the list —"),
     )
     condition_name = forms.CharField(
-        label="…or the condition's name, if it is not in the list",
+        label=_("…or the condition's name, if it is not in the list"),
         max_length=120,
         required=False,
     )
     condition_species = forms.ChoiceField(
-        label="The condition is in", choices=choices(TargetSpecies), initial=TargetSpecies.HUMAN
+        label=_("The condition is in"), choices=choices(TargetSpecies), initial=TargetSpecies.HUMAN
     )
     claims = forms.CharField(
-        label="What have you heard or read it does?",
+        label=_("What have you heard or read it does?"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
     )
     links = forms.CharField(
-        label="Links (optional)",
+        label=_("Links (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Web pages where you saw the claims, one per line.",
+        help_text=_("Web pages where you saw the claims, one per line."),
     )
 
     def clean_links(self) -> str:
@@ -81,13 +82,13 @@ class RequestForm(forms.Form):
 
 class AvailabilityForm(forms.Form):
     availability = forms.ChoiceField(
-        label="How much usable information exists", choices=Availability.choices
+        label=_("How much usable information exists"), choices=Availability.choices
     )
 
 
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(
-        label="Merge this request into", queryset=ReviewRequest.objects.none()
+        label=_("Merge this request into"), queryset=ReviewRequest.objects.none()
     )
 
     def __init__(self, *args: Any, request_obj: ReviewRequest, **kwargs: Any) -> None:
@@ -101,38 +102,40 @@ class MergeForm(forms.Form):
 
 class LinkTopicForm(forms.Form):
     topic = _topic_field(
-        label="Existing topic",
+        label=_("Existing topic"),
         required=False,
-        empty_label="— create one from the request's therapy and condition —",
+        empty_label=_("— create one from the request's therapy and condition —"),
     )
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=160)
+    title = forms.CharField(label=_("Title"), max_length=160)
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 8, "data-mentions": _COMPLETE}),
         max_length=20_000,
-        help_text="Markdown. Mention a colleague with @ and their name. No patient names.",
+        help_text=_("Markdown. Mention a colleague with @ and their name. No patient names."),
     )
 
 
 class PostForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 6, "data-mentions": _COMPLETE}),
         max_length=20_000,
-        help_text="Markdown. Mention a colleague with @ and their handle (type @ and a few "
-        "letters to choose). No patient names.",
+        help_text=_(
+            "Markdown. Mention a colleague with @ and their handle (type @ and a few "
+            "letters to choose). No patient names."
+        ),
     )
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
 class ListingForm(forms.ModelForm):
-    topic = _topic_field(label="Topic")
+    topic = _topic_field(label=_("Topic"))
 
     class Meta:
         model = PrescriberListing
@@ -141,18 +144,18 @@ class ListingForm(forms.ModelForm):
 
 
 class ConsultForm(forms.Form):
-    topic = _topic_field(label="Topic")
+    topic = _topic_field(label=_("Topic"))
     prescriber = forms.ModelChoiceField(
-        label="Colleague (optional)",
+        label=_("Colleague (optional)"),
         queryset=PrescriberListing.objects.none(),
         required=False,
-        empty_label="— anyone experienced: an editor finds someone —",
+        empty_label=_("— anyone experienced: an editor finds someone —"),
     )
     question = forms.CharField(
-        label="Your question",
+        label=_("Your question"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10_000,
-        help_text="Describe the case without names or anything that identifies the patient.",
+        help_text=_("Describe the case without names or anything that identifies the patient."),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -181,9 +184,9 @@ class ConsultForm(forms.Form):
 class ConsultDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
     prescriber = forms.ModelChoiceField(
-        label="Put in touch with", queryset=PrescriberListing.objects.none(), required=False
+        label=_("Put in touch with"), queryset=PrescriberListing.objects.none(), required=False
     )
-    note = forms.CharField(label="Note to the requester", max_length=300, required=False)
+    note = forms.CharField(label=_("Note to the requester"), max_length=300, required=False)
 
     def __init__(self, *args: Any, consult: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,15 +205,17 @@ class ConsultDecisionForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Message", widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
     )
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Their e-mail address")
-    recipient_name = forms.CharField(label="Their name (optional)", max_length=120, required=False)
+    email = forms.EmailField(label=_("Their e-mail address"))
+    recipient_name = forms.CharField(
+        label=_("Their name (optional)"), max_length=120, required=False
+    )
     message = forms.CharField(
-        label="A short note from you (optional)",
+        label=_("A short note from you (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
         required=False,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import TargetSpecies, choices
 
@@ -17,9 +18,9 @@ from offlabel.evidence.vocabulary import TargetSpecies, choices
 class Availability(models.TextChoices):
     """How much usable information an editor expects a review of the request to find."""
 
-    NONE = "none", "Little or none"
-    SOME = "some", "Some"
-    PLENTY = "plenty", "Plenty"
+    NONE = "none", _("Little or none")
+    SOME = "some", _("Some")
+    PLENTY = "plenty", _("Plenty")
 
 
 # priority = votes × multiplier: a request with plenty to review counts four times one with
@@ -35,9 +36,9 @@ class ReviewRequest(models.Model):
     """A therapy × condition someone asks the reviewers to look at."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for a review"
-        MERGED = "merged", "Merged into another request"
-        PUBLISHED = "published", "Review published"
+        OPEN = "open", _("Waiting for a review")
+        MERGED = "merged", _("Merged into another request")
+        PUBLISHED = "published", _("Review published")
 
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_requests"
@@ -46,7 +47,7 @@ class ReviewRequest(models.Model):
         "catalog.Therapy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     therapy_name = models.CharField(
-        max_length=120, blank=True, help_text="A therapy not in the catalog yet, as typed."
+        max_length=120, blank=True, help_text=_("A therapy not in the catalog yet, as typed.")
     )
     condition = models.ForeignKey(
         "catalog.Condition", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -55,8 +56,8 @@ class ReviewRequest(models.Model):
     condition_species = models.CharField(
         max_length=10, choices=choices(TargetSpecies), default=TargetSpecies.HUMAN
     )
-    claims = models.TextField(help_text="What you have heard or read it does.")
-    links = models.TextField(blank=True, help_text="Web addresses, one per line.")
+    claims = models.TextField(help_text=_("What you have heard or read it does."))
+    links = models.TextField(blank=True, help_text=_("Web addresses, one per line."))
     availability = models.CharField(
         max_length=8, choices=Availability.choices, default=Availability.SOME
     )
@@ -129,9 +130,9 @@ class Thread(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads"
     )
     is_public = models.BooleanField(
-        default=False, help_text="Readable by everyone, signed in or not (editors decide)."
+        default=False, help_text=_("Readable by everyone, signed in or not (editors decide).")
     )
-    is_locked = models.BooleanField(default=False, help_text="No new replies.")
+    is_locked = models.BooleanField(default=False, help_text=_("No new replies."))
     created = models.DateTimeField(default=timezone.now)
     last_activity = models.DateTimeField(default=timezone.now)
 
@@ -198,9 +199,9 @@ class ConsultRequest(models.Model):
     """A clinician or vet asking to be put in touch with an experienced colleague."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consults_asked"
@@ -214,7 +215,7 @@ class ConsultRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="consults_received",
     )
-    question = models.TextField(help_text="What you would like to ask, without patient names.")
+    question = models.TextField(help_text=_("What you would like to ask, without patient names."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -280,9 +281,9 @@ class NotificationSetting(models.Model):
     """How one person wants to hear about what happens."""
 
     class Frequency(models.TextChoices):
-        IMMEDIATE = "immediate", "An e-mail for each notification"
-        DAILY = "daily", "One daily digest e-mail"
-        OFF = "off", "No e-mail (the notifications page only)"
+        IMMEDIATE = "immediate", _("An e-mail for each notification")
+        DAILY = "daily", _("One daily digest e-mail")
+        OFF = "off", _("No e-mail (the notifications page only)")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_setting"
@@ -299,16 +300,16 @@ class Notification(models.Model):
     """Something one person should know about."""
 
     class Kind(models.TextChoices):
-        REVIEW_PUBLISHED = "review_published", "A review you asked for was published"
-        MENTION = "mention", "Mentioned in a discussion"
-        REPLY = "reply", "New reply in a discussion"
-        CONSULT_REQUEST = "consult_request", "Consult request"
-        CONSULT_DECISION = "consult_decision", "Consult answered"
-        CONSULT_MESSAGE = "consult_message", "Consult message"
-        RECORD_CHANGED = "record_changed", "Someone else changed your registry record"
-        SCORE_REMINDER = "score_reminder", "Time to re-score"
-        REVERSAL = "reversal", "A possible reversal to check"
-        FOLLOWED = "followed", "News of a review or topic you follow"
+        REVIEW_PUBLISHED = "review_published", _("A review you asked for was published")
+        MENTION = "mention", _("Mentioned in a discussion")
+        REPLY = "reply", _("New reply in a discussion")
+        CONSULT_REQUEST = "consult_request", _("Consult request")
+        CONSULT_DECISION = "consult_decision", _("Consult answered")
+        CONSULT_MESSAGE = "consult_message", _("Consult message")
+        RECORD_CHANGED = "record_changed", _("Someone else changed your registry record")
+        SCORE_REMINDER = "score_reminder", _("Time to re-score")
+        REVERSAL = "reversal", _("A possible reversal to check")
+        FOLLOWED = "followed", _("News of a review or topic you follow")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -334,8 +335,8 @@ class Subscription(models.Model):
     notification setting says)."""
 
     class Kind(models.TextChoices):
-        REVIEW = "review", "The review: each published version and its grade changes"
-        TOPIC = "topic", "The topic: new review versions and discussions made public"
+        REVIEW = "review", _("The review: each published version and its grade changes")
+        TOPIC = "topic", _("The topic: new review versions and discussions made public")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"

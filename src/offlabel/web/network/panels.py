@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.common.extensions import Panel
 from offlabel.web.network import selectors
@@ -35,13 +36,13 @@ def community_panel(request: HttpRequest, topic: Any) -> Panel | None:
         or context.get("public_thread_count")
         or "prescriber_count" in context
     )
-    return Panel("Community", "network/_topic_panel.html", context) if shows else None
+    return Panel(_("Community"), "network/_topic_panel.html", context) if shows else None
 
 
 def follow_panel(topic: Any, kind: str, next_url: str = "") -> Panel:
     """The follow button of a topic or review page (the same markup for every visitor)."""
     return Panel(
-        "Follow",
+        _("Follow"),
         "network/_follow.html",
         {"topic": topic, "kind": kind, "next": next_url or topic.get_absolute_url()},
     )

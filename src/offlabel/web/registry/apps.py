@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.roles import Role
 from offlabel.web.common.extensions import NavItem
@@ -12,12 +13,12 @@ class RegistryConfig(AppConfig):
     verbose_name = "Outcomes registry"
     nav_items = [
         NavItem(
-            "My records",
+            _("My records"),
             "registry:dashboard",
             (Role.PATIENT, Role.OWNER, Role.CLINICIAN, Role.VETERINARIAN),
         ),
-        NavItem("De-identified registry", "registry:deidentified", (Role.REVIEWER,)),
-        NavItem("Registry import", "registry:import", (Role.EDITOR,)),
+        NavItem(_("De-identified registry"), "registry:deidentified", (Role.REVIEWER,)),
+        NavItem(_("Registry import"), "registry:import", (Role.EDITOR,)),
     ]
 
     def demo_load(self, out: Callable[[str], None]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies, choices
 from offlabel.registry.scales import get_scale, milestones_for_species
@@ -190,9 +191,11 @@ class DogSubjectForm(_SubjectForm):
 
 
 class _ConsentFields(forms.Form):
-    consent_date = forms.DateField(label="Date the patient or owner consented", widget=DateInput())
+    consent_date = forms.DateField(
+        label=_("Date the patient or owner consented"), widget=DateInput()
+    )
     consent_scope = forms.CharField(
-        label="What they consented to",
+        label=_("What they consented to"),
         max_length=200,
         initial="Recording this case history in the offlabel registry",
     )
@@ -268,16 +271,16 @@ class CourseForm(CoreRulesMixin, forms.ModelForm):
 class EvaluationForm(CoreRulesMixin, forms.Form):
     date = forms.DateField(widget=DateInput(), initial=today)
     efficacy = forms.ChoiceField(
-        label="How well did it work?", choices=choices(Efficacy), widget=forms.RadioSelect
+        label=_("How well did it work?"), choices=choices(Efficacy), widget=forms.RadioSelect
     )
     adherence = forms.ChoiceField(
-        label="Doses taken", choices=[("", "—"), *choices(Adherence)], required=False
+        label=_("Doses taken"), choices=[("", "—"), *choices(Adherence)], required=False
     )
     burden = forms.ChoiceField(
-        label="Trouble taking it", choices=[("", "—"), *choices(Burden)], required=False
+        label=_("Trouble taking it"), choices=[("", "—"), *choices(Burden)], required=False
     )
     notes = forms.CharField(
-        label="Anything else", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Anything else"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
     def __init__(
@@ -382,9 +385,9 @@ class AlsfrsForm(CoreRulesMixin, forms.Form):
                 required=False,
             )
         self.fields["total"] = forms.IntegerField(
-            label="Total from your clinic (optional)",
+            label=_("Total from your clinic (optional)"),
             required=False,
-            help_text="Leave empty: offlabel adds up the items. If you enter it, it must match.",
+            help_text=_("Leave empty: offlabel adds up the items. If you enter it, it must match."),
         )
         self.order_fields(["date", *(i.field for i in self.scale.items), "total"])
         if reason_required is not None:
@@ -446,7 +449,7 @@ class DmScoreForm(CoreRulesMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not self.errors and not self.totals():
-            raise forms.ValidationError("Choose a stage, a gait score, or both.")
+            raise forms.ValidationError(_("Choose a stage, a gait score, or both."))
         return data
 
 
@@ -469,7 +472,7 @@ class MilestoneForm(CoreRulesMixin, forms.Form):
 
 class DeleteForm(forms.Form):
     reason = forms.CharField(
-        label="Why delete it? (kept in the record's history)",
+        label=_("Why delete it? (kept in the record's history)"),
         max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why you delete it: it is kept in the record's history."},
@@ -480,25 +483,27 @@ class DeleteForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Your clinician's or vet's e-mail address")
+    email = forms.EmailField(label=_("Your clinician's or vet's e-mail address"))
     scope = forms.ChoiceField(
-        label="They may",
+        label=_("They may"),
         choices=CareAccess.Scope.choices,
         widget=forms.RadioSelect,
         initial=CareAccess.Scope.VIEW,
     )
     label = forms.CharField(
-        label="They see this record as",
+        label=_("They see this record as"),
         max_length=80,
         required=False,
-        help_text="A first name or the dog's name, so they can tell their patients apart "
-        "(with your name beside it).",
+        help_text=_(
+            "A first name or the dog's name, so they can tell their patients apart "
+            "(with your name beside it)."
+        ),
     )
 
 
 class ReminderForm(forms.Form):
     months = forms.TypedChoiceField(
-        label="Remind me to re-score",
+        label=_("Remind me to re-score"),
         coerce=int,
         choices=[
             (m, "Never" if m == 0 else f"every {m} month{'s' if m > 1 else ''}")
@@ -509,19 +514,19 @@ class ReminderForm(forms.Form):
 
 class ReversalCheckForm(forms.Form):
     verdict = forms.ChoiceField(
-        label="What the clinical records say",
+        label=_("What the clinical records say"),
         choices=[
             ("verified", "They confirm the rise"),
             ("not_confirmed", "They do not confirm it"),
         ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label="Note (no names)", max_length=300, required=False)
+    note = forms.CharField(label=_("Note (no names)"), max_length=300, required=False)
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password, to confirm",
+        label=_("Your password, to confirm"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -533,15 +538,15 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = str(self.cleaned_data["password"])
         if not self.user.check_password(password):
-            raise forms.ValidationError("This is not your password.")
+            raise forms.ValidationError(_("This is not your password."))
         return password
 
 
 class ImportForm(forms.Form):
     archive = forms.FileField(
-        label="Registry files (a .zip holding subjects.csv and the other files)",
-        help_text="The bulk CSV layout; nothing is saved unless every line is valid.",
+        label=_("Registry files (a .zip holding subjects.csv and the other files)"),
+        help_text=_("The bulk CSV layout; nothing is saved unless every line is valid."),
     )
     confirm_implausible = forms.BooleanField(
-        label="Accept doses outside the usual range (I have checked them)", required=False
+        label=_("Accept doses outside the usual range (I have checked them)"), required=False
     )

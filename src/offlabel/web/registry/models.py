@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies, choices
 from offlabel.registry.layout import TEXT_LIMITS
@@ -88,14 +89,14 @@ class Subject(Deletable):
     """A person with ALS or a dog with degenerative myelopathy."""
 
     class Kind(models.TextChoices):
-        PERSON = "person", "Person"
-        DOG = "dog", "Dog"
+        PERSON = "person", _("Person")
+        DOG = "dog", _("Dog")
 
     class Origin(models.TextChoices):
-        SELF = "self", "Entered by the patient or owner"
-        CASE_HISTORY = "case_history", "Case history entered by a clinician or vet"
-        IMPORTED = "imported", "Imported from a registry file"
-        SYNTHETIC = "synthetic", "Synthetic (simulated demo data)"
+        SELF = "self", _("Entered by the patient or owner")
+        CASE_HISTORY = "case_history", _("Case history entered by a clinician or vet")
+        IMPORTED = "imported", _("Imported from a registry file")
+        SYNTHETIC = "synthetic", _("Synthetic (simulated demo data)")
 
     OnsetRegion = OnsetRegion
     DiagnosisMethod = DiagnosisMethod
@@ -111,8 +112,10 @@ class Subject(Deletable):
         max_length=80,
         blank=True,
         help_text=(
-            "What this record is called (a first name, a dog's name): only you and the "
-            "clinicians or vets you invite see it."
+            _(
+                "What this record is called (a first name, a dog's name): only you and the "
+                "clinicians or vets you invite see it."
+            )
         ),
     )
     sex = models.CharField(max_length=16, choices=choices(Sex), default=Sex.UNKNOWN)
@@ -125,7 +128,7 @@ class Subject(Deletable):
     diagnosis_confirmed_by = models.CharField(
         max_length=TEXT_LIMITS["diagnosis_confirmed_by"],
         blank=True,
-        help_text="e.g. a neurologist at an ALS clinic",
+        help_text=_("e.g. a neurologist at an ALS clinic"),
     )
     breed = models.CharField(max_length=TEXT_LIMITS["breed"], blank=True)
     weight_kg = models.FloatField("weight (kg)", null=True, blank=True)
@@ -142,7 +145,7 @@ class Subject(Deletable):
     reminder_months = models.PositiveSmallIntegerField(
         "remind me to re-score every",
         default=0,
-        help_text="Months between reminders; 0 = no reminders.",
+        help_text=_("Months between reminders; 0 = no reminders."),
     )
     reminder_sent_on = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -223,13 +226,13 @@ class TreatmentCourse(Deletable):
         "therapy (if not in the list)",
         max_length=TEXT_LIMITS["therapy"],
         blank=True,
-        help_text="Free text, kept as written until an editor links it to the catalogue.",
+        help_text=_("Free text, kept as written until an editor links it to the catalogue."),
     )
     dose = models.FloatField("dose per day", null=True, blank=True)
     dose_unit = models.CharField(max_length=8, choices=choices(DoseUnit), blank=True)
     dose_confirmed = models.BooleanField(default=False)
     frequency = models.CharField(
-        max_length=TEXT_LIMITS["frequency"], blank=True, help_text="e.g. once a day"
+        max_length=TEXT_LIMITS["frequency"], blank=True, help_text=_("e.g. once a day")
     )
     time_of_day = models.CharField(max_length=10, choices=choices(TimeOfDay), blank=True)
     start_date = models.DateField()
@@ -320,7 +323,7 @@ class ScoreRecord(Deletable):
     scale = models.CharField(max_length=10, choices=SCALE_CHOICES)
     total = models.SmallIntegerField(null=True, blank=True)
     items = models.JSONField(
-        null=True, blank=True, help_text="ALSFRS-R item key → score 0–4, not_done or unknown"
+        null=True, blank=True, help_text=_("ALSFRS-R item key → score 0–4, not_done or unknown")
     )
     subscores = models.JSONField(null=True, blank=True)
     confirmed = models.BooleanField(default=False)
@@ -379,13 +382,13 @@ class CareAccess(models.Model):
     """A patient's or owner's consent for one clinician or vet to see (and add to) a record."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        REVOKED = "revoked", "Revoked"
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        REVOKED = "revoked", _("Revoked")
 
     class Scope(models.TextChoices):
-        VIEW = "view", "See the record"
-        CONTRIBUTE = "contribute", "See the record and add scores, treatments and evaluations"
+        VIEW = "view", _("See the record")
+        CONTRIBUTE = "contribute", _("See the record and add scores, treatments and evaluations")
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="access")
     email = models.EmailField("clinician's or vet's e-mail address")
@@ -427,7 +430,7 @@ class ReversalFlag(models.Model):
     status = models.CharField(
         max_length=16, choices=choices(ReversalStatus), default=ReversalStatus.CANDIDATE.value
     )
-    evidence = models.JSONField(help_text="The scores that meet the definition.")
+    evidence = models.JSONField(help_text=_("The scores that meet the definition."))
     found_at = models.DateTimeField(auto_now_add=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

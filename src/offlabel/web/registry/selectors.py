@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.registry.deidentify import DeidentifiedBundle, deidentify
@@ -88,7 +89,7 @@ def subject_for(user: Viewer, public_id: str, *, contribute: bool = False) -> Su
     gate = subjects_contributable_by(user) if contribute else subjects_visible_to(user)
     subject = gate.filter(public_id=public_id).select_related("owner").first()
     if subject is None:
-        raise Http404("No such record.")
+        raise Http404(_("No such record."))
     return subject
 
 
@@ -96,7 +97,7 @@ def subject_owned(user: User, public_id: str) -> Subject:
     """A subject only its owner may manage (sharing, editing, deletion), or 404."""
     subject = subject_for(user, public_id)
     if subject.owner_id != user.pk:
-        raise Http404("No such record.")
+        raise Http404(_("No such record."))
     return subject
 
 

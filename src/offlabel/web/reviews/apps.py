@@ -5,6 +5,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.common.extensions import NavItem, Panel
 
@@ -14,8 +15,8 @@ class ReviewsConfig(AppConfig):
     label = "reviews"
     verbose_name = "Evidence reviews"
     nav_items = [
-        NavItem("Reviews", "reviews:index"),
-        NavItem("Review workspace", "reviews:workspace", audience=("reviewer", "editor")),
+        NavItem(_("Reviews"), "reviews:index"),
+        NavItem(_("Review workspace"), "reviews:workspace", audience=("reviewer", "editor")),
     ]
 
     def topic_panels(self, request: HttpRequest, topic: Any) -> list[Panel]:
@@ -32,7 +33,7 @@ class ReviewsConfig(AppConfig):
         in_review = any(r.is_open for r in versions)
         return [
             Panel(
-                "Evidence review",
+                _("Evidence review"),
                 "reviews/_topic_panel.html",
                 {
                     "review": published,

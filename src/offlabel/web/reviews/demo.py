@@ -43,8 +43,10 @@ from offlabel.web.reviews.demo_dm import (
     DM_SECTIONS,
     DM_VOTES,
 )
+from offlabel.web.reviews.demo_es import ALS_ES, DM_ES
 from offlabel.web.reviews.demo_spec import DEMO_CONFLICTS, DemoReview, Ref
 from offlabel.web.reviews.models import Review
+from offlabel.web.reviews.translations import review_translation_save
 
 AUTHOR = "reviewer@offlabel.demo"
 VOTERS = (
@@ -118,7 +120,10 @@ def _build(spec: DemoReview, users: dict[str, User]) -> Review:
                 grade=grade,
                 rationale=spec.rationales.get((category.value, index), ""),
             )
-    return services.review_publish(review=review, by=users[EDITOR])
+    review = services.review_publish(review=review, by=users[EDITOR])
+    if spec.spanish:
+        review_translation_save(review=review, language="es", by=users[EDITOR], **spec.spanish)
+    return review
 
 
 DEMO_REVIEWS = (
@@ -132,6 +137,7 @@ DEMO_REVIEWS = (
         ALS_VOTES,
         ALS_RATIONALES,
         ALS_PLAIN_SUMMARY,
+        ALS_ES,
     ),
     DemoReview(
         LDN_DM_SLUG,
@@ -143,6 +149,7 @@ DEMO_REVIEWS = (
         DM_VOTES,
         DM_RATIONALES,
         DM_PLAIN_SUMMARY,
+        DM_ES,
     ),
 )
 

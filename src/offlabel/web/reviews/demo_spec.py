@@ -47,6 +47,8 @@ class DemoReview:
     rationales: dict[tuple[str, int], str] = field(default_factory=dict)
     # "What this means for you": plain words for patients and owners (grade 8 or below).
     plain_summary: str = ""
+    # The editors' Spanish translation: title, plain_summary and any section.
+    spanish: dict[str, str] = field(default_factory=dict)
 
 
 # What each demo voter declares before voting (in VOTERS order); the same for both reviews.

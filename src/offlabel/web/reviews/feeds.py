@@ -33,7 +33,7 @@ class ReviewsFeed(Feed):  # type: ignore[type-arg]
             return None
         topic = Topic.objects.select_related("therapy", "condition").filter(slug=slug).first()
         if topic is None:
-            raise Http404("No such topic.")
+            raise Http404(_("No such topic."))
         return topic
 
     def title(self, obj: Topic | None) -> str:

@@ -15,13 +15,13 @@ from offlabel.web.reviews.models import SECTIONS, EvidenceItem, Review
 
 class ReviewIndexFilterForm(forms.Form):
     condition = forms.ModelChoiceField(
-        queryset=Condition.objects.all(), required=False, empty_label="Any condition"
+        queryset=Condition.objects.all(), required=False, empty_label=_("Any condition")
     )
     species = forms.ChoiceField(
         choices=[("", "Any species"), *choices(TargetSpecies)], required=False
     )
     category = forms.ChoiceField(
-        label="Category",
+        label=_("Category"),
         choices=[("", "Any category"), *choices(Category)],
         required=False,
     )
@@ -31,7 +31,7 @@ class ReviewIndexFilterForm(forms.Form):
 class StartReviewForm(forms.Form):
     topic = forms.ModelChoiceField(
         queryset=Topic.objects.select_related("therapy", "condition"),
-        help_text="A topic without a published review gets a new, empty draft.",
+        help_text=_("A topic without a published review gets a new, empty draft."),
     )
 
 
@@ -39,13 +39,15 @@ class NewVersionForm(forms.Form):
     change_summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text='What this version changes; "No new information warranted a grade change" '
-        "is a valid summary.",
+        help_text=_(
+            'What this version changes; "No new information warranted a grade change" '
+            "is a valid summary."
+        ),
     )
     carry_votes = forms.BooleanField(
         required=False,
-        label="Carry over the published votes",
-        help_text="For an update that changes no grade: reviewers may still re-cast any vote.",
+        label=_("Carry over the published votes"),
+        help_text=_("For an update that changes no grade: reviewers may still re-cast any vote."),
     )
 
 
@@ -57,11 +59,15 @@ class ReviewForm(forms.ModelForm):
             "author_names",
             "plain_summary",
             "change_summary",
-            *(name for name, _, _ in SECTIONS),
+            *(name for name, _heading, _category in SECTIONS),
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 6})
-            for name in ("plain_summary", "change_summary", *(name for name, _, _ in SECTIONS))
+            for name in (
+                "plain_summary",
+                "change_summary",
+                *(name for name, _heading, _category in SECTIONS),
+            )
         }
 
 
@@ -157,7 +163,7 @@ class VoteForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not any(data.get(f"grade_{c.value}") for c in Category):
-            raise forms.ValidationError("Choose a grade for at least one category.")
+            raise forms.ValidationError(_("Choose a grade for at least one category."))
         for category in Category:
             grade = data.get(f"grade_{category.value}")
             suggested = self.suggestions.get(category.value)
@@ -181,3 +187,16 @@ class VoteForm(forms.Form):
             for category in Category
             if self.cleaned_data.get(f"grade_{category.value}")
         ]
+
+
+class ReviewTranslationForm(forms.ModelForm):
+    """The translated texts of one version; an empty field shows the English original."""
+
+    class Meta:
+        from offlabel.web.reviews.models import TRANSLATED_FIELDS, ReviewTranslation
+
+        model = ReviewTranslation
+        fields = list(TRANSLATED_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 6}) for name in TRANSLATED_FIELDS if name != "title"
+        }

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import (
     Category,
@@ -25,62 +26,66 @@ from offlabel.evidence.vocabulary import (
 )
 
 # (model field, heading shown to readers, the vocabulary category the section grades or "")
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("overview", "Overview and claims", ""),
-    ("mechanism", "Mechanism", Category.MECHANISM.value),
-    ("preclinical", "Pre-clinical", Category.PRECLINICAL.value),
-    ("cases", "Cases", Category.CASES.value),
-    ("trials", "Trials", Category.TRIALS.value),
-    ("risks", "Risks", Category.RISKS.value),
-    ("cost", "Cost", ""),
-    ("conclusion", "Conclusion", ""),
+SECTIONS: tuple[tuple[str, Any, str], ...] = (
+    ("overview", _("Overview and claims"), ""),
+    ("mechanism", _("Mechanism"), Category.MECHANISM.value),
+    ("preclinical", _("Pre-clinical"), Category.PRECLINICAL.value),
+    ("cases", _("Cases"), Category.CASES.value),
+    ("trials", _("Trials"), Category.TRIALS.value),
+    ("risks", _("Risks"), Category.RISKS.value),
+    ("cost", _("Cost"), ""),
+    ("conclusion", _("Conclusion"), ""),
 )
-SECTION_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in SECTIONS)
+SECTION_FIELDS: tuple[str, ...] = tuple(name for name, _heading, _category in SECTIONS)
 
 
-def _section(label: str) -> models.TextField[Any, Any]:
-    return models.TextField(label, blank=True, help_text="Markdown.")
+def _section(label: Any) -> models.TextField[Any, Any]:
+    return models.TextField(label, blank=True, help_text=_("Markdown."))
 
 
 class Review(models.Model):
     """One version of the review of one topic."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CIRCULATING = "circulating", "Circulating for votes"
-        PUBLISHED = "published", "Published"
-        SUPERSEDED = "superseded", "Superseded by a newer version"
+        DRAFT = "draft", _("Draft")
+        CIRCULATING = "circulating", _("Circulating for votes")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded by a newer version")
 
     topic = models.ForeignKey("catalog.Topic", on_delete=models.PROTECT, related_name="reviews")
     version = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(max_length=200, blank=True)
 
-    overview = _section("Overview and claims")
-    mechanism = _section("Mechanism")
-    preclinical = _section("Pre-clinical")
-    cases = _section("Cases")
-    trials = _section("Trials")
-    risks = _section("Risks")
-    cost = _section("Cost")
-    conclusion = _section("Conclusion")
+    overview = _section(_("Overview and claims"))
+    mechanism = _section(_("Mechanism"))
+    preclinical = _section(_("Pre-clinical"))
+    cases = _section(_("Cases"))
+    trials = _section(_("Trials"))
+    risks = _section(_("Risks"))
+    cost = _section(_("Cost"))
+    conclusion = _section(_("Conclusion"))
     plain_summary = models.TextField(
         "what this means for you",
         blank=True,
-        help_text="A plain-language summary for patients and owners (aim for a reading level of "
-        "grade 8 or below; the workspace shows it). Markdown.",
+        help_text=_(
+            "A plain-language summary for patients and owners (aim for a reading level of "
+            "grade 8 or below; the workspace shows it). Markdown."
+        ),
     )
     change_summary = models.TextField(
         blank=True,
-        help_text='What changed since the previous version ("No new information warranted a '
-        'grade change" is a valid summary).',
+        help_text=_(
+            'What changed since the previous version ("No new information warranted a '
+            'grade change" is a valid summary).'
+        ),
     )
 
     authors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="authored_reviews"
     )
     author_names = models.CharField(
-        max_length=500, blank=True, help_text="As printed in the by-line, e.g. a group's name."
+        max_length=500, blank=True, help_text=_("As printed in the by-line, e.g. a group's name.")
     )
     rubric_version = models.CharField(max_length=60)
     based_on = models.ForeignKey(
@@ -171,10 +176,11 @@ class EvidenceItem(models.Model):
     direction = models.CharField(max_length=12, choices=choices(Direction))
     verified = models.BooleanField(
         default=False,
-        help_text="Diagnosis verified and outcome objective (in Risks: harm objectively "
-        "confirmed).",
+        help_text=_(
+            "Diagnosis verified and outcome objective (in Risks: harm objectively confirmed)."
+        ),
     )
-    n = models.PositiveIntegerField(null=True, blank=True, help_text="Number of subjects.")
+    n = models.PositiveIntegerField(null=True, blank=True, help_text=_("Number of subjects."))
     note = models.TextField(blank=True)
     # The relevance check at attachment: why the record may not be about the topic (empty when
     # it names the topic's therapy and condition). A flagged item counts towards the suggested
@@ -235,8 +241,10 @@ class ConflictStatement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_statements"
     )
     statement = models.TextField(
-        help_text="Financial or personal interests in this therapy (payments, shares, "
-        "prescribing it, a relative taking it), or “None”."
+        help_text=_(
+            "Financial or personal interests in this therapy (payments, shares, "
+            "prescribing it, a relative taking it), or “None”."
+        )
     )
     updated = models.DateTimeField(auto_now=True)
 
@@ -257,9 +265,11 @@ class PublishedGrade(models.Model):
     category = models.CharField(max_length=12, choices=choices(Category))
     grade = models.CharField(max_length=1, choices=choices(Grade))
     suggested_grade = models.CharField(max_length=1, choices=choices(Grade))
-    rule = models.CharField(max_length=40, help_text="The rubric level that fired, e.g. trials.D.")
-    basis = models.CharField(max_length=200, help_text="How the consensus was reached.")
-    distribution = models.JSONField(default=dict, help_text="Votes per grade, A to U.")
+    rule = models.CharField(
+        max_length=40, help_text=_("The rubric level that fired, e.g. trials.D.")
+    )
+    basis = models.CharField(max_length=200, help_text=_("How the consensus was reached."))
+    distribution = models.JSONField(default=dict, help_text=_("Votes per grade, A to U."))
     n_votes = models.PositiveIntegerField()
 
     class Meta:
@@ -277,3 +287,46 @@ class PublishedGrade(models.Model):
     @property
     def order(self) -> int:
         return list(Category).index(Category(self.category))
+
+
+#: Languages a review version can be translated into (English is the original).
+TRANSLATION_LANGUAGES = (("es", "Español"),)
+#: What a translation carries: the title, the plain-language summary and every section.
+TRANSLATED_FIELDS: tuple[str, ...] = ("title", "plain_summary", *SECTION_FIELDS)
+
+
+class ReviewTranslation(models.Model):
+    """One version of a review in another language, kept by editors.
+
+    Readers who chose that language see these texts in place of the English ones (a field left
+    empty falls back to the English text); grades, votes and references are the version's own.
+    Unlike the version, a translation may be corrected after publication: it renders the
+    published text, it does not change it.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, choices=TRANSLATION_LANGUAGES)
+    title = models.CharField(max_length=200, blank=True)
+    plain_summary = models.TextField(_("what this means for you"), blank=True)
+    overview = _section(_("Overview and claims"))
+    mechanism = _section(_("Mechanism"))
+    preclinical = _section(_("Pre-clinical"))
+    cases = _section(_("Cases"))
+    trials = _section(_("Trials"))
+    risks = _section(_("Risks"))
+    cost = _section(_("Cost"))
+    conclusion = _section(_("Conclusion"))
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "language"], name="one_translation_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} [{self.language}]"

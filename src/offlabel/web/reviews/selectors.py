@@ -123,10 +123,13 @@ class Section:
     extras: list[Any] = field(default_factory=list)
 
 
-def review_sections(review: Review) -> list[Section]:
+def review_sections(review: Review, translation: Any = None) -> list[Section]:
+    """The sections in reading order; with a translation, its texts where it has them."""
+    source = {name: getattr(review, name) or "" for name, _h, _c in SECTIONS}
+    if translation is not None:
+        source.update({n: t for n in source if (t := getattr(translation, n))})
     return [
-        Section(name, heading, category, getattr(review, name) or "")
-        for name, heading, category in SECTIONS
+        Section(name, str(heading), category, source[name]) for name, heading, category in SECTIONS
     ]
 
 
@@ -347,12 +350,17 @@ def _authors(review: Review) -> str:
     return ", ".join(str(user) for user in review.authors.all())
 
 
-def review_document(review: Review) -> ReviewDocument:
-    """Everything a reader of this version sees, as plain data for :mod:`offlabel.reports`."""
+def review_document(review: Review, translation: Any = None) -> ReviewDocument:
+    """Everything a reader of this version sees, as plain data for :mod:`offlabel.reports`.
+
+    With a :class:`~offlabel.web.reviews.models.ReviewTranslation`, the title, summary and
+    sections are the translation's where it has them (the grades and references stay).
+    """
     published = review.published_at
+    plain = (translation.plain_summary if translation is not None else "") or review.plain_summary
     return ReviewDocument(
         topic=review.topic.slug,
-        title=review.display_title,
+        title=(translation.title if translation is not None else "") or review.display_title,
         therapy=review.topic.therapy.name,
         condition=review.topic.condition.name,
         condition_species=review.topic.condition.get_species_display(),
@@ -381,9 +389,12 @@ def review_document(review: Review) -> ReviewDocument:
         ],
         agreement_alpha=review.agreement_alpha,
         agreement_note=review.agreement_note,
-        sections=[SectionText(s.name, s.heading, s.text) for s in review_sections(review)],
-        plain_summary=review.plain_summary,
+        sections=[
+            SectionText(s.name, s.heading, s.text) for s in review_sections(review, translation)
+        ],
+        plain_summary=plain,
         reading_level=level.grade if (level := reading_level(review.plain_summary)) else None,
+        language=translation.language if translation is not None else "en",
         snapshots=review_snapshots(review),
         conflicts=[ConflictEntry(str(c.reviewer), c.statement) for c in review_conflicts(review)],
         evidence=[

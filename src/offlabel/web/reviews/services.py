@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.consensus import agreement, consensus_table, needs_rationale, publish_check
 from offlabel.evidence.grading import suggest_grades
@@ -94,13 +95,13 @@ def min_votes() -> int:
 def _require_reviewer(user: Viewer) -> None:
     account = signed_in(user)
     if account is None or not account.has_role(Role.REVIEWER):
-        raise PermissionDenied("Only reviewers may do this.")
+        raise PermissionDenied(_("Only reviewers may do this."))
 
 
 def _require_editor(user: Viewer) -> None:
     account = signed_in(user)
     if account is None or not account.has_role(Role.EDITOR):
-        raise PermissionDenied("Only editors may publish a review.")
+        raise PermissionDenied(_("Only editors may publish a review."))
 
 
 def _require_open(review: Review) -> None:
@@ -152,7 +153,7 @@ def review_create_draft(*, topic: Topic, by: User, title: str = "") -> Review:
     _require_no_open_version(topic)
     if topic.reviews.filter(status=Review.Status.PUBLISHED).exists():
         raise ValidationError(
-            "This topic already has a published review: start a new version from it."
+            _("This topic already has a published review: start a new version from it.")
         )
     review = Review.objects.create(
         topic=topic,
@@ -223,7 +224,7 @@ def review_new_version(
     """A new draft starting from the published version ``review`` (see the module docstring)."""
     _require_reviewer(by)
     if review.status != Review.Status.PUBLISHED:
-        raise ValidationError("A new version starts from the published version of a review.")
+        raise ValidationError(_("A new version starts from the published version of a review."))
     _require_no_open_version(review.topic)
     new = Review.objects.create(
         topic=review.topic,
@@ -367,7 +368,7 @@ def evidence_item_confirm_relevance(*, item: EvidenceItem, by: User) -> Evidence
     )
     _require_open(item.review)
     if not item.relevance_warning:
-        raise ValidationError("This evidence item has no relevance warning to confirm.")
+        raise ValidationError(_("This evidence item has no relevance warning to confirm."))
     before = snapshot(item)
     item.relevance_confirmed_by, item.relevance_confirmed_at = by, timezone.now()
     item.save(update_fields=["relevance_confirmed_by", "relevance_confirmed_at"])
@@ -464,8 +465,10 @@ def grade_vote_cast(
         )
     if not ConflictStatement.objects.filter(review=review, reviewer=by).exists():
         raise ValidationError(
-            "State your conflicts of interest for this review before you vote (write “None” if "
-            "you have none)."
+            _(
+                "State your conflicts of interest for this review before you vote (write “None” if "
+                "you have none)."
+            )
         )
     try:
         category_value, grade_value = Category(category), Grade(grade)

@@ -33,6 +33,11 @@ urlpatterns = [
     path("workspace/<int:pk>/vote/", views.vote, name="vote"),
     path("workspace/<int:pk>/publish/", views.publish, name="publish"),
     path("workspace/<int:pk>/new-version/", views.new_version, name="new_version"),
+    path(
+        "workspace/<int:pk>/translation/<str:language>/",
+        views.translation_edit,
+        name="translation_edit",
+    ),
     path("<slug:topic_slug>/", views.review_latest, name="latest"),
     path("<slug:topic_slug>/feed.atom", ReviewsFeed(), name="topic_feed"),
     path("<slug:topic_slug>/v<int:version>/", views.review_version, name="version"),

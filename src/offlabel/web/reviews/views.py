@@ -10,11 +10,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import Category
-from offlabel.reports.readability import TARGET_GRADE, reading_level
+from offlabel.reports.readability import (
+    TARGET_EASE_ES,
+    TARGET_GRADE,
+    reading_level,
+    spanish_reading_ease,
+)
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.accounts.roles import Role
 from offlabel.web.common.caching import public_page
@@ -35,6 +41,11 @@ from offlabel.web.reviews.forms import (
     VoteForm,
 )
 from offlabel.web.reviews.models import EvidenceItem, Review
+from offlabel.web.reviews.translations import (
+    review_translation_for,
+    review_translation_save,
+    translated_text,
+)
 
 REVIEW_ROLES = (Role.REVIEWER, Role.EDITOR)
 WATCH_FLAGS_TEMPLATE = "literature/_watch_flags.html"
@@ -74,7 +85,8 @@ def rubric(request: HttpRequest) -> HttpResponse:
 
 
 def _render_review(request: HttpRequest, review: Review) -> HttpResponse:
-    sections = selectors.review_sections(review)
+    translation = review_translation_for(review, get_language())
+    sections = selectors.review_sections(review, translation)
     for section in sections:
         section.extras = review_section_extras_for(
             request, review, section.category or section.name
@@ -82,6 +94,9 @@ def _render_review(request: HttpRequest, review: Review) -> HttpResponse:
     citations = selectors.review_citations(review)
     context = {
         "review": review,
+        "translation": translation,
+        "title": translated_text(review, translation, "title") or review.display_title,
+        "plain_summary": translated_text(review, translation, "plain_summary"),
         "grades": selectors.review_grade_rows(review),
         "sections": sections,
         "citations": citations,
@@ -100,7 +115,7 @@ def review_latest(request: HttpRequest, topic_slug: str) -> HttpResponse:
     try:
         review = selectors.review_for_page(topic_slug, None, request.user)
     except Review.DoesNotExist:
-        raise Http404("No published review of this topic.") from None
+        raise Http404(_("No published review of this topic.")) from None
     return _render_review(request, review)
 
 
@@ -109,18 +124,18 @@ def review_version(request: HttpRequest, topic_slug: str, version: int) -> HttpR
     try:
         review = selectors.review_for_page(topic_slug, version, request.user)
     except Review.DoesNotExist:
-        raise Http404("No such version.") from None
+        raise Http404(_("No such version.")) from None
     return _render_review(request, review)
 
 
 @public_page
 def review_export(request: HttpRequest, topic_slug: str, version: int, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
-        raise Http404("Unknown format.")
+        raise Http404(_("Unknown format."))
     try:
         review = selectors.review_for_page(topic_slug, version, request.user)
     except Review.DoesNotExist:
-        raise Http404("No such version.") from None
+        raise Http404(_("No such version.")) from None
     response = HttpResponse(
         exports.review_export(review, fmt), content_type=exports.CONTENT_TYPES[fmt]
     )
@@ -140,7 +155,7 @@ def review_diff(request: HttpRequest, topic_slug: str, a: int, b: int) -> HttpRe
         old = selectors.review_for_page(topic_slug, a, request.user)
         new = selectors.review_for_page(topic_slug, b, request.user)
     except Review.DoesNotExist:
-        raise Http404("No such version.") from None
+        raise Http404(_("No such version.")) from None
     return render(request, "reviews/diff.html", comparison_context(old, new))
 
 
@@ -231,6 +246,7 @@ def _workspace_page(
         "history": audit_for_object(review)[:20],
         "is_reviewer": user.has_role(Role.REVIEWER),
         "is_editor": user.has_role(Role.EDITOR),
+        "has_spanish": review.translations.filter(language="es").exists(),
         "watch_flags": _watch_flags_available(),
     }
     return render(request, "reviews/workspace_review.html", context, status=status)
@@ -253,7 +269,7 @@ def workspace_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for message in _messages_of(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, "Sections saved.")
+            messages.success(request, _("Sections saved."))
             return redirect(review.get_workspace_url())
     return _workspace_page(request, review, edit_form=form, status=400)
 
@@ -296,7 +312,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in _messages_of(exc):
                     form.add_error(None, message)
             else:
-                messages.success(request, "Evidence item added.")
+                messages.success(request, _("Evidence item added."))
                 _relevance_message(request, item)
                 return redirect(review.get_workspace_url())
         return _evidence_form_page(request, review, form, None)
@@ -327,7 +343,7 @@ def evidence_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 for message in _messages_of(exc):
                     form.add_error(None, message)
             else:
-                messages.success(request, "Evidence item saved.")
+                messages.success(request, _("Evidence item saved."))
                 _relevance_message(request, item)
                 return redirect(review.get_workspace_url())
         return _evidence_form_page(request, review, form, item)
@@ -382,7 +398,7 @@ def conflict_save(request: HttpRequest, pk: int) -> HttpResponse:
     review = _open_review(pk)
     user = signed_in_user(request)
     if not user.has_role(Role.REVIEWER):
-        raise PermissionDenied("Only reviewers state conflicts of interest for their votes.")
+        raise PermissionDenied(_("Only reviewers state conflicts of interest for their votes."))
     form = ConflictForm(request.POST)
     if form.is_valid():
         try:
@@ -417,7 +433,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     review = _open_review(pk)
     user = signed_in_user(request)
     if not user.has_role(Role.REVIEWER):
-        raise PermissionDenied("Only reviewers vote.")
+        raise PermissionDenied(_("Only reviewers vote."))
     suggested = {
         row.category.value: row.suggestion.grade.value
         for row in selectors.review_suggestions(review)
@@ -434,7 +450,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         for message in _messages_of(exc):
             messages.error(request, message)
         return _workspace_page(request, review, vote_form=form, status=400)
-    messages.success(request, "Votes saved.")
+    messages.success(request, _("Votes saved."))
     return redirect(review.get_workspace_url())
 
 
@@ -444,7 +460,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     review = _open_review(pk)
     user = signed_in_user(request)
     if not user.has_role(Role.EDITOR):
-        raise PermissionDenied("Only editors publish.")
+        raise PermissionDenied(_("Only editors publish."))
     try:
         services.review_publish(review=review, by=user)
     except ValidationError as exc:
@@ -461,7 +477,7 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(Review, pk=pk, status=Review.Status.PUBLISHED)
     form = NewVersionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Check the new-version form.")
+        messages.error(request, _("Check the new-version form."))
         return redirect("reviews:workspace")
     try:
         new = services.review_new_version(
@@ -473,3 +489,39 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reviews:workspace")
     messages.success(request, f"Version {new.version} started from version {review.version}.")
     return redirect(new.get_workspace_url())
+
+
+@role_required("editor")
+def translation_edit(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """An editor keeps one version's translation (title, summary, sections) into ``language``."""
+    from offlabel.web.reviews.forms import ReviewTranslationForm
+    from offlabel.web.reviews.models import ReviewTranslation
+    from offlabel.web.reviews.translations import LANGUAGES
+
+    review = get_object_or_404(Review.objects.select_related("topic"), pk=pk)
+    if language not in LANGUAGES:
+        raise Http404(_("No such language."))
+    existing = ReviewTranslation.objects.filter(review=review, language=language).first()
+    form = ReviewTranslationForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_translation_save(
+                review=review, language=language, by=signed_in_user(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Translation saved."))
+            return redirect(review.get_workspace_url())
+    return render(
+        request,
+        "reviews/translation_form.html",
+        {
+            "review": review,
+            "form": form,
+            "language_name": LANGUAGES[language],
+            "original": selectors.review_sections(review),
+            "ease": spanish_reading_ease(existing.plain_summary) if existing else None,
+            "target_ease": TARGET_EASE_ES,
+        },
+    )

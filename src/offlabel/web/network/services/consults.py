@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import RoleGrant, User, Viewer, signed_in
 from offlabel.web.accounts.roles import Role
@@ -37,7 +39,7 @@ MAX_MESSAGE = 10_000
 
 def _require_prescriber(user: Viewer) -> None:
     if not can_prescribe(user):
-        raise PermissionDenied("Only clinicians and veterinarians can do this.")
+        raise PermissionDenied(_("Only clinicians and veterinarians can do this."))
 
 
 # --- directory ---------------------------------------------------------------------------------
@@ -50,7 +52,7 @@ def listing_save(
     """Opt in (or update one's entry) as an experienced prescriber for a topic."""
     _require_prescriber(prescriber)
     if years_experience < 0 or cases < 0:
-        raise ValidationError("Years of experience and number of cases cannot be negative.")
+        raise ValidationError(_("Years of experience and number of cases cannot be negative."))
     listing, created = PrescriberListing.objects.update_or_create(
         prescriber=prescriber,
         topic=topic,
@@ -68,14 +70,14 @@ def listing_save(
 @transaction.atomic
 def listing_delete(*, listing: PrescriberListing, by: User) -> None:
     if by.pk != listing.prescriber_id and not is_editor(by):
-        raise PermissionDenied("Only the listed prescriber or an editor can remove this entry.")
+        raise PermissionDenied(_("Only the listed prescriber or an editor can remove this entry."))
     audit_record(by=by, action=AuditEvent.Action.DELETE, instance=listing, before=snapshot(listing))
     listing.delete()
 
 
 def _require_listed(prescriber: Any, topic: Topic, requester: Any) -> None:
     if prescriber.pk == requester.pk:
-        raise ValidationError("You cannot ask yourself for a consult.")
+        raise ValidationError(_("You cannot ask yourself for a consult."))
     if not PrescriberListing.objects.filter(prescriber=prescriber, topic=topic).exists():
         raise ValidationError(f"{prescriber} is not listed as a prescriber for {topic}.")
 
@@ -97,7 +99,7 @@ def consult_request_create(
     _require_prescriber(requester)
     question = (question or "").strip()
     if not question:
-        raise ValidationError("Write your question for the colleague.")
+        raise ValidationError(_("Write your question for the colleague."))
     if prescriber is not None:
         _require_listed(prescriber, topic, requester)
     consult = ConsultRequest.objects.create(
@@ -144,12 +146,12 @@ def consult_decide(
     list(ConsultRequest.objects.select_for_update().filter(pk=consult.pk))  # lock the row
     consult.refresh_from_db()
     if not can_decide(by, consult):
-        raise PermissionDenied("You cannot answer this consult request.")
+        raise PermissionDenied(_("You cannot answer this consult request."))
     before = snapshot(consult)
     if accept and consult.prescriber_id is None:
         if prescriber is None:
             raise ValidationError(
-                "Choose the listed prescriber to put the requester in touch with."
+                _("Choose the listed prescriber to put the requester in touch with.")
             )
         _require_listed(prescriber, consult.topic, consult.requester)
         consult.prescriber = prescriber
@@ -184,9 +186,9 @@ def consult_decide(
 
 def _require_open_thread(consult: ConsultRequest, user: Viewer) -> None:
     if not consult.is_party(user):
-        raise PermissionDenied("Only the two colleagues of a consult take part in it.")
+        raise PermissionDenied(_("Only the two colleagues of a consult take part in it."))
     if consult.status != ConsultRequest.Status.ACCEPTED:
-        raise ValidationError("Messages open once the consult request is accepted.")
+        raise ValidationError(_("Messages open once the consult request is accepted."))
 
 
 @transaction.atomic
@@ -194,7 +196,7 @@ def consult_message_send(*, consult: ConsultRequest, author: Any, body: str) -> 
     _require_open_thread(consult, author)
     body = (body or "").strip()
     if not body:
-        raise ValidationError("Write something first: the message is empty.")
+        raise ValidationError(_("Write something first: the message is empty."))
     if len(body) > MAX_MESSAGE:
         raise ValidationError(f"Keep a message under {MAX_MESSAGE} characters.")
     rate_limit_check(
@@ -239,23 +241,32 @@ def consult_share_contact(*, consult: ConsultRequest, user: User, share: bool) -
 
 
 def _invitation_text(invitation: Invitation, sign_up_url: str) -> str:
-    greeting = f"Dear {invitation.recipient_name}," if invitation.recipient_name else "Hello,"
+    greeting = (
+        gettext("Dear %(name)s,") % {"name": invitation.recipient_name}
+        if invitation.recipient_name
+        else gettext("Hello,")
+    )
     lines = [
         greeting,
         "",
-        f"{invitation.sender} invites you to offlabel, an open platform that gathers what is "
-        "known about off-label and alternative treatments for ALS in people and degenerative "
-        "myelopathy in dogs: graded reviews, case registries, and a place where clinicians and "
-        "vets compare notes and can ask an experienced colleague.",
+        gettext(
+            "%(sender)s invites you to offlabel, an open platform that gathers what is "
+            "known about off-label and alternative treatments for ALS in people and degenerative "
+            "myelopathy in dogs: graded reviews, case registries, and a place where clinicians "
+            "and vets compare notes and can ask an experienced colleague."
+        )
+        % {"sender": invitation.sender},
         "",
     ]
     if invitation.message:
-        lines += [f"Their note: {invitation.message}", ""]
+        lines += [gettext("Their note: %(note)s") % {"note": invitation.message}, ""]
     lines += [
-        f"Create an account here: {sign_up_url}",
+        gettext("Create an account here: %(url)s") % {"url": sign_up_url},
         "",
-        "You received this e-mail once because they typed your address; we keep no list and "
-        "will not write again.",
+        gettext(
+            "You received this e-mail once because they typed your address; we keep no list and "
+            "will not write again."
+        ),
     ]
     return "\n".join(lines)
 
@@ -266,7 +277,7 @@ def invitation_send(
 ) -> Invitation:
     """An owner or patient invites their own vet or clinician by e-mail (rate limited)."""
     if not getattr(sender, "is_authenticated", False) or not sender.has_any_role(*INVITER_ROLES):
-        raise PermissionDenied("Invitations are sent by patients and owners.")
+        raise PermissionDenied(_("Invitations are sent by patients and owners."))
     rate_limit_check(
         action="invite",
         user_pk=sender.pk,
@@ -287,7 +298,9 @@ def invitation_send(
         after=snapshot(invitation),
     )
     rate_limit_record(action="invite", user_pk=sender.pk, window=INVITATION_WINDOW)
-    subject = f"{SUBJECT_PREFIX}{sender} invites you to join offlabel"
+    subject = SUBJECT_PREFIX + gettext("%(sender)s invites you to join offlabel") % {
+        "sender": sender
+    }
     text, address = _invitation_text(invitation, sign_up_url), [invitation.email]
     transaction.on_commit(lambda: send_email(subject, text, address))
     return invitation

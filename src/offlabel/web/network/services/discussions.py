@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Topic
@@ -29,7 +30,7 @@ MAX_BODY = 20_000
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ValidationError("Write something first: the message is empty.")
+        raise ValidationError(_("Write something first: the message is empty."))
     if len(body) > MAX_BODY:
         raise ValidationError(f"Keep a message under {MAX_BODY} characters (it has {len(body)}).")
     return body
@@ -73,10 +74,10 @@ def _announce(post: Post) -> None:
 def thread_create(*, topic: Topic, author: Any, title: str, body: str) -> Thread:
     """Start a discussion with its first post."""
     if not can_discuss(author):
-        raise PermissionDenied("Discussions are for clinicians, vets, reviewers and editors.")
+        raise PermissionDenied(_("Discussions are for clinicians, vets, reviewers and editors."))
     title = (title or "").strip()
     if not title:
-        raise ValidationError("Give the discussion a title.")
+        raise ValidationError(_("Give the discussion a title."))
     body = _clean_body(body)
     _check_rate(author)
     thread = Thread.objects.create(topic=topic, author=author, title=title[:160])
@@ -93,12 +94,12 @@ def thread_create(*, topic: Topic, author: Any, title: str, body: str) -> Thread
 def post_create(*, thread: Thread, author: Any, body: str, reply_to: Post | None = None) -> Post:
     """Reply in a thread; refused when the thread is locked or the author posts too often."""
     if not can_discuss(author):
-        raise PermissionDenied("Discussions are for clinicians, vets, reviewers and editors.")
+        raise PermissionDenied(_("Discussions are for clinicians, vets, reviewers and editors."))
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.is_locked:
-        raise ValidationError("This discussion is locked: no new replies.")
+        raise ValidationError(_("This discussion is locked: no new replies."))
     if reply_to is not None and reply_to.thread_id != thread.pk:
-        raise ValidationError("You can only reply to a message in the same discussion.")
+        raise ValidationError(_("You can only reply to a message in the same discussion."))
     body = _clean_body(body)
     _check_rate(author)
     post = Post.objects.create(thread=thread, author=author, body=body, reply_to=reply_to)
@@ -113,7 +114,7 @@ def post_create(*, thread: Thread, author: Any, body: str, reply_to: Post | None
 def post_set_hidden(*, post: Post, by: User, hidden: bool, reason: str = "") -> Post:
     """Editors hide a post from everyone (or show it again); the audit keeps who and why."""
     if not is_editor(by):
-        raise PermissionDenied("Only editors moderate discussions.")
+        raise PermissionDenied(_("Only editors moderate discussions."))
     before = snapshot(post, exclude=("body",))
     post.is_hidden = hidden
     post.hidden_by = by if hidden else None
@@ -136,7 +137,7 @@ def thread_moderate(
 ) -> Thread:
     """Editors lock or unlock a thread and make it public or private."""
     if not is_editor(by):
-        raise PermissionDenied("Only editors moderate discussions.")
+        raise PermissionDenied(_("Only editors moderate discussions."))
     before = snapshot(thread)
     made_public = bool(is_public) and not thread.is_public
     if is_locked is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.tasks import send_email
@@ -48,7 +49,8 @@ def _email_text(notification: Notification) -> str:
         lines += [notification.body, ""]
     if notification.url:
         lines.append(site_url(notification.url))
-    lines += ["", f"Change how we e-mail you: {site_url('/community/notifications/settings/')}"]
+    settings_url = site_url("/community/notifications/settings/")
+    lines += ["", gettext("Change how we e-mail you: %(url)s") % {"url": settings_url}]
     return "\n".join(lines)
 
 
@@ -95,13 +97,20 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
         by_user[notification.recipient].append(notification)
     sent = 0
     for user, notifications in by_user.items():
-        parts = [f"What happened on offlabel since your last digest ({len(notifications)}):", ""]
+        parts = [
+            gettext("What happened on offlabel since your last digest (%(count)d):")
+            % {"count": len(notifications)},
+            "",
+        ]
         for n in notifications:
             parts.append(f"- {n.title}" + (f"\n  {site_url(n.url)}" if n.url else ""))
-        parts += ["", f"Change how we e-mail you: {site_url('/community/notifications/settings/')}"]
+        settings_url = site_url("/community/notifications/settings/")
+        parts += ["", gettext("Change how we e-mail you: %(url)s") % {"url": settings_url}]
         with transaction.atomic():
             Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
-            subject = f"{SUBJECT_PREFIX}Your daily digest: {len(notifications)} new"
+            subject = SUBJECT_PREFIX + gettext("Your daily digest: %(count)d new") % {
+                "count": len(notifications)
+            }
             text, address = "\n".join(parts), [user.email]
             transaction.on_commit(partial(send_email, subject, text, address))
         sent += 1

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.terms import fold
 from offlabel.evidence.vocabulary import TargetSpecies
@@ -99,7 +100,7 @@ def clean_links(text: str) -> str:
 
 def _require_editor(user: Viewer) -> None:
     if not is_editor(user):
-        raise PermissionDenied("Only editors can do this.")
+        raise PermissionDenied(_("Only editors can do this."))
 
 
 def _require_open(request: ReviewRequest) -> None:
@@ -130,14 +131,14 @@ def request_create(
     (never from the web form; editors merge such requests).
     """
     if not getattr(requester, "is_authenticated", False):
-        raise PermissionDenied("Sign in to ask for a review.")
+        raise PermissionDenied(_("Sign in to ask for a review."))
     therapy_name, condition_name = therapy_name.strip(), condition_name.strip()
     if therapy is None and not therapy_name:
-        raise ValidationError("Name the therapy: pick one from the list or type its name.")
+        raise ValidationError(_("Name the therapy: pick one from the list or type its name."))
     if condition is None and not condition_name:
-        raise ValidationError("Name the condition: pick one from the list or type its name.")
+        raise ValidationError(_("Name the condition: pick one from the list or type its name."))
     if not claims.strip():
-        raise ValidationError("Say what you have heard or read about it.")
+        raise ValidationError(_("Say what you have heard or read about it."))
     therapy = therapy or _catalog_therapy(therapy_name)
     condition = condition or _catalog_condition(condition_name, condition_species)
     request = ReviewRequest(
@@ -164,13 +165,13 @@ def request_create(
 def request_vote(*, request: ReviewRequest, voter: Any) -> RequestVote:
     """One vote per account per request (a database constraint backs the check)."""
     if not getattr(voter, "is_authenticated", False):
-        raise PermissionDenied("Sign in to vote.")
+        raise PermissionDenied(_("Sign in to vote."))
     _require_open(request)
     try:
         with transaction.atomic():
             return RequestVote.objects.create(request=request, voter=voter)
     except IntegrityError:
-        raise ValidationError("You have already voted for this request.") from None
+        raise ValidationError(_("You have already voted for this request.")) from None
 
 
 @transaction.atomic
@@ -195,7 +196,7 @@ def request_merge(*, duplicate: ReviewRequest, into: ReviewRequest, by: User) ->
     """Fold a duplicate into another request; its votes move over, one per voter."""
     _require_editor(by)
     if duplicate.pk == into.pk:
-        raise ValidationError("A request cannot be merged into itself.")
+        raise ValidationError(_("A request cannot be merged into itself."))
     _require_open(duplicate)
     _require_open(into)
     before = snapshot(duplicate)

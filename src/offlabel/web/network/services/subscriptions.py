@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Topic
@@ -20,7 +21,7 @@ from offlabel.web.network.services.notifications import notify
 
 def _require_account(user: Any) -> User:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise PermissionDenied("Sign in to follow a review or topic.")
+        raise PermissionDenied(_("Sign in to follow a review or topic."))
     return user  # type: ignore[no-any-return]
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
@@ -72,7 +73,7 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     listing = get_object_or_404(PrescriberListing, pk=pk, prescriber=user)
     services.listing_delete(listing=listing, by=user)
-    messages.success(request, "Your entry was removed from the directory.")
+    messages.success(request, _("Your entry was removed from the directory."))
     return redirect("network:my_listings")
 
 
@@ -119,7 +120,7 @@ def consult_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
-            messages.success(request, "Your consult request is sent.")
+            messages.success(request, _("Your consult request is sent."))
             return redirect(consult)
     return render(request, "network/consult_form.html", {"form": form})
 
@@ -128,7 +129,7 @@ def _party_consult(request: HttpRequest, pk: int) -> ConsultRequest:
     try:
         return selectors.consult_for_party(pk, request.user)
     except ConsultRequest.DoesNotExist:
-        raise Http404("No such consult.") from None
+        raise Http404(_("No such consult.")) from None
 
 
 def _consult_page(
@@ -173,12 +174,12 @@ def consult_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     consult = get_object_or_404(ConsultRequest.objects.select_related("topic"), pk=pk)
     if not services.can_decide(user, consult):
-        raise Http404("No such consult request waiting for you.")
+        raise Http404(_("No such consult request waiting for you."))
     prefix = request.POST.get("prefix") or None
     form = ConsultDecisionForm(request.POST, consult=consult, prefix=prefix)
     back = "network:consults" if consult.prescriber_id is None else consult
     if not form.is_valid():
-        messages.error(request, "Choose to accept or decline.")
+        messages.error(request, _("Choose to accept or decline."))
         return redirect(back)
     listing = form.cleaned_data["prescriber"]
     try:

@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
@@ -43,7 +44,7 @@ def topic_discussions(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and not member:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("Discussions are for clinicians, vets, reviewers and editors.")
+        raise PermissionDenied(_("Discussions are for clinicians, vets, reviewers and editors."))
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             thread = services.thread_create(
@@ -56,7 +57,7 @@ def topic_discussions(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error_text(error))
             status = 429 if isinstance(error, RateLimited) else 200
         else:
-            messages.success(request, "Discussion started.")
+            messages.success(request, _("Discussion started."))
             return redirect(thread)
     return render(
         request,
@@ -79,7 +80,7 @@ def _readable_thread(request: HttpRequest, pk: int) -> Thread | HttpResponse:
         return thread
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    raise Http404("No such discussion.")
+    raise Http404(_("No such discussion."))
 
 
 def _thread_page(
@@ -146,7 +147,7 @@ def thread_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
     action = request.POST.get("action", "")
     if action not in _MODERATION:
-        messages.error(request, "Choose lock, unlock, public or private.")
+        messages.error(request, _("Choose lock, unlock, public or private."))
     else:
         change, done = _MODERATION[action]
         services.thread_moderate(thread=thread, by=signed_in_user(request), **change)

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.network import mentions, selectors
 from offlabel.web.network.models import MemberHandle
@@ -17,7 +18,7 @@ def _members_only(request: HttpRequest) -> HttpResponse | None:
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    raise PermissionDenied("Members' pages are for clinicians, vets, reviewers and editors.")
+    raise PermissionDenied(_("Members' pages are for clinicians, vets, reviewers and editors."))
 
 
 def member(request: HttpRequest, handle: str) -> HttpResponse:
@@ -30,7 +31,7 @@ def member(request: HttpRequest, handle: str) -> HttpResponse:
         .first()
     )
     if found is None:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     user = found.user
     return render(
         request,
@@ -49,6 +50,6 @@ def member(request: HttpRequest, handle: str) -> HttpResponse:
 def complete(request: HttpRequest) -> HttpResponse:
     """``?q=dr pr`` → ``{"members": [{"handle": "dr-price", "name": "Dr Price (…)"}]}``."""
     if not can_discuss(request.user):
-        raise PermissionDenied("Mentions are for discussion members.")
+        raise PermissionDenied(_("Mentions are for discussion members."))
     query = request.GET.get("q", "")[:80]
     return JsonResponse({"members": mentions.member_completions(query)})

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.common.caching import public_page
@@ -74,7 +75,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if request.method == "POST":
         services.notifications_mark_read(user=user)
-        messages.success(request, "All notifications marked as read.")
+        messages.success(request, _("All notifications marked as read."))
         return redirect("network:notifications")
     return render(
         request,
@@ -95,6 +96,6 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         services.notification_setting_update(
             user=user, email_frequency=form.cleaned_data["email_frequency"]
         )
-        messages.success(request, "Your e-mail setting is saved.")
+        messages.success(request, _("Your e-mail setting is saved."))
         return redirect("network:notifications")
     return render(request, "network/notification_settings.html", {"form": form})

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
@@ -63,7 +64,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error_text(error))
         else:
             messages.success(
-                request, "Thank you. Your request is in the queue; it counts as your vote."
+                request, _("Thank you. Your request is in the queue; it counts as your vote.")
             )
             return redirect(created)
     return render(
@@ -83,7 +84,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = selectors.request_detail(pk)
     except ReviewRequest.DoesNotExist:
-        raise Http404("No such request.") from None
+        raise Http404(_("No such request.")) from None
     editor = request.user.is_authenticated and request.user.is_editor
     context = {
         "item": item,
@@ -121,9 +122,9 @@ def request_availability(request: HttpRequest, pk: int) -> HttpResponse:
         services.request_set_availability(
             request=item, availability=form.cleaned_data["availability"], by=signed_in_user(request)
         )
-        messages.success(request, "Availability saved; the priority follows it.")
+        messages.success(request, _("Availability saved; the priority follows it."))
     else:
-        messages.error(request, "Choose how much usable information exists.")
+        messages.error(request, _("Choose how much usable information exists."))
     return redirect(item)
 
 
@@ -133,7 +134,7 @@ def request_merge(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ReviewRequest, pk=pk)
     form = MergeForm(request.POST, request_obj=item)
     if not form.is_valid():
-        messages.error(request, "Choose an open request to merge this one into.")
+        messages.error(request, _("Choose an open request to merge this one into."))
         return redirect(item)
     try:
         into = services.request_merge(
@@ -152,7 +153,7 @@ def request_link(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ReviewRequest, pk=pk)
     form = LinkTopicForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose an existing topic, or none to create one.")
+        messages.error(request, _("Choose an existing topic, or none to create one."))
         return redirect(item)
     try:
         topic = services.request_link_topic(

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.registry.problems import ProblemCode
 from offlabel.registry.scales import get_scale
@@ -143,7 +144,7 @@ def change_problems(
             del after[table][index]
             del keys[table][index]
     known: dict[str, list[object]] = {table: list(pks) for table, pks in current.pks.items()}
-    before = {(table, key, problem) for table, key, _, problem in _validate(current.rows, known)}
+    before = {(table, key, problem) for table, key, _row, problem in _validate(current.rows, known)}
     problems = []
     for table, key, row, problem in _validate(after, keys):
         if (table, key, problem) in before:
@@ -182,7 +183,7 @@ def check_changes(
 def may_add(subject: Subject, by: User) -> None:
     require_verified(by, "add to a record")
     if not subjects_contributable_by(by).filter(pk=subject.pk).exists():
-        raise PermissionDenied("You may not add to this record.")
+        raise PermissionDenied(_("You may not add to this record."))
 
 
 def may_change(subject: Subject, entry: Any, by: User) -> None:
@@ -193,15 +194,17 @@ def may_change(subject: Subject, entry: Any, by: User) -> None:
     may_add(subject, by)
     if entry.entered_by_id != by.pk:
         raise PermissionDenied(
-            "Only the record's owner changes or deletes entries someone else made; "
-            "you may change the entries you made yourself."
+            _(
+                "Only the record's owner changes or deletes entries someone else made; "
+                "you may change the entries you made yourself."
+            )
         )
 
 
 def may_own(subject: Subject, by: User) -> None:
     require_verified(by, "change a record")
     if subject.owner_id != by.pk:
-        raise PermissionDenied("Only the record's owner may do this.")
+        raise PermissionDenied(_("Only the record's owner may do this."))
 
 
 def can_change(subject: Subject, entry: Any, by: User) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.registry.scales import alsfrs_r_problems, score_alsfrs_r
 from offlabel.registry.vocabulary import ItemValue, ScaleKey
@@ -383,7 +384,9 @@ def entry_restore(*, entry: Deleted, by: User) -> Deleted:
     if entry.deleted_at < timezone.now() - dt.timedelta(days=RESTORE_DAYS):
         raise PermissionDenied(f"Deleted entries can be restored for {RESTORE_DAYS} days only.")
     if isinstance(entry, Evaluation) and entry.course.deleted_at is not None:
-        raise PermissionDenied("Restore the treatment course: its evaluations come back with it.")
+        raise PermissionDenied(
+            _("Restore the treatment course: its evaluations come back with it.")
+        )
     check_changes(subject, _entry_change(entry))
     when = entry.deleted_at
     entry.deleted_at, entry.deleted_by, entry.delete_reason = None, None, ""

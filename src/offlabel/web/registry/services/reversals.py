@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.registry.progress import find_reversal
 from offlabel.registry.vocabulary import ReversalStatus
@@ -87,7 +88,7 @@ def reversal_check(*, flag: ReversalFlag, by: User, verified: bool, note: str = 
     sees = subjects_visible_to(by).filter(pk=subject.pk).exists()
     clinical = by.has_any_role(Role.CLINICIAN, Role.VETERINARIAN)
     if not ((sees and clinical) or by.has_role(Role.EDITOR)):
-        raise PermissionDenied("Only the record's clinicians and vets, or an editor, check it.")
+        raise PermissionDenied(_("Only the record's clinicians and vets, or an editor, check it."))
     before = entry_snapshot(flag)
     flag.status = ReversalStatus.VERIFIED if verified else ReversalStatus.NOT_CONFIRMED
     flag.checked_by = by

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.roles import Role
@@ -68,20 +70,25 @@ def access_invite(
         subject=subject, email=email.strip().lower(), scope=scope, invited_by=by
     )
     audit(by, Action.ACCESS, access, subject, None, _access_snapshot(access))
-    body = (
-        f"{by.display_name} invites you to see a record in the offlabel outcomes registry "
-        f"({subject.get_kind_display().lower()} with "
-        f"{'degenerative myelopathy' if subject.is_dog else 'ALS'}).\n\n"
+    body = gettext(
+        "%(who)s invites you to see a record in the offlabel outcomes registry "
+        "(%(kind)s with %(condition)s).\n\n"
         "Sign in with this e-mail address as a clinician or veterinarian (it must be "
-        "confirmed) and accept here:\n"
-        f"{link_base}{access.token}/\n\n"
+        "confirmed) and accept here:\n%(link)s\n\n"
         "You will see the record only while the consent lasts; it can be withdrawn at any time."
-    )
+    ) % {
+        "who": by.display_name,
+        "kind": str(subject.get_kind_display()).lower(),
+        "condition": gettext("degenerative myelopathy") if subject.is_dog else gettext("ALS"),
+        "link": f"{link_base}{access.token}/",
+    }
     from offlabel.web.accounts.tasks import send_email
 
     if notify:
         transaction.on_commit(
-            lambda: send_email("A record is shared with you on offlabel", body, [access.email])
+            lambda: send_email(
+                gettext("A record is shared with you on offlabel"), body, [access.email]
+            )
         )
     return access
 
@@ -91,7 +98,7 @@ def access_accept(*, token: str, user: User) -> CareAccess:
     """The invited clinician or vet accepts through the invitation's token: from now on the
     record is visible to them. Their account's address must be the invited one, verified."""
     if not user.has_any_role(*CLINICAL_ROLES):
-        raise PermissionDenied("Only clinicians and veterinarians accept invitations.")
+        raise PermissionDenied(_("Only clinicians and veterinarians accept invitations."))
     require_verified(user, "accept an invitation")
     access = (
         CareAccess.objects.select_for_update()
@@ -100,7 +107,7 @@ def access_accept(*, token: str, user: User) -> CareAccess:
         .first()
     )
     if access is None or access.email.lower() != user.email.lower():
-        raise PermissionDenied("This invitation is not open for your account.")
+        raise PermissionDenied(_("This invitation is not open for your account."))
     before = _access_snapshot(access)
     access.status = CareAccess.Status.ACTIVE
     access.clinician = user

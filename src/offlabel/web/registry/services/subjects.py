@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.roles import Role
@@ -54,11 +55,11 @@ def subject_create(
     owner = owner or by
     if origin == Subject.Origin.SELF:
         if kind == Subject.Kind.PERSON and not owner.has_role(Role.PATIENT):
-            raise PermissionDenied("Only an account of a person with ALS keeps its own record.")
+            raise PermissionDenied(_("Only an account of a person with ALS keeps its own record."))
         if kind == Subject.Kind.DOG and not owner.has_role(Role.OWNER):
-            raise PermissionDenied("Only a dog owner's account keeps dog records.")
+            raise PermissionDenied(_("Only a dog owner's account keeps dog records."))
     if origin == Subject.Origin.CASE_HISTORY and not by.has_any_role(*CLINICAL_ROLES):
-        raise PermissionDenied("Only clinicians and vets enter case histories.")
+        raise PermissionDenied(_("Only clinicians and vets enter case histories."))
     subject = Subject(
         kind=kind,
         owner=owner,
@@ -95,7 +96,7 @@ def subject_delete(*, subject: Subject, by: User, reason: str) -> Subject:
     ``RESTORE_DAYS`` days, then purged."""
     may_own(subject, by)
     if subject.kind == Subject.Kind.PERSON and subject.origin == Subject.Origin.SELF:
-        raise PermissionDenied("Your own record goes with your account: delete the account.")
+        raise PermissionDenied(_("Your own record goes with your account: delete the account."))
     reason = checked_reason(reason, needed=True, what="this deletion")
     subject.deleted_at, subject.deleted_by, subject.delete_reason = timezone.now(), by, reason
     subject.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated"])
@@ -132,7 +133,7 @@ def account_delete(*, user: User, password: str) -> int:
         The password is not the account's.
     """
     if not user.check_password(password):
-        raise ValidationError("The password is not right.")
+        raise ValidationError(_("The password is not right."))
     subjects = Subject.all_objects.filter(owner=user)
     public_ids = list(subjects.values_list("public_id", flat=True))
     count = subjects.filter(deleted_at__isnull=True).count()

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.registry.deidentify import DEIDENTIFIED_EPOCH, dated_on_epoch
 from offlabel.registry.progress import find_reversal
@@ -127,7 +128,7 @@ def registry_import_page(request: HttpRequest) -> HttpResponse:
 def deidentified(request: HttpRequest) -> HttpResponse:
     species = request.GET.get("species") or None
     if species not in (None, "human", "dog"):
-        raise Http404("No such species.")
+        raise Http404(_("No such species."))
     bundle = selectors.registry_deidentified(species)
     context = {
         "bundle": bundle,

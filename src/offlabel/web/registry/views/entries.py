@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from offlabel.registry.vocabulary import ScaleKey
@@ -54,7 +55,7 @@ def _render(
 def _editable(user: User, subject: Subject, entry: Any) -> None:
     if not services.can_change(subject, entry, user):
         raise PermissionDenied(
-            "Only the record's owner changes entries someone else made; you may change yours."
+            _("Only the record's owner changes entries someone else made; you may change yours.")
         )
 
 
@@ -74,7 +75,7 @@ def course_new(request: HttpRequest, public_id: str) -> HttpResponse:
                 subject=subject, by=user, confirm=form.confirmed, **fields
             ),
         ):
-            messages.success(request, "Treatment saved.")
+            messages.success(request, _("Treatment saved."))
             return redirect(subject)
     return _render(request, form, "Add a treatment", subject)
 
@@ -103,7 +104,7 @@ def course_edit(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
             **fields,
         )
         if saved(form, call):
-            messages.success(request, "Treatment corrected.")
+            messages.success(request, _("Treatment corrected."))
             return redirect(subject)
     return _render(request, form, f"Correct {course.therapy_name}", subject)
 
@@ -126,7 +127,7 @@ def evaluation_new(request: HttpRequest, public_id: str, pk: int) -> HttpRespons
             **form.fields_for_service(),
         )
         if saved(form, call):
-            messages.success(request, "Evaluation saved.")
+            messages.success(request, _("Evaluation saved."))
             return redirect(subject)
     return _render(request, form, f"Evaluate {course.therapy_name}", subject)
 
@@ -158,7 +159,7 @@ def evaluation_edit(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
             **form.fields_for_service(),
         )
         if saved(form, call):
-            messages.success(request, "Evaluation corrected.")
+            messages.success(request, _("Evaluation corrected."))
             return redirect(subject)
     return _render(request, form, f"Correct the {str(evaluation).lower()}", subject)
 
@@ -182,7 +183,7 @@ def score_new(request: HttpRequest, public_id: str) -> HttpResponse:
                 entries=entries,
             )
             if saved(dm, call):
-                messages.success(request, "Score saved.")
+                messages.success(request, _("Score saved."))
                 return redirect(subject)
         return _render(request, dm, "Record stage and gait", subject, "registry/score_dm.html")
     form = forms.AlsfrsForm(request.POST or None, subject=subject)
@@ -247,7 +248,7 @@ def score_edit(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
             **changes,
         )
         if saved(form, call):
-            messages.success(request, "Score corrected.")
+            messages.success(request, _("Score corrected."))
             return redirect(subject)
     return _render(request, form, f"Correct the score of {score.date:%Y-%m-%d}", subject, template)
 
@@ -269,7 +270,7 @@ def milestone_new(request: HttpRequest, public_id: str) -> HttpResponse:
             date=form.cleaned_data["date"],
         )
         if saved(form, call):
-            messages.success(request, "Milestone saved.")
+            messages.success(request, _("Milestone saved."))
             return redirect(subject)
     return _render(request, form, "Record a milestone", subject)
 
@@ -296,7 +297,7 @@ def milestone_edit(request: HttpRequest, public_id: str, pk: int) -> HttpRespons
             date=form.cleaned_data["date"],
         )
         if saved(form, call):
-            messages.success(request, "Milestone corrected.")
+            messages.success(request, _("Milestone corrected."))
             return redirect(subject)
     return _render(request, form, f"Correct the milestone {milestone}", subject)
 
@@ -306,7 +307,7 @@ def milestone_edit(request: HttpRequest, public_id: str, pk: int) -> HttpRespons
 
 def _entry(subject: Subject, kind: str, pk: int, *, deleted: bool) -> Any:
     if kind not in KINDS:
-        raise Http404("No such kind of entry.")
+        raise Http404(_("No such kind of entry."))
     model, path = KINDS[kind]
     manager = model.all_objects if deleted else model.objects  # type: ignore[attr-defined]
     return get_object_or_404(manager, pk=pk, **{path: subject})

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from offlabel.evidence.vocabulary import TargetSpecies
@@ -93,7 +94,7 @@ def _subject_form_class(kind: str, case_history: bool) -> type[forms._SubjectFor
         return forms.PersonCaseHistoryForm if case_history else forms.PersonSubjectForm
     if kind == Subject.Kind.DOG:
         return forms.DogCaseHistoryForm if case_history else forms.DogSubjectForm
-    raise Http404("No such kind of record.")
+    raise Http404(_("No such kind of record."))
 
 
 @login_required
@@ -102,7 +103,7 @@ def subject_new(request: HttpRequest, kind: str) -> HttpResponse:
     form_class = _subject_form_class(kind, case_history=False)
     own_person = selectors.subject_own_person(user) if kind == Subject.Kind.PERSON else None
     if own_person is not None:
-        messages.info(request, "You already have your record.")
+        messages.info(request, _("You already have your record."))
         return redirect(own_person)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +111,7 @@ def subject_new(request: HttpRequest, kind: str) -> HttpResponse:
             form, lambda: services.subject_create(by=user, kind=kind, **model_fields(form))
         )
         if subject is not None:
-            messages.success(request, "Record created.")
+            messages.success(request, _("Record created."))
             return redirect(subject)
     title = "Your record" if kind == Subject.Kind.PERSON else "Add a dog"
     return render(request, "registry/form.html", {"form": form, "title": title})
@@ -128,7 +129,7 @@ def case_history_new(request: HttpRequest, kind: str) -> HttpResponse:
             ),
         )
         if subject is not None:
-            messages.success(request, "Case history created.")
+            messages.success(request, _("Case history created."))
             return redirect(subject)
     title = "New case history: " + ("a dog" if kind == Subject.Kind.DOG else "a person")
     return render(request, "registry/form.html", {"form": form, "title": title})
@@ -216,7 +217,7 @@ def subject_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             ),
         )
         if done is not None:
-            messages.success(request, "Record updated.")
+            messages.success(request, _("Record updated."))
             return redirect(subject)
     return render(
         request, "registry/form.html", {"form": form, "title": "Edit record", "subject": subject}
@@ -229,13 +230,13 @@ def subject_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     user = signed_in_user(request)
     subject = selectors.subject_owned(user, public_id)
     if subject.kind == Subject.Kind.PERSON and subject.origin == Subject.Origin.SELF:
-        messages.error(request, "Your own record goes with your account: delete the account.")
+        messages.error(request, _("Your own record goes with your account: delete the account."))
         return redirect(subject)
     form = forms.DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.subject_delete(subject=subject, by=user, reason=form.cleaned_data["reason"])
         messages.success(
-            request, "Record deleted. You can restore it from your records page for 30 days."
+            request, _("Record deleted. You can restore it from your records page for 30 days.")
         )
         return redirect("registry:dashboard")
     return render(
@@ -255,5 +256,5 @@ def subject_restore(request: HttpRequest, public_id: str) -> HttpResponse:
     except PermissionDenied as error:
         messages.error(request, str(error))
         return redirect("registry:dashboard")
-    messages.success(request, "Record restored.")
+    messages.success(request, _("Record restored."))
     return redirect(subject)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
@@ -42,7 +43,8 @@ def access_invite(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
     else:
         messages.error(
-            request, "Give a valid e-mail address, what they may do, and how they see the record."
+            request,
+            _("Give a valid e-mail address, what they may do, and how they see the record."),
         )
     return redirect(subject)
 
@@ -54,7 +56,7 @@ def access_revoke(request: HttpRequest, public_id: str, pk: int) -> HttpResponse
     subject = selectors.subject_owned(user, public_id)
     access = get_object_or_404(subject.access, pk=pk)
     services.access_revoke(access=access, by=user)
-    messages.success(request, "Access withdrawn.")
+    messages.success(request, _("Access withdrawn."))
     return redirect(subject)
 
 
@@ -77,7 +79,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST":
         services.access_accept(token=token, user=user)
-        messages.success(request, "Invitation accepted: the record is now on your registry page.")
+        messages.success(
+            request, _("Invitation accepted: the record is now on your registry page.")
+        )
         return redirect(access.subject)
     return render(request, "registry/invitation.html", {"access": access})
 
@@ -106,7 +110,7 @@ def reversal_check(request: HttpRequest, public_id: str) -> HttpResponse:
     flag = get_object_or_404(ReversalFlag, subject=subject)
     form = forms.ReversalCheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what the clinical records show.")
+        messages.error(request, _("Say what the clinical records show."))
         return redirect(subject)
     try:
         services.reversal_check(
