@@ -116,28 +116,28 @@ class PowerForm(forms.Form):
         label=_("Hazard ratio to detect"), min_value=0.05, max_value=20, required=False, initial=0.7
     )
     followup_days = forms.IntegerField(
-        label="Follow-up from trial entry of the last subject (days)",
+        label=_("Follow-up from trial entry of the last subject (days)"),
         min_value=1,
         max_value=3650,
         initial=DEFAULTS[Analysis.POWER]["followup_days"],
         required=False,
     )
     accrual_days = forms.IntegerField(
-        label="Enrolment period (days, uniform accrual)",
+        label=_("Enrolment period (days, uniform accrual)"),
         min_value=0,
         max_value=3650,
         initial=DEFAULTS[Analysis.POWER]["accrual_days"],
         required=False,
     )
     loss_per_year = forms.FloatField(
-        label="Share lost to follow-up per year",
+        label=_("Share lost to follow-up per year"),
         min_value=0,
         max_value=0.95,
         initial=DEFAULTS[Analysis.POWER]["loss_per_year"],
         required=False,
     )
     entry_days = forms.IntegerField(
-        label="Trial entry (days after onset)",
+        label=_("Trial entry (days after onset)"),
         min_value=0,
         max_value=3650,
         initial=DEFAULTS[Analysis.POWER]["entry_days"],
