@@ -43,7 +43,23 @@ def _section(label: Any) -> models.TextField[Any, Any]:
     return models.TextField(label, blank=True, help_text=_("Markdown."))
 
 
-class Review(models.Model):
+class ReviewSections(models.Model):
+    """The text sections of :data:`SECTIONS`, declared once for a version and its translations."""
+
+    overview = _section(_("Overview and claims"))
+    mechanism = _section(_("Mechanism"))
+    preclinical = _section(_("Pre-clinical"))
+    cases = _section(_("Cases"))
+    trials = _section(_("Trials"))
+    risks = _section(_("Risks"))
+    cost = _section(_("Cost"))
+    conclusion = _section(_("Conclusion"))
+
+    class Meta:
+        abstract = True
+
+
+class Review(ReviewSections):
     """One version of the review of one topic."""
 
     class Status(models.TextChoices):
@@ -57,14 +73,6 @@ class Review(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(max_length=200, blank=True)
 
-    overview = _section(_("Overview and claims"))
-    mechanism = _section(_("Mechanism"))
-    preclinical = _section(_("Pre-clinical"))
-    cases = _section(_("Cases"))
-    trials = _section(_("Trials"))
-    risks = _section(_("Risks"))
-    cost = _section(_("Cost"))
-    conclusion = _section(_("Conclusion"))
     plain_summary = models.TextField(
         "what this means for you",
         blank=True,
@@ -295,7 +303,7 @@ TRANSLATION_LANGUAGES = (("es", "Español"),)
 TRANSLATED_FIELDS: tuple[str, ...] = ("title", "plain_summary", *SECTION_FIELDS)
 
 
-class ReviewTranslation(models.Model):
+class ReviewTranslation(ReviewSections):
     """One version of a review in another language, kept by editors.
 
     Readers who chose that language see these texts in place of the English ones (a field left
@@ -308,14 +316,6 @@ class ReviewTranslation(models.Model):
     language = models.CharField(max_length=8, choices=TRANSLATION_LANGUAGES)
     title = models.CharField(max_length=200, blank=True)
     plain_summary = models.TextField(_("what this means for you"), blank=True)
-    overview = _section(_("Overview and claims"))
-    mechanism = _section(_("Mechanism"))
-    preclinical = _section(_("Pre-clinical"))
-    cases = _section(_("Cases"))
-    trials = _section(_("Trials"))
-    risks = _section(_("Risks"))
-    cost = _section(_("Cost"))
-    conclusion = _section(_("Conclusion"))
     updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
