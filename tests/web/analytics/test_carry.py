@@ -71,7 +71,7 @@ def test_publishing_is_blocked_until_the_editor_decides(v2: Any, world: Any) -> 
 def test_refresh_freezes_todays_registry_in_place_of_the_copy(v2: Any, world: Any) -> None:
     from offlabel.web.analytics.carry import snapshot_decide
     from offlabel.web.analytics.models import RegistrySnapshot
-    from tests.web.analytics.support import add_ldn_evaluations
+    from tests.support.registry_records import add_ldn_evaluations
 
     carried = RegistrySnapshot.objects.get(review=v2, section="risks")
     add_ldn_evaluations(world, 6, "tingling fingers")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.analytics.support import add_ldn_evaluations
+from tests.support.registry_records import add_ldn_evaluations
 
 pytestmark = pytest.mark.django_db
 

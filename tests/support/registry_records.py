@@ -1,4 +1,4 @@
-"""Helpers shared by the analytics tests (a plain module: tests import it by name)."""
+"""Registry records made through the registry's own services, for tests of what shows them."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from typing import Any
 LDN = "Low-dose naltrexone"
 
 
-def add_ldn_evaluations(world: Any, n: int, side_effect: str) -> None:
-    """``n`` new people on LDN (owned by the world's clinician as case histories), each rating
-    it ``major`` with one side effect."""
+def add_ldn_evaluations(world: Any, n: int, side_effect: str, *, kind: str = "") -> None:
+    """``n`` new subjects on LDN (case histories of the world's clinician), each rating it
+    ``major`` with one side effect: people and dogs in turn, or only ``kind`` ("person", "dog")."""
     from offlabel.web.catalog.models import Therapy
     from offlabel.web.registry import services
 
     ldn = Therapy.objects.get(name=LDN)
     for i in range(n):
-        dog = bool(i % 2)
+        dog = kind == "dog" or (not kind and bool(i % 2))
         subject = services.subject_create(
             by=world.clinician,
             kind="dog" if dog else "person",
