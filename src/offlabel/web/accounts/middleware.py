@@ -83,15 +83,12 @@ class SessionIdleMiddleware:
 
         from django.conf import settings
         from django.contrib.auth import SESSION_KEY
-        from django.db import Error as DatabaseError
 
         session = getattr(request, "session", None)
-        try:
-            signed_in = session is not None and session.get(SESSION_KEY) is not None
-        except DatabaseError:
-            # the session could not be read (a dropped connection): the view's own reads retry
-            # on a new connection (DatabaseRetryMiddleware); the idle check waits a request
-            return self.get_response(request)
+        # the session's read runs before any view: a connection lost here is read again here
+        signed_in = session is not None and read_once_more_if_lost(
+            lambda: session.get(SESSION_KEY) is not None
+        )
         if session is not None and signed_in:
             now = int(time.time())
             idle = int(getattr(settings, "OFFLABEL_SESSION_IDLE_SECONDS", 30 * 60))
