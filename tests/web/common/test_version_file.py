@@ -56,14 +56,14 @@ def test_with_the_file_a_cached_page_needs_no_query_and_a_write_shows_at_once(
     demo_topics: list[Any],
     django_assert_num_queries: Any,
 ) -> None:
-    from tests.web.catalog.test_page_cache import _dogs_rate_ldn
+    from tests.support.registry_records import add_ldn_evaluations
 
     url = demo_topics[1].get_absolute_url()
     first = client.get(url)
     with django_assert_num_queries(0):
         again = client.get(url)
     assert again["ETag"] == first["ETag"]
-    _dogs_rate_ldn(world, 6, "tingling paws")  # committed; each commit raises the file
+    add_ldn_evaluations(world, 6, "tingling paws", kind="dog")  # each commit raises the file
     after = client.get(url)
     assert after["ETag"] != first["ETag"]
     assert "tingling paws" in after.content.decode()
