@@ -52,10 +52,14 @@ def test_every_message_has_a_spanish_translation() -> None:
 
 
 def test_translations_keep_every_placeholder() -> None:
+    """A plural entry's first form answers its singular, the other forms its plural (a singular
+    may say "every month" where the plural says "every %(n)s months")."""
     for entry in _catalogue():
-        wanted = set(PLACEHOLDER.findall(str(entry["msgid"])))
+        singular = set(PLACEHOLDER.findall(str(entry["msgid"])))
+        plural = set(PLACEHOLDER.findall(str(entry.get("msgid_plural", entry["msgid"]))))
         for key, value in entry.items():
             if key.startswith("msgstr"):
+                wanted = singular if key in ("msgstr", "msgstr[0]") else plural
                 assert set(PLACEHOLDER.findall(str(value))) == wanted, entry["msgid"]
 
 

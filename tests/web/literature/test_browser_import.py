@@ -33,7 +33,7 @@ def test_reviewer_imports_previews_picks_and_finds_them_in_the_library(
     page.get_by_role("button", name="Add to the library").click()
 
     page.wait_for_url(f"**/literature/{topic.slug}/")
-    assert page.get_by_text("2 reference(s) added to the library.").is_visible()
+    assert page.get_by_text("2 references added to the library.").is_visible()
     references = page.locator("ol.lit-references")
     assert "Pilot trial of low dose naltrexone" in references.inner_text()
     assert "Naloxone of no benefit in amyotrophic lateral sclerosis" in references.inner_text()
@@ -65,5 +65,5 @@ def test_a_file_with_one_bad_record_previews_the_good_ones_and_lists_the_bad_one
     mouse.uncheck()
     page.get_by_role("button", name="Add to the library").click()
     page.wait_for_url(f"**/literature/{topic.slug}/")
-    assert page.get_by_text("1 reference(s) added to the library.").is_visible()
+    assert page.get_by_text("1 reference added to the library.").is_visible()
     assert LibraryEntry.objects.filter(topic=topic).count() == 1

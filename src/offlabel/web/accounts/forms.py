@@ -108,8 +108,11 @@ class EmailAuthenticationForm(AuthenticationForm):
         window = limit_of("OFFLABEL_LOGIN_ADDRESS_WINDOW", 15 * 60)
         if address and throttle_exceeded("login-failure", address, limit=limit, window=window):
             raise ValidationError(
-                f"Too many failed sign-ins from your network ({limit} in {window // 60} "
-                "minutes). Please wait a little and try again.",
+                _(
+                    "Too many failed sign-ins from your network (%(limit)s in %(minutes)s "
+                    "minutes). Please wait a little and try again."
+                )
+                % {"limit": limit, "minutes": window // 60},
                 code="throttled",
             )
         try:

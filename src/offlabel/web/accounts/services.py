@@ -65,12 +65,15 @@ def user_sign_up(
     """
     missing = [p.title for p in current_policies() if p.key not in set(agreed)]
     if missing:
-        raise ValidationError(f"Agree to the {' and the '.join(missing)} to create an account.")
+        raise ValidationError(
+            _("To create an account, agree to: %(documents)s.") % {"documents": "; ".join(missing)}
+        )
     roles = set(roles)
     unknown = roles - set(SELF_SERVICE_ROLES) - set(REQUESTABLE_ROLES)
     if unknown:
         raise ValidationError(
-            f"These roles cannot be asked for at sign-up: {', '.join(sorted(unknown))}."
+            _("These roles cannot be asked for at sign-up: %(roles)s.")
+            % {"roles": ", ".join(sorted(unknown))}
         )
     user = User.objects.create_user(email=email, password=password, display_name=display_name)
     now = timezone.now()
@@ -109,7 +112,9 @@ def policy_consent_record(*, user: User, agreed: Iterable[str]) -> list[PolicyCo
     outstanding = policies_outstanding(user)
     missing = [p.title for p in outstanding if p.key not in wanted]
     if missing:
-        raise ValidationError(f"Agree to the {' and the '.join(missing)} to go on.")
+        raise ValidationError(
+            _("To go on, agree to: %(documents)s.") % {"documents": "; ".join(missing)}
+        )
     _consent(user, outstanding)
     audit_record(
         by=user,
@@ -237,7 +242,7 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
 def role_request(*, user: User, role: str, note: str = "") -> RoleGrant:
     """Ask for one more role later on; self-service roles are granted at once."""
     if role not in SELF_SERVICE_ROLES | REQUESTABLE_ROLES:
-        raise ValidationError(f"The role {role!r} cannot be asked for.")
+        raise ValidationError(_("The role %(role)r cannot be asked for.") % {"role": role})
     grant, _created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"note": note})
     if role in SELF_SERVICE_ROLES and grant.status != RoleGrant.Status.GRANTED:
         grant.status = RoleGrant.Status.GRANTED

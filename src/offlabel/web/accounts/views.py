@@ -113,7 +113,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/verify_failed.html", {"error": _errors(error)}, status=400)
     if not request.user.is_authenticated or request.user.pk == user.pk:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, f"Thank you: {user.email} is confirmed.")
+    messages.success(request, _("Thank you: %(email)s is confirmed.") % {"email": user.email})
     keeps_records = user.has_any_role(Role.PATIENT, Role.OWNER, Role.CLINICIAN, Role.VETERINARIAN)
     return redirect("registry:dashboard" if keeps_records else "accounts:account")
 
@@ -126,7 +126,7 @@ def verify_needed(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     if request.method == "POST":
         services.email_verification_send(user=user, link_base=_verify_base(request))
-        messages.success(request, f"We sent a new link to {user.email}.")
+        messages.success(request, _("We sent a new link to %(email)s.") % {"email": user.email})
         return redirect("accounts:verify_needed")
     return render(request, "accounts/verify_needed.html", {"email": user.email})
 
@@ -179,10 +179,14 @@ def account(request: HttpRequest) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
         if grant.status == RoleGrant.Status.GRANTED:
-            messages.success(request, f"You now hold the role {grant.get_role_display()}.")
+            messages.success(
+                request, _("You now hold the role %(role)s.") % {"role": grant.get_role_display()}
+            )
         else:
             messages.info(
-                request, f"Your request for {grant.get_role_display()} is waiting for an editor."
+                request,
+                _("Your request for %(role)s is waiting for an editor.")
+                % {"role": grant.get_role_display()},
             )
         return redirect("accounts:account")
     user = signed_in_user(request)
@@ -223,8 +227,11 @@ def account_settings(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    f"We sent a link to {data['email']}: your address changes when you open it. "
-                    f"Until then you keep {user.email}.",
+                    _(
+                        "We sent a link to %(new)s: your address changes when you open it. "
+                        "Until then you keep %(old)s."
+                    )
+                    % {"new": data["email"], "old": user.email},
                 )
             else:
                 services.user_password_change(

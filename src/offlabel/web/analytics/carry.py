@@ -87,7 +87,9 @@ def snapshot_decide(
     try:
         chosen = Decision(decision)
     except ValueError:
-        raise ValidationError(f"Choose keep, refresh or drop, not {decision!r}.") from None
+        raise ValidationError(
+            _("Choose keep, refresh or drop, not %(decision)r.") % {"decision": decision}
+        ) from None
     frozen = (
         RegistrySnapshot.objects.select_for_update().select_related("review").get(pk=snapshot.pk)
     )
@@ -113,7 +115,9 @@ def snapshot_decide(
         try:
             return snapshot_freeze(review=review, section=section, by=by)
         except ValueError as error:
-            raise ValidationError(f"Could not refresh the snapshot: {error}.") from None
+            raise ValidationError(
+                _("Could not refresh the snapshot: %(error)s.") % {"error": error}
+            ) from None
     return None
 
 

@@ -137,12 +137,14 @@ def freeze(request: HttpRequest, topic_slug: str) -> HttpResponse:
     try:
         services.snapshot_freeze(review=review, section=section, by=signed_in_user(request))
     except ValueError as error:
-        messages.error(request, f"Nothing frozen: {error}.")
+        messages.error(request, _("Nothing frozen: %(error)s.") % {"error": error})
         return redirect("analytics:topic", topic_slug=topic.slug)
     except PermissionDenied:
         raise
     messages.success(
-        request, f"Registry figures frozen into version {review.version}, section {section}."
+        request,
+        _("Registry figures frozen into version %(version)s, section %(section)s.")
+        % {"version": review.version, "section": section},
     )
     return redirect(f"{review.get_absolute_url()}#{section}")
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.roles import Role
@@ -44,21 +45,30 @@ def token_create(
 ) -> tuple[AccessToken, str]:
     """A new token for ``user``; returns the row and the token itself (shown once, never kept)."""
     if by.pk != user.pk:
-        raise PermissionDenied("Tokens are created by the account they act for.")
+        raise PermissionDenied(_("Tokens are created by the account they act for."))
     require_verified(user, "create an API token")
     wanted = sorted(set(scopes))
     if not wanted:
-        raise ValidationError({"scopes": "Choose at least one scope."})
+        raise ValidationError({"scopes": _("Choose at least one scope.")})
     refused = [s for s in wanted if s not in scopes_allowed(user)]
     if refused:
-        raise ValidationError({"scopes": f"This account cannot give a token {', '.join(refused)}."})
+        raise ValidationError(
+            {
+                "scopes": _("This account cannot give a token %(scopes)s.")
+                % {"scopes": ", ".join(refused)}
+            }
+        )
     if days not in LIFETIMES:
-        raise ValidationError({"days": f"A token lasts {', '.join(map(str, LIFETIMES))} days."})
+        raise ValidationError(
+            {"days": _("A token lasts %(days)s days.") % {"days": ", ".join(map(str, LIFETIMES))}}
+        )
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the token a name (what it is for)."})
+        raise ValidationError({"name": _("Give the token a name (what it is for).")})
     if user.api_tokens.filter(revoked_at__isnull=True).count() >= MAX_TOKENS:  # type: ignore[attr-defined]
-        raise ValidationError(f"An account holds at most {MAX_TOKENS} tokens; revoke one first.")
+        raise ValidationError(
+            _("An account holds at most %(n)s tokens; revoke one first.") % {"n": MAX_TOKENS}
+        )
     prefix = secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     row = AccessToken.objects.create(
@@ -82,7 +92,7 @@ def token_create(
 def token_revoke(*, token: AccessToken, by: User) -> AccessToken:
     """Revoke a token at once (its owner only); revoking twice changes nothing."""
     if token.user_id != by.pk:
-        raise PermissionDenied("Only the token's owner revokes it.")
+        raise PermissionDenied(_("Only the token's owner revokes it."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts.permissions import signed_in_user
@@ -49,5 +50,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     token = get_object_or_404(AccessToken, pk=pk, user=user)
     services.token_revoke(token=token, by=user)
-    messages.success(request, f"{token} revoked: it no longer opens the API.")
+    messages.success(
+        request, _("%(token)s revoked: it no longer opens the API.") % {"token": token}
+    )
     return redirect("api:tokens")

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -112,7 +113,9 @@ def reference_add(request: HttpRequest, topic_slug: str) -> HttpResponse:
     except ValueError as error:
         form.add_error(None, str(error))
         return library(request, topic_slug, reference_form=form, status=400)
-    messages.success(request, f"Added to the library: {reference.title[:100]}")
+    messages.success(
+        request, _("Added to the library: %(title)s") % {"title": reference.title[:100]}
+    )
     return redirect("literature:library", topic_slug=topic.slug)
 
 
@@ -201,8 +204,17 @@ def import_preview(request: HttpRequest, topic_slug: str, token: uuid.UUID) -> H
             return _preview_page(request, batch, error=str(error), chosen=set(keys), status=400)
         messages.success(
             request,
-            f"{len(added)} reference(s) added to the library"
-            + (f"; {len(keys) - len(added)} already there." if len(keys) > len(added) else "."),
+            ngettext(
+                "%(n)s reference added to the library.",
+                "%(n)s references added to the library.",
+                len(added),
+            )
+            % {"n": len(added)}
+            + (
+                " " + _("%(n)s already there.") % {"n": len(keys) - len(added)}
+                if len(keys) > len(added)
+                else ""
+            ),
         )
         return redirect("literature:library", topic_slug=batch.topic.slug)
     return _preview_page(request, batch)
@@ -272,7 +284,7 @@ def saved_search_delete(request: HttpRequest, topic_slug: str, pk: int) -> HttpR
 def watch_flag_dismiss(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
     flag = get_object_or_404(WatchFlag, pk=pk, topic__slug=topic_slug)
     services.watch_flag_dismiss(flag=flag, by=signed_in_user(request))
-    messages.info(request, f"Dismissed: {flag.title[:100]}")
+    messages.info(request, _("Dismissed: %(title)s") % {"title": flag.title[:100]})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from offlabel.web.accounts.roles import Role
 from offlabel.web.common.admin import ReadOnlyAdmin, ReadOnlyInline
@@ -57,10 +58,10 @@ class ReviewAdminForm(forms.ModelForm):
         data = super().clean() or {}
         if not self.instance.is_open:
             raise ValidationError(
-                "A published or withdrawn version never changes; start a new version."
+                _("A published or withdrawn version never changes; start a new version.")
             )
         if self.user is None or not self.user.has_role(Role.REVIEWER):
-            raise ValidationError("Only reviewers change a review's text.")
+            raise ValidationError(_("Only reviewers change a review's text."))
         return data
 
 

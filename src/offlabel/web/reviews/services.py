@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -85,7 +85,7 @@ def min_votes() -> int:
     """Votes every category needs before publication (setting ``REVIEW_MIN_VOTES``, default 3)."""
     value = getattr(settings, "REVIEW_MIN_VOTES", DEFAULT_MIN_VOTES)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(f"REVIEW_MIN_VOTES must be a whole number >= 1, got {value!r}")
+        raise ImproperlyConfigured(f"REVIEW_MIN_VOTES must be a whole number >= 1, got {value!r}")
     return value
 
 
@@ -107,8 +107,11 @@ def _require_editor(user: Viewer) -> None:
 def _require_open(review: Review) -> None:
     if not review.is_open:
         raise ValidationError(
-            f"Version {review.version} is {review.get_status_display().lower()}: a published "
-            "version never changes. Start a new version instead."
+            _(
+                "Version %(version)s is %(status)s: a published version never changes. "
+                "Start a new version instead."
+            )
+            % {"version": review.version, "status": review.get_status_display().lower()}
         )
 
 
@@ -118,8 +121,14 @@ def _require_no_open_version(topic: Topic) -> None:
     ).first()
     if open_version is not None:
         raise ValidationError(
-            f"Version {open_version.version} of this review is still "
-            f"{open_version.get_status_display().lower()}; finish it before starting another."
+            _(
+                "Version %(version)s of this review is still %(status)s; finish it before "
+                "starting another."
+            )
+            % {
+                "version": open_version.version,
+                "status": open_version.get_status_display().lower(),
+            }
         )
 
 
@@ -180,7 +189,9 @@ def review_update(*, review: Review, by: User, **fields: Any) -> Review:
     _require_open(review)
     unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
     if unknown:
-        raise ValidationError(f"'{unknown[0]}' is not an editable field of a review.")
+        raise ValidationError(
+            _("'%(field)s' is not an editable field of a review.") % {"field": unknown[0]}
+        )
     before = _review_snapshot(review)
     changed = [name for name, value in fields.items() if getattr(review, name) != value]
     for name in changed:
@@ -206,8 +217,8 @@ def review_circulate(*, review: Review, by: User) -> Review:
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status != Review.Status.DRAFT:
         raise ValidationError(
-            f"Only a draft can be circulated; version {review.version} is "
-            f"{review.get_status_display().lower()}."
+            _("Only a draft can be circulated; version %(version)s is %(status)s.")
+            % {"version": review.version, "status": review.get_status_display().lower()}
         )
     before = _review_snapshot(review)
     review.status = Review.Status.CIRCULATING
@@ -321,7 +332,9 @@ def evidence_item_add(
     _require_open(review)
     unknown = sorted(set(values) - set(EVIDENCE_FIELDS))
     if unknown:
-        raise ValidationError(f"'{unknown[0]}' is not a field of an evidence item.")
+        raise ValidationError(
+            _("'%(field)s' is not a field of an evidence item.") % {"field": unknown[0]}
+        )
     item = EvidenceItem(review=review, **values)
     _clean_item(item)
     _check_relevance(item, by, confirm_relevance)
@@ -345,7 +358,9 @@ def evidence_item_update(
     _require_open(item.review)
     unknown = sorted(set(values) - set(EVIDENCE_FIELDS))
     if unknown:
-        raise ValidationError(f"'{unknown[0]}' is not a field of an evidence item.")
+        raise ValidationError(
+            _("'%(field)s' is not a field of an evidence item.") % {"field": unknown[0]}
+        )
     before = snapshot(item)
     for name, value in values.items():
         setattr(item, name, value)
@@ -401,10 +416,10 @@ def conflict_statement_save(*, review: Review, by: User, statement: str) -> Conf
     statement = (statement or "").strip()
     if not statement:
         raise ValidationError(
-            {"statement": "State your conflicts of interest, or write “None” if you have none."}
+            {"statement": _("State your conflicts of interest, or write “None” if you have none.")}
         )
     if len(statement) > 2000:
-        raise ValidationError({"statement": "Keep the statement under 2,000 characters."})
+        raise ValidationError({"statement": _("Keep the statement under 2,000 characters.")})
     found = ConflictStatement.objects.filter(review=review, reviewer=by).first()
     before = snapshot(found) if found else None
     if found is None:
@@ -460,8 +475,8 @@ def grade_vote_cast(
     review = Review.objects.select_related("topic__condition").get(pk=review.pk)
     if review.status != Review.Status.CIRCULATING:
         raise ValidationError(
-            f"Votes are cast while a version circulates; version {review.version} is "
-            f"{review.get_status_display().lower()}."
+            _("Votes are cast while a version circulates; version %(version)s is %(status)s.")
+            % {"version": review.version, "status": review.get_status_display().lower()}
         )
     if not ConflictStatement.objects.filter(review=review, reviewer=by).exists():
         raise ValidationError(
@@ -473,16 +488,21 @@ def grade_vote_cast(
     try:
         category_value, grade_value = Category(category), Grade(grade)
     except ValueError as exc:
-        raise ValidationError(f"Not a category or grade: {exc}") from None
+        raise ValidationError(_("Not a category or grade: %(error)s") % {"error": exc}) from None
     suggestion = suggest_grades(core_items(review))[category_value]
     rationale = rationale.strip()
     if needs_rationale(grade_value, suggestion) and not rationale:
         raise ValidationError(
             {
-                "rationale": (
-                    f"{category_value.label}: your grade {grade_value.value} is far from the "
-                    f"suggested {suggestion.grade.value}; say why in the rationale."
+                "rationale": _(
+                    "%(category)s: your grade %(grade)s is far from the suggested "
+                    "%(suggested)s; say why in the rationale."
                 )
+                % {
+                    "category": category_value.label,
+                    "grade": grade_value.value,
+                    "suggested": suggestion.grade.value,
+                }
             }
         )
     vote = GradeVote.objects.filter(review=review, reviewer=by, category=category_value).first()
@@ -516,8 +536,8 @@ def review_publish(*, review: Review, by: User) -> Review:
     review = Review.objects.select_for_update().select_related("topic__condition").get(pk=review.pk)
     if review.status != Review.Status.CIRCULATING:
         raise ValidationError(
-            f"Only a circulating version can be published; version {review.version} is "
-            f"{review.get_status_display().lower()}."
+            _("Only a circulating version can be published; version %(version)s is %(status)s.")
+            % {"version": review.version, "status": review.get_status_display().lower()}
         )
     blockers = [
         reason

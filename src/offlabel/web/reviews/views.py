@@ -173,7 +173,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
             for message in _messages_of(exc):
                 form.add_error("topic", message)
         else:
-            messages.success(request, f"Draft version {review.version} started.")
+            messages.success(
+                request, _("Draft version %(version)s started.") % {"version": review.version}
+            )
             return redirect(review.get_workspace_url())
     published = selectors.reviews_published()
     return render(
@@ -467,7 +469,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         for message in _messages_of(exc):
             messages.error(request, message)
         return redirect(review.get_workspace_url())
-    messages.success(request, f"Version {review.version} published.")
+    messages.success(request, _("Version %(version)s published.") % {"version": review.version})
     return redirect(review.get_absolute_url())
 
 
@@ -487,7 +489,11 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
         for message in _messages_of(exc):
             messages.error(request, message)
         return redirect("reviews:workspace")
-    messages.success(request, f"Version {new.version} started from version {review.version}.")
+    messages.success(
+        request,
+        _("Version %(new)s started from version %(old)s.")
+        % {"new": new.version, "old": review.version},
+    )
     return redirect(new.get_workspace_url())
 
 

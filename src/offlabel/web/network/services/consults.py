@@ -79,7 +79,10 @@ def _require_listed(prescriber: Any, topic: Topic, requester: Any) -> None:
     if prescriber.pk == requester.pk:
         raise ValidationError(_("You cannot ask yourself for a consult."))
     if not PrescriberListing.objects.filter(prescriber=prescriber, topic=topic).exists():
-        raise ValidationError(f"{prescriber} is not listed as a prescriber for {topic}.")
+        raise ValidationError(
+            _("%(prescriber)s is not listed as a prescriber for %(topic)s.")
+            % {"prescriber": prescriber, "topic": topic}
+        )
 
 
 # --- consults ----------------------------------------------------------------------------------
@@ -198,7 +201,7 @@ def consult_message_send(*, consult: ConsultRequest, author: Any, body: str) -> 
     if not body:
         raise ValidationError(_("Write something first: the message is empty."))
     if len(body) > MAX_MESSAGE:
-        raise ValidationError(f"Keep a message under {MAX_MESSAGE} characters.")
+        raise ValidationError(_("Keep a message under %(n)s characters.") % {"n": MAX_MESSAGE})
     rate_limit_check(
         action="post", user_pk=author.pk, limit=POST_LIMIT, window=POST_WINDOW, what="messages"
     )

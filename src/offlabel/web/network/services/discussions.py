@@ -32,7 +32,10 @@ def _clean_body(body: str) -> str:
     if not body:
         raise ValidationError(_("Write something first: the message is empty."))
     if len(body) > MAX_BODY:
-        raise ValidationError(f"Keep a message under {MAX_BODY} characters (it has {len(body)}).")
+        raise ValidationError(
+            _("Keep a message under %(n)s characters (it has %(has)s).")
+            % {"n": MAX_BODY, "has": len(body)}
+        )
     return body
 
 

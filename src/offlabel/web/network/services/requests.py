@@ -87,13 +87,17 @@ def clean_links(text: str) -> str:
     validate = URLValidator(schemes=["http", "https"])
     links = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(links) > MAX_LINKS:
-        raise ValidationError(f"At most {MAX_LINKS} links, one per line (you gave {len(links)}).")
+        raise ValidationError(
+            _("At most %(n)s links, one per line (you gave %(gave)s).")
+            % {"n": MAX_LINKS, "gave": len(links)}
+        )
     for number, link in enumerate(links, start=1):
         try:
             validate(link)
         except ValidationError:
             raise ValidationError(
-                f"Line {number} is not a web address starting with http:// or https://: {link[:80]}"
+                _("Line %(line)s is not a web address starting with http:// or https://: %(link)s")
+                % {"line": number, "link": link[:80]}
             ) from None
     return "\n".join(links)
 
@@ -106,7 +110,8 @@ def _require_editor(user: Viewer) -> None:
 def _require_open(request: ReviewRequest) -> None:
     if request.status != ReviewRequest.Status.OPEN:
         raise ValidationError(
-            f"This request is no longer open ({request.get_status_display().lower()})."
+            _("This request is no longer open (%(status)s).")
+            % {"status": request.get_status_display().lower()}
         )
 
 
@@ -178,7 +183,7 @@ def request_vote(*, request: ReviewRequest, voter: Any) -> RequestVote:
 def request_set_availability(*, request: ReviewRequest, availability: str, by: User) -> None:
     _require_editor(by)
     if availability not in Availability.values:
-        raise ValidationError(f"Unknown availability {availability!r}.")
+        raise ValidationError(_("Unknown availability %(value)r.") % {"value": availability})
     before = snapshot(request)
     request.availability = availability
     request.save(update_fields=["availability"])

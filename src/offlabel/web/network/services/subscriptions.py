@@ -29,7 +29,9 @@ def _kind(kind: str) -> Subscription.Kind:
     try:
         return Subscription.Kind(kind)
     except ValueError:
-        raise ValidationError(f"Follow a review or a topic, not {kind!r}.") from None
+        raise ValidationError(
+            _("Follow a review or a topic, not %(kind)r.") % {"kind": kind}
+        ) from None
 
 
 def subscription_follow(*, user: Any, topic: Topic, kind: str) -> Subscription:
@@ -90,8 +92,11 @@ def subscribers_notify_published(*, review: Any, exclude: set[int] | None = None
 
     topic = review.topic
     changes = review_grade_changes(review)
-    name = f"{topic.therapy.name} for {topic.condition.name}"
-    title = f"Version {review.version} of the review of {name} is published"
+    title = _("Version %(version)s of the review of %(therapy)s for %(condition)s is published") % {
+        "version": review.version,
+        "therapy": topic.therapy.name,
+        "condition": topic.condition.name,
+    }
     if changes:
         title += ": " + "; ".join(c.text for c in changes)
     body = review_change_sentence(review)

@@ -58,7 +58,7 @@ def my_listings(request: HttpRequest) -> HttpResponse:
             cases=data["cases"],
             note=data["note"],
         )
-        messages.success(request, f"You are listed for {data['topic']}.")
+        messages.success(request, _("You are listed for %(topic)s.") % {"topic": data["topic"]})
         return redirect("network:my_listings")
     return render(
         request,
@@ -193,7 +193,10 @@ def consult_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         flash_error(request, error)
         return redirect(back)
-    messages.success(request, f"Consult request {consult.get_status_display().lower()}.")
+    messages.success(
+        request,
+        _("Consult request: %(status)s.") % {"status": consult.get_status_display().lower()},
+    )
     return redirect(consult if consult.is_party(user) else "network:consults")
 
 
@@ -228,8 +231,8 @@ def consult_contact(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            "You agreed to share your contact details."
+            _("You agreed to share your contact details.")
             if share
-            else "Your contact details are no longer shared.",
+            else _("Your contact details are no longer shared."),
         )
     return redirect(consult)

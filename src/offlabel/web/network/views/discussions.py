@@ -163,5 +163,5 @@ def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
     form = HideForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     services.post_set_hidden(post=post, by=signed_in_user(request), hidden=hide, reason=reason)
-    messages.success(request, "Message hidden." if hide else "Message shown again.")
+    messages.success(request, _("Message hidden.") if hide else _("Message shown again."))
     return redirect(f"{post.thread.get_absolute_url()}#post-{post.pk}")

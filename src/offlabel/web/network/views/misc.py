@@ -65,7 +65,10 @@ def invite(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error_text(error))
             status = 429 if isinstance(error, RateLimited) else 200
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
             return redirect("network:invite")
     return render(request, "network/invite.html", {"form": form}, status=status)
 

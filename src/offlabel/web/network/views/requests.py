@@ -109,7 +109,7 @@ def request_vote(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         flash_error(request, error)
     else:
-        messages.success(request, f"Your vote for {item} is counted.")
+        messages.success(request, _("Your vote for %(item)s is counted.") % {"item": item})
     return redirect("network:future" if request.POST.get("next") == "list" else item)
 
 
@@ -143,7 +143,7 @@ def request_merge(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         flash_error(request, error)
         return redirect(item)
-    messages.success(request, f"Merged into “{into}”; votes carried over.")
+    messages.success(request, _("Merged into “%(into)s”; votes carried over.") % {"into": into})
     return redirect(into)
 
 
@@ -162,5 +162,5 @@ def request_link(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         flash_error(request, error)
     else:
-        messages.success(request, f"Linked to the topic {topic}.")
+        messages.success(request, _("Linked to the topic %(topic)s.") % {"topic": topic})
     return redirect(item)

@@ -382,7 +382,9 @@ def entry_restore(*, entry: Deleted, by: User) -> Deleted:
     if entry.deleted_at is None:
         return entry
     if entry.deleted_at < timezone.now() - dt.timedelta(days=RESTORE_DAYS):
-        raise PermissionDenied(f"Deleted entries can be restored for {RESTORE_DAYS} days only.")
+        raise PermissionDenied(
+            _("Deleted entries can be restored for %(days)s days only.") % {"days": RESTORE_DAYS}
+        )
     if isinstance(entry, Evaluation) and entry.course.deleted_at is not None:
         raise PermissionDenied(
             _("Restore the treatment course: its evaluations come back with it.")

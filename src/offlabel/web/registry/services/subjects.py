@@ -110,7 +110,9 @@ def subject_restore(*, subject: Subject, by: User) -> Subject:
     if subject.deleted_at is None:
         return subject
     if subject.deleted_at < timezone.now() - dt.timedelta(days=RESTORE_DAYS):
-        raise PermissionDenied(f"Deleted records can be restored for {RESTORE_DAYS} days only.")
+        raise PermissionDenied(
+            _("Deleted records can be restored for %(days)s days only.") % {"days": RESTORE_DAYS}
+        )
     subject.deleted_at, subject.deleted_by, subject.delete_reason = None, None, ""
     subject.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated"])
     audit(by, Action.UPDATE, subject, subject, None, entry_snapshot(subject), "Restored.")

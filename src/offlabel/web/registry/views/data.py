@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from offlabel.registry.deidentify import DEIDENTIFIED_EPOCH, dated_on_epoch
 from offlabel.registry.progress import find_reversal
@@ -58,7 +59,13 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             return render(request, "registry/account_delete.html", {"form": form, "count": 0})
         logout(request)
         messages.success(
-            request, f"Your account and {count} record(s) were deleted. Thank you for taking part."
+            request,
+            ngettext(
+                "Your account and %(n)s record were deleted. Thank you for taking part.",
+                "Your account and %(n)s records were deleted. Thank you for taking part.",
+                count,
+            )
+            % {"n": count},
         )
         return redirect("catalog:home")
     return render(
@@ -112,7 +119,14 @@ def registry_import_page(request: HttpRequest) -> HttpResponse:
                 except RegistryImportError as error:
                     problems = [str(p) for p in error.problems]
                 else:
-                    messages.success(request, f"Imported {summary}.")
+                    messages.success(
+                        request,
+                        _(
+                            "Imported %(subjects)s subjects, %(treatments)s treatment courses, "
+                            "%(evaluations)s evaluations, %(scores)s scores, %(events)s milestones."
+                        )
+                        % vars(summary),
+                    )
                     return redirect("registry:import")
     return render(
         request,

@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -45,7 +47,7 @@ KINDS: dict[str, tuple[type[Model], str]] = {
 def _render(
     request: HttpRequest,
     form: Any,
-    title: str,
+    title: str | Promise,
     subject: Subject,
     template: str = "registry/form.html",
 ) -> HttpResponse:
@@ -77,7 +79,7 @@ def course_new(request: HttpRequest, public_id: str) -> HttpResponse:
         ):
             messages.success(request, _("Treatment saved."))
             return redirect(subject)
-    return _render(request, form, "Add a treatment", subject)
+    return _render(request, form, _("Add a treatment"), subject)
 
 
 @login_required
@@ -106,7 +108,9 @@ def course_edit(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
         if saved(form, call):
             messages.success(request, _("Treatment corrected."))
             return redirect(subject)
-    return _render(request, form, f"Correct {course.therapy_name}", subject)
+    return _render(
+        request, form, _("Correct %(therapy)s") % {"therapy": course.therapy_name}, subject
+    )
 
 
 # -- evaluations -------------------------------------------------------------------------------
@@ -129,7 +133,9 @@ def evaluation_new(request: HttpRequest, public_id: str, pk: int) -> HttpRespons
         if saved(form, call):
             messages.success(request, _("Evaluation saved."))
             return redirect(subject)
-    return _render(request, form, f"Evaluate {course.therapy_name}", subject)
+    return _render(
+        request, form, _("Evaluate %(therapy)s") % {"therapy": course.therapy_name}, subject
+    )
 
 
 @login_required
@@ -161,7 +167,11 @@ def evaluation_edit(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
         if saved(form, call):
             messages.success(request, _("Evaluation corrected."))
             return redirect(subject)
-    return _render(request, form, f"Correct the {str(evaluation).lower()}", subject)
+    title = _("Correct the evaluation of %(therapy)s on %(date)s") % {
+        "therapy": evaluation.course.therapy_name,
+        "date": date_format(evaluation.date),
+    }
+    return _render(request, form, title, subject)
 
 
 # -- scores ------------------------------------------------------------------------------------
@@ -185,7 +195,7 @@ def score_new(request: HttpRequest, public_id: str) -> HttpResponse:
             if saved(dm, call):
                 messages.success(request, _("Score saved."))
                 return redirect(subject)
-        return _render(request, dm, "Record stage and gait", subject, "registry/score_dm.html")
+        return _render(request, dm, _("Record stage and gait"), subject, "registry/score_dm.html")
     form = forms.AlsfrsForm(request.POST or None, subject=subject)
     if request.method == "POST" and form.is_valid():
         record = partial(
@@ -200,10 +210,16 @@ def score_new(request: HttpRequest, public_id: str) -> HttpResponse:
         )
         score = saved(form, record)
         if score is not None:
-            shown = "incomplete: no total" if score.total is None else f"total {score.total}"
-            messages.success(request, f"ALSFRS-R saved ({shown}).")
+            messages.success(
+                request,
+                _("ALSFRS-R saved (incomplete: no total).")
+                if score.total is None
+                else _("ALSFRS-R saved (total %(total)s).") % {"total": score.total},
+            )
             return redirect(subject)
-    return _render(request, form, "Record an ALSFRS-R score", subject, "registry/score_alsfrs.html")
+    return _render(
+        request, form, _("Record an ALSFRS-R score"), subject, "registry/score_alsfrs.html"
+    )
 
 
 @login_required
@@ -250,7 +266,8 @@ def score_edit(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
         if saved(form, call):
             messages.success(request, _("Score corrected."))
             return redirect(subject)
-    return _render(request, form, f"Correct the score of {score.date:%Y-%m-%d}", subject, template)
+    title = _("Correct the score of %(date)s") % {"date": date_format(score.date)}
+    return _render(request, form, title, subject, template)
 
 
 # -- milestones -------------------------------------------------------------------------------
@@ -272,7 +289,7 @@ def milestone_new(request: HttpRequest, public_id: str) -> HttpResponse:
         if saved(form, call):
             messages.success(request, _("Milestone saved."))
             return redirect(subject)
-    return _render(request, form, "Record a milestone", subject)
+    return _render(request, form, _("Record a milestone"), subject)
 
 
 @login_required
@@ -299,7 +316,11 @@ def milestone_edit(request: HttpRequest, public_id: str, pk: int) -> HttpRespons
         if saved(form, call):
             messages.success(request, _("Milestone corrected."))
             return redirect(subject)
-    return _render(request, form, f"Correct the milestone {milestone}", subject)
+    title = _("Correct the milestone %(milestone)s on %(date)s") % {
+        "milestone": milestone.get_event_display(),
+        "date": date_format(milestone.date),
+    }
+    return _render(request, form, title, subject)
 
 
 # -- deleting and restoring any entry ----------------------------------------------------------
@@ -327,7 +348,10 @@ def entry_delete(request: HttpRequest, public_id: str, pk: int, kind: str) -> Ht
             lambda: services.entry_delete(entry=entry, by=user, reason=form.cleaned_data["reason"]),
         )
         if done is not None:
-            messages.success(request, f"Deleted {entry}. You can restore it for 30 days.")
+            messages.success(
+                request,
+                _("Deleted %(entry)s. You can restore it for 30 days.") % {"entry": entry},
+            )
             return redirect(subject)
     context = {"form": form, "subject": subject, "what": str(entry), "entry": entry}
     return render(request, "registry/confirm_delete.html", context)
@@ -342,9 +366,11 @@ def entry_restore(request: HttpRequest, public_id: str, pk: int, kind: str) -> H
     try:
         services.entry_restore(entry=entry, by=user)
     except services.RecordProblems as error:
-        messages.error(request, f"{entry} cannot come back: {error}")
+        messages.error(
+            request, _("%(entry)s cannot come back: %(error)s") % {"entry": entry, "error": error}
+        )
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Restored {entry}.")
+        messages.success(request, _("Restored %(entry)s.") % {"entry": entry})
     return redirect(subject)

@@ -113,7 +113,7 @@ def subject_new(request: HttpRequest, kind: str) -> HttpResponse:
         if subject is not None:
             messages.success(request, _("Record created."))
             return redirect(subject)
-    title = "Your record" if kind == Subject.Kind.PERSON else "Add a dog"
+    title = _("Your record") if kind == Subject.Kind.PERSON else _("Add a dog")
     return render(request, "registry/form.html", {"form": form, "title": title})
 
 
@@ -131,7 +131,11 @@ def case_history_new(request: HttpRequest, kind: str) -> HttpResponse:
         if subject is not None:
             messages.success(request, _("Case history created."))
             return redirect(subject)
-    title = "New case history: " + ("a dog" if kind == Subject.Kind.DOG else "a person")
+    title = (
+        _("New case history: a dog")
+        if kind == Subject.Kind.DOG
+        else _("New case history: a person")
+    )
     return render(request, "registry/form.html", {"form": form, "title": title})
 
 
@@ -220,7 +224,7 @@ def subject_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Record updated."))
             return redirect(subject)
     return render(
-        request, "registry/form.html", {"form": form, "title": "Edit record", "subject": subject}
+        request, "registry/form.html", {"form": form, "title": _("Edit record"), "subject": subject}
     )
 
 

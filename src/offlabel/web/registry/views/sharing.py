@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from offlabel.web.accounts.permissions import role_required, signed_in_user
@@ -40,7 +41,9 @@ def access_invite(request: HttpRequest, public_id: str) -> HttpResponse:
         except Throttled as error:
             messages.error(request, " ".join(error.messages))
             return redirect(subject)
-        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
     else:
         messages.error(
             request,
@@ -97,7 +100,14 @@ def reminder_set(request: HttpRequest, public_id: str) -> HttpResponse:
         services.reminder_set(subject=subject, by=user, months=months)
         messages.success(
             request,
-            "No more reminders." if months == 0 else f"We will remind you every {months} month(s).",
+            _("No more reminders.")
+            if months == 0
+            else ngettext(
+                "We will remind you every month.",
+                "We will remind you every %(n)s months.",
+                months,
+            )
+            % {"n": months},
         )
     return redirect(subject)
 
@@ -122,5 +132,7 @@ def reversal_check(request: HttpRequest, public_id: str) -> HttpResponse:
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Recorded: {flag.get_status_display().lower()}.")
+        messages.success(
+            request, _("Recorded: %(status)s.") % {"status": flag.get_status_display().lower()}
+        )
     return redirect(subject)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from offlabel.web.accounts.permissions import signed_in_user
 from offlabel.web.accounts.roles import Role
@@ -33,7 +34,7 @@ def subject_care(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse
     user = signed_in_user(request)
     subject = selectors.subject_for(user, public_id)
     if not user.has_any_role(Role.CLINICIAN, Role.VETERINARIAN, Role.EDITOR):
-        raise PermissionDenied("Case reports are written by clinicians and vets.")
+        raise PermissionDenied(_("Case reports are written by clinicians and vets."))
     report = subject_care_report(subject)
     body = care_markdown(report).encode() if fmt == "md" else care_pdf(report)
     response = HttpResponse(body, content_type=CARE_FORMATS[fmt])
