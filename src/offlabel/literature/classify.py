@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
@@ -103,6 +103,12 @@ class Rules:
     risks_title: TextPattern
     risks_mesh: frozenset[str]
     in_vivo: TextPattern
+    #: The species each MeSH name met so far gives (``None``: none), filled as records are
+    #: classified: a record's few dozen names are then looked up, not matched against every
+    #: prefix again (a copy made with :func:`dataclasses.replace` starts empty).
+    mesh_name_species: dict[str, Species | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
 
 def _options() -> Any:
@@ -313,20 +319,36 @@ def _text_design(text: str, rules: Rules) -> tuple[Design, str] | None:
     return None
 
 
+# the order species are listed in (the vocabulary's)
+_SPECIES_RANK = {species: rank for rank, species in enumerate(Species)}
+# the most MeSH names a rules object remembers the species of (MeSH has ~30,000 descriptors)
+_MESH_NAMES_KEPT = 100_000
+
+
+def _species_of_mesh_name(name: str, rules: Rules) -> Species | None:
+    species = rules.species_mesh.get(name)
+    if species is None:
+        for prefix, value in rules.species_prefix:
+            if name.startswith(prefix):
+                return value
+    return species
+
+
 def _mesh_species(mesh_names: set[str], rules: Rules) -> tuple[Species, ...]:
+    known = rules.mesh_name_species
     found: list[Species] = []
     for name in mesh_names:
-        species = rules.species_mesh.get(name)
-        if species is None:
-            for prefix, value in rules.species_prefix:
-                if name.startswith(prefix):
-                    species = value
-                    break
+        try:
+            species = known[name]
+        except KeyError:
+            if len(known) >= _MESH_NAMES_KEPT:
+                known.clear()
+            species = known[name] = _species_of_mesh_name(name, rules)
         if species is not None and species not in found:
             found.append(species)
     if "Animals" in mesh_names and not any(s in _ANIMALS for s in found):
         found.append(Species.OTHER_ANIMAL)
-    return tuple(sorted(found, key=list(Species).index))
+    return tuple(sorted(found, key=_SPECIES_RANK.__getitem__))
 
 
 def _pick_species(

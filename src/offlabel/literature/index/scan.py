@@ -149,6 +149,10 @@ def input_files(baseline_dir: Path) -> list[Path]:
     return files
 
 
+# the postings' columns Parquet dictionary-encodes: not the PMIDs, which repeat only as often
+# as a record has terms (plain, they halve the file and its writing time; measured)
+_TERM_DICTIONARY = ["term", "source_file"]
+
 #: Records parsed, classified and written at a time: memory stays flat whatever the file's size.
 BATCH_RECORDS = 4_096
 
@@ -193,7 +197,9 @@ class _PartitionWriter:
         terms.parent.mkdir(parents=True, exist_ok=True)
         temporary = terms.with_name(f".{terms.name}.{os.getpid()}.tmp")
         try:
-            with pq.ParquetWriter(temporary, TERM_SCHEMA, compression="zstd") as writer:
+            with pq.ParquetWriter(
+                temporary, TERM_SCHEMA, compression="zstd", use_dictionary=_TERM_DICTIONARY
+            ) as writer:
                 for table in self.postings.tables(pmids, keep):
                     writer.write_table(table, row_group_size=20_000)
             os.replace(temporary, terms)
