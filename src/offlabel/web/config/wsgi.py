@@ -1,4 +1,8 @@
-"""WSGI entry point for production servers."""
+"""WSGI entry point for production servers.
+
+The application is built here, and what its workers' first requests would load lazily is loaded
+now (:mod:`offlabel.web.config.warmup`): under ``gunicorn --preload`` once, before the fork.
+"""
 
 import os
 
@@ -6,3 +10,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offlabel.web.config.settings.production")
 application = get_wsgi_application()
+
+from offlabel.web.config.warmup import warm_up  # noqa: E402 - needs the settings and apps ready
+
+warm_up()
