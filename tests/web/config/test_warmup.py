@@ -6,6 +6,7 @@ loads none of them. Counted in loads, never timed."""
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -28,6 +29,11 @@ def _loads() -> dict[str, int]:
 @pytest.fixture
 def cold_process() -> Iterator[None]:
     """This process as a new worker finds it: nothing loaded (reloaded on first use after)."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("textstat."):  # its dictionary and every result it keeps per text
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
     get_cmudict.cache_clear()
     free_text._engine.cache_clear()
     free_text.redact.cache_clear()
@@ -61,3 +67,38 @@ def test_no_warm_up_step_opens_a_database_connection(cold_process: None) -> None
     connection.close()
     warm_up()  # before gunicorn forks: a connection opened here would be shared by the workers
     assert connection.connection is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_priming_on_start_up_computes_every_topic_panel_and_closes_its_connection(
+    cold_process: None, demo_topics: list[object], settings: object
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import offlabel.web.config.wsgi
+    from offlabel.web.analytics.selectors import topic_panel
+
+    settings.OFFLABEL_PRIME_CACHES = True  # type: ignore[attr-defined]
+    importlib.reload(offlabel.web.config.wsgi)
+    assert connection.connection is None  # closed before the fork
+    for topic in demo_topics:
+        with CaptureQueriesContext(connection) as queries:
+            topic_panel(topic)
+        assert len(queries) == 1, topic  # the registry's version; the panel from the cache
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_priming_a_first_topic_panel_is_computed(
+    cold_process: None, demo_topics: list[object]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import offlabel.web.config.wsgi
+    from offlabel.web.analytics.selectors import topic_panel
+
+    importlib.reload(offlabel.web.config.wsgi)  # the test settings leave priming off
+    with CaptureQueriesContext(connection) as queries:
+        topic_panel(demo_topics[1])
+    assert len(queries) > 1

@@ -11,6 +11,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offlabel.web.config.settings.production")
 application = get_wsgi_application()
 
-from offlabel.web.config.warmup import warm_up  # noqa: E402 - needs the settings and apps ready
+from django.conf import settings  # noqa: E402 - after the settings module is named
+
+from offlabel.web.config.warmup import prime_caches, warm_up  # noqa: E402 - needs the apps ready
 
 warm_up()
+if settings.OFFLABEL_PRIME_CACHES:
+    prime_caches()
