@@ -46,6 +46,9 @@ THIS_SRC = HERE.parent / "src"
 SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_WEB_CONNECTIONS", "32"))
 WARMUP_SECONDS = 2.0
+#: How long the server may take to start: checks, migrations, static files, and the warm-up
+#: (offlabel.web.config.warmup) gunicorn runs once before forking, slower on a loaded machine.
+START_SECONDS = 180.0
 #: gunicorn workers; by default what ``serve --production`` picks (2 × CPUs + 1).
 WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "0")) or default_workers()
 THREADS = int(os.environ.get("BENCH_WEB_THREADS", "1"))
@@ -113,7 +116,7 @@ def _run(argv: list[str], env: dict[str, str], cwd: Path) -> None:
 
 def _wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
     probe = request_bytes("/bench/bare/", headers=HEADERS)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"the server stopped:\n{log.read_text()[-3000:]}")
@@ -125,7 +128,8 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes], log: Path) -> Non
         except OSError:
             pass
         time.sleep(0.3)
-    raise SystemExit(f"the server did not answer within 60 s:\n{log.read_text()[-3000:]}")
+    tail = log.read_text()[-3000:]
+    raise SystemExit(f"the server did not answer within {START_SECONDS:.0f} s:\n{tail}")
 
 
 @contextlib.contextmanager

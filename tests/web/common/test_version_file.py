@@ -102,3 +102,49 @@ def test_a_database_that_went_back_is_believed(version_file_on: Path, client: An
     assert versions.site < 10_000
     stored = VersionFile(version_file_on).read()
     assert stored is not None and stored[0] == versions.site
+
+
+#: What a cache backend is asked through: every one counts as a round trip to a shared cache.
+CACHE_METHODS = ("get", "get_many", "set", "set_many", "add", "incr", "delete", "has_key", "touch")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_hit_makes_no_round_trip_to_the_database_or_the_shared_cache(
+    version_file_on: Path, client: Any, demo_topics: list[Any], monkeypatch: Any
+) -> None:
+    """The version from the file, the page or the API's answer from this process's memory: an
+    anonymous reader's cached hit asks neither the database nor the cache server."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    backend = caches["default"]
+    calls: list[str] = []
+
+    def counted(name: str) -> Any:
+        real = getattr(backend, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in CACHE_METHODS:
+        monkeypatch.setattr(backend, name, counted(name))
+    dm = demo_topics[1]
+    paths = [
+        demo_topics[0].get_absolute_url(),
+        dm.get_absolute_url(),  # with its registry panels
+        f"/api/v1/topics/{dm.slug}",
+        f"/api/v1/topics/{dm.slug}/registry",
+        "/api/v1/rubric",
+    ]
+    for path in paths:
+        assert client.get(path).status_code == 200  # rendered once, stored
+    assert calls  # the misses did go to the shared cache
+    calls.clear()
+    with CaptureQueriesContext(connection) as queries:
+        for path in paths:
+            assert client.get(path).status_code == 200
+    assert (len(queries), calls) == (0, [])

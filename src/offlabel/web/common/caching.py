@@ -45,6 +45,7 @@ CACHE_ATTRIBUTE = "offlabel_cache"
 LOCAL_PAGES = 64
 
 View = Callable[..., HttpResponse]
+Reader = Callable[[HttpRequest], bool]
 Stored = tuple[bytes, list[tuple[str, str]]]
 _local: OrderedDict[str, Stored] = OrderedDict()
 _local_lock = threading.Lock()
@@ -105,27 +106,29 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _finish(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+def _finish(
+    response: HttpResponse, etag: str, last_modified: int, vary: tuple[str, ...]
+) -> HttpResponse:
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     # Shared caches may keep it, but must ask again each time (the ETag makes that cheap), and
     # must keep signed-in readers' pages apart.
     response["Cache-Control"] = "no-cache"
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    patch_vary_headers(response, vary)
     return response
 
 
-def public_page(view: View) -> View:
-    """Cache the view's page for anonymous readers per content version (see module docstring)."""
+def _cached(view: View, *, name: str, reader: Reader, vary: tuple[str, ...]) -> View:
+    """``view`` answered from the cache, per content version, to requests ``reader`` accepts."""
 
     @wraps(view)
     def cached_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _anonymous_reader(request):
+        if not reader(request):
             setattr(request, CACHE_ATTRIBUTE, "bypass")
             return view(request, *args, **kwargs)
         versions = content_version()
-        # One page per address and language (LocaleMiddleware has chosen it from the cookie or
-        # Accept-Language and adds Vary: Accept-Language itself).
+        # One answer per address and language (LocaleMiddleware has chosen it from the cookie
+        # or Accept-Language and adds Vary: Accept-Language itself).
         page = f"{get_language()}:{request.get_full_path()}"
         digest = hashlib.sha256(page.encode()).hexdigest()[:16]
         etag = f'"{versions.site}-{digest}"'
@@ -133,26 +136,58 @@ def public_page(view: View) -> View:
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             setattr(request, CACHE_ATTRIBUTE, "not-modified")
-            return _finish(not_modified, etag, last_modified)
-        key = f"page:{view.__module__}.{view.__qualname__}:{versions.site}:{digest}"
+            return _finish(not_modified, etag, last_modified, vary)
+        key = f"page:{name}:{versions.site}:{digest}"
         stored = _stored(key)
         if stored is not None:
             setattr(request, CACHE_ATTRIBUTE, "hit")
             content, headers = stored
             response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-            return _finish(response, etag, last_modified)
+            for header, value in headers:
+                response[header] = value
+            return _finish(response, etag, last_modified, vary)
         setattr(request, CACHE_ATTRIBUTE, "miss")
         response = view(request, *args, **kwargs)
         render = getattr(response, "render", None)
         if callable(render):
             response = render()
         if _storable(request, response):
-            headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+            headers = [(header, response[header]) for header in KEPT_HEADERS if header in response]
             cache.set(key, (response.content, headers), PAGE_SECONDS)
             _local_put(key, (response.content, headers))
-            return _finish(response, etag, last_modified)
+            return _finish(response, etag, last_modified, vary)
         return response
 
     return cached_view
+
+
+def public_page(view: View) -> View:
+    """Cache the view's page for anonymous readers per content version (see module docstring)."""
+    return _cached(
+        view,
+        name=f"{view.__module__}.{view.__qualname__}",
+        reader=_anonymous_reader,
+        vary=("Cookie", "Accept-Language"),
+    )
+
+
+def _tokenless_read(request: HttpRequest) -> bool:
+    """A read of the API without a token: it gets what anyone gets (a token may see more)."""
+    return request.method in ("GET", "HEAD") and "Authorization" not in request.headers
+
+
+def public_api(name: str) -> Callable[[View], View]:
+    """Cache a public API operation's answers to callers without a token, per content version.
+
+    The same cache as :func:`public_page`: the answer is rendered (validated against its schema
+    and serialised) once per content version, address and language, and then served from this
+    process's memory, else the shared cache; any change :func:`~offlabel.web.common.services.
+    content_changed` records makes the next request render afresh. Wrap the operation's whole
+    view (``ninja.decorators.decorate_view``), so a hit costs no query, no validation and no
+    serialisation. Answers to a token are never stored nor served from here.
+    """
+
+    def decorate(view: View) -> View:
+        return _cached(view, name=f"api.{name}", reader=_tokenless_read, vary=("Accept-Language",))
+
+    return decorate

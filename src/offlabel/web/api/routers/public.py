@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import Field
 
 from offlabel.evidence.vocabulary import Category
@@ -30,6 +31,7 @@ from offlabel.web.api.schemas import (
     TopicPage,
     VersionOut,
 )
+from offlabel.web.common.caching import public_api
 
 router = Router(auth=OptionalTokenAuth(), tags=["public"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 404: Problem, 422: Problem, 429: Problem}
@@ -72,6 +74,7 @@ class TopicFilter(Schema):
 
 
 @router.get("/topics", response={200: TopicPage, **ERRORS}, summary="Topics (therapy × condition)")
+@decorate_view(public_api("topics"))
 def topics(request: HttpRequest, filters: Query[TopicFilter]) -> Any:
     from offlabel.web.catalog.selectors import topic_list, topic_search
 
@@ -83,6 +86,7 @@ def topics(request: HttpRequest, filters: Query[TopicFilter]) -> Any:
 
 
 @router.get("/topics/{slug}", response={200: TopicOut, **ERRORS}, summary="One topic")
+@decorate_view(public_api("topic"))
 def topic(request: HttpRequest, slug: str) -> Any:
     return _topic_out(_topic(slug))
 
@@ -92,6 +96,7 @@ def topic(request: HttpRequest, slug: str) -> Any:
     response={200: RegistryPanelOut, **ERRORS},
     summary="What the registry shows for a topic (aggregates, small cells suppressed)",
 )
+@decorate_view(public_api("topic_registry"))
 def topic_registry(request: HttpRequest, slug: str) -> Any:
     from offlabel.web.analytics.selectors import topic_panel
 
@@ -141,6 +146,7 @@ def _summary(review: Any) -> dict[str, Any]:
 
 
 @router.get("/reviews", response={200: ReviewPage, **ERRORS}, summary="Published reviews")
+@decorate_view(public_api("reviews"))
 def reviews(request: HttpRequest, filters: Query[ReviewFilter]) -> Any:
     from offlabel.web.reviews.selectors import reviews_published
 
@@ -213,6 +219,7 @@ def _review(slug: str, version: int | None, request: HttpRequest) -> Any:
     summary="A topic's published review: sections, grades with their spread and agreement, "
     "references with identifiers",
 )
+@decorate_view(public_api("review"))
 def review(request: HttpRequest, slug: str) -> Any:
     return _document(_review(slug, None, request))
 
@@ -222,6 +229,7 @@ def review(request: HttpRequest, slug: str) -> Any:
     response={200: list[VersionOut], **ERRORS},
     summary="A topic's review versions",
 )
+@decorate_view(public_api("review_versions"))
 def review_versions(request: HttpRequest, slug: str) -> Any:
     from offlabel.web.reviews.selectors import reviews_visible_to
 
@@ -251,11 +259,13 @@ def review_versions(request: HttpRequest, slug: str) -> Any:
     response={200: ReviewOut, **ERRORS},
     summary="One review version (a permalink)",
 )
+@decorate_view(public_api("review_version"))
 def review_version(request: HttpRequest, slug: str, version: int) -> Any:
     return _document(_review(slug, version, request))
 
 
 @router.get("/rubric", response={200: RubricOut, **ERRORS}, summary="The grading rubric")
+@decorate_view(public_api("rubric"))
 def rubric(request: HttpRequest) -> Any:
     from offlabel.evidence.rubric import default_rubric
     from offlabel.web.reviews.selectors import rubric_table

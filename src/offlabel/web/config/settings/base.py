@@ -245,6 +245,9 @@ OFFLABEL_CONTENT_VERSION_FILE = env_str(
     "OFFLABEL_CONTENT_VERSION_FILE", str(VAR_DIR / "content-version")
 )
 OFFLABEL_CONTENT_RECHECK_MS = env_int("OFFLABEL_CONTENT_RECHECK_MS", 1000, minimum=0)
+# Compute every topic's registry panel when the WSGI application starts, before gunicorn forks
+# its workers (offlabel.web.config.warmup.prime_caches); production turns it on.
+OFFLABEL_PRIME_CACHES = env_bool("OFFLABEL_PRIME_CACHES", default=False)
 
 # Public aggregates never show a cell smaller than this (small-cell suppression).
 OFFLABEL_MIN_CELL = env_int("OFFLABEL_MIN_CELL", 5, minimum=1)

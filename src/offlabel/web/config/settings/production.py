@@ -29,6 +29,8 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 # Every request in the JSON request log (see base.py).
 REQUEST_LOG_LEVEL = env_str("REQUEST_LOG_LEVEL", "INFO")
+# Registry panels computed once before the fork, not by every worker on its first topic pages.
+OFFLABEL_PRIME_CACHES = env_bool("OFFLABEL_PRIME_CACHES", default=True)
 LOGGING = logging_config(level=env_str("LOG_LEVEL", "WARNING"), request_level=REQUEST_LOG_LEVEL)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
