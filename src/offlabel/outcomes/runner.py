@@ -54,12 +54,12 @@ class Analysis(StrEnum):
 
 
 LABELS: Mapping[Analysis, str] = {
-    Analysis.EVALUATIONS: "How people rated it",
-    Analysis.MATCHED: "Matched controls",
-    Analysis.SURVIVAL: "Survival (time-varying Cox; Kaplan–Meier as description)",
-    Analysis.SLOPE_CHANGE: "Slopes before and after the start (description)",
-    Analysis.STABILITY: "Natural history: no decline",
-    Analysis.POWER: "Trial planning",
+    Analysis.EVALUATIONS: gettext_noop("How people rated it"),
+    Analysis.MATCHED: gettext_noop("Matched controls"),
+    Analysis.SURVIVAL: gettext_noop("Survival (time-varying Cox; Kaplan–Meier as description)"),
+    Analysis.SLOPE_CHANGE: gettext_noop("Slopes before and after the start (description)"),
+    Analysis.STABILITY: gettext_noop("Natural history: no decline"),
+    Analysis.POWER: gettext_noop("Trial planning"),
 }
 
 #: Every parameter of every analysis, with its default. ``therapy`` is passed apart.

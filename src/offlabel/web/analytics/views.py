@@ -67,7 +67,7 @@ def _render_analysis(
             initial=_initial_power(topic) if kind is Analysis.POWER else None,
             prefix=kind.value,
         )
-        forms.append({"kind": kind.value, "label": LABELS[kind], "form": form})
+        forms.append({"kind": kind.value, "label": gettext(LABELS[kind]), "form": form})
     context = {
         "topic": topic,
         "forms": forms,
