@@ -44,7 +44,8 @@ def p_text(p: float | None) -> str:
     """A p-value as a reader expects it: "p = 0.032", "p < 0.001", or "not computed"."""
     if p is None:
         return gettext("not computed")
-    return "p < " + number_format(0.001, 3) if p < 0.001 else "p = " + number_format(p, 3)
+    # Rounded as before (str.format), then written with the reader's decimal separator.
+    return "p < " + number_format("0.001") if p < 0.001 else "p = " + number_format(f"{p:.3f}")
 
 
 def scale_words(label: str) -> str:
@@ -247,9 +248,9 @@ def effect_text(effect: dict[str, Any] | None) -> str:
     if not effect:
         return ""
     return gettext("hazard ratio %(hr)s (95%% CI %(low)s–%(high)s), %(p)s") % {
-        "hr": number_format(effect["hr"], 2),
-        "low": number_format(effect["ci_low"], 2),
-        "high": number_format(effect["ci_high"], 2),
+        "hr": number_format(f"{effect['hr']:.2f}"),
+        "low": number_format(f"{effect['ci_low']:.2f}"),
+        "high": number_format(f"{effect['ci_high']:.2f}"),
         "p": p_text(effect.get("p")),
     }
 
