@@ -63,6 +63,18 @@ class World:
 
 
 @pytest.fixture(autouse=True)
+def _english_to_begin_with() -> Iterator[None]:
+    """Every test starts in the site's default language: a Spanish request leaves its language
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and a later test's
+    English assertions would otherwise depend on which test ran before it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Every test starts with an empty cache: rate limits, cached panels and pages never leak."""
     from django.core.cache import cache

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from offlabel.evidence.wording import gettext_noop
+
 
 class Category(StrEnum):
     """A row of the Table of Evidence."""
@@ -25,11 +27,11 @@ class Category(StrEnum):
 
 
 _CATEGORY_LABELS = {
-    Category.MECHANISM: "Mechanism",
-    Category.PRECLINICAL: "Pre-clinical",
-    Category.CASES: "Cases",
-    Category.TRIALS: "Trials",
-    Category.RISKS: "Risks",
+    Category.MECHANISM: gettext_noop("Mechanism"),
+    Category.PRECLINICAL: gettext_noop("Pre-clinical"),
+    Category.CASES: gettext_noop("Cases"),
+    Category.TRIALS: gettext_noop("Trials"),
+    Category.RISKS: gettext_noop("Risks"),
 }
 
 
@@ -54,7 +56,7 @@ class TargetSpecies(StrEnum):
 
     @property
     def label(self) -> str:
-        return "People" if self is TargetSpecies.HUMAN else "Dogs"
+        return gettext_noop("People") if self is TargetSpecies.HUMAN else gettext_noop("Dogs")
 
 
 class Relation(StrEnum):
@@ -69,7 +71,11 @@ class Relation(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Target species" if self is Relation.TARGET else "Model (other species or cells)"
+        return (
+            gettext_noop("Target species")
+            if self is Relation.TARGET
+            else gettext_noop("Model (other species or cells)")
+        )
 
 
 class Design(StrEnum):
@@ -92,18 +98,18 @@ class Design(StrEnum):
 
 
 _DESIGN_LABELS = {
-    Design.RCT: "Randomised controlled trial",
-    Design.CONTROLLED_TRIAL: "Controlled trial",
-    Design.UNCONTROLLED_TRIAL: "Open-label / uncontrolled trial",
-    Design.COHORT: "Cohort / observational",
-    Design.CASE_SERIES: "Case series",
-    Design.CASE_REPORT: "Case report",
-    Design.ANIMAL_STUDY: "Animal study",
-    Design.CELL_STUDY: "Cell study",
-    Design.MECHANISTIC_STUDY: "Mechanistic study",
-    Design.REVIEW: "Review",
-    Design.SYSTEMATIC_REVIEW: "Systematic review / meta-analysis",
-    Design.PATIENT_REPORTED: "Patient-reported",
+    Design.RCT: gettext_noop("Randomised controlled trial"),
+    Design.CONTROLLED_TRIAL: gettext_noop("Controlled trial"),
+    Design.UNCONTROLLED_TRIAL: gettext_noop("Open-label / uncontrolled trial"),
+    Design.COHORT: gettext_noop("Cohort / observational"),
+    Design.CASE_SERIES: gettext_noop("Case series"),
+    Design.CASE_REPORT: gettext_noop("Case report"),
+    Design.ANIMAL_STUDY: gettext_noop("Animal study"),
+    Design.CELL_STUDY: gettext_noop("Cell study"),
+    Design.MECHANISTIC_STUDY: gettext_noop("Mechanistic study"),
+    Design.REVIEW: gettext_noop("Review"),
+    Design.SYSTEMATIC_REVIEW: gettext_noop("Systematic review / meta-analysis"),
+    Design.PATIENT_REPORTED: gettext_noop("Patient-reported"),
 }
 
 
@@ -113,7 +119,11 @@ class Quality(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Well designed" if self is Quality.WELL_DESIGNED else "Flawed"
+        return (
+            gettext_noop("Well designed")
+            if self is Quality.WELL_DESIGNED
+            else gettext_noop("Flawed")
+        )
 
 
 class Direction(StrEnum):
@@ -153,12 +163,12 @@ class Grade(StrEnum):
 ORDINAL_GRADES: tuple[Grade, ...] = (Grade.A, Grade.B, Grade.C, Grade.D, Grade.F)
 
 _GRADE_LABELS = {
-    Grade.A: "A (strongest)",
-    Grade.B: "B",
-    Grade.C: "C",
-    Grade.D: "D",
-    Grade.F: "F (weakest or against)",
-    Grade.U: "U (nothing usable)",
+    Grade.A: gettext_noop("A (strongest)"),
+    Grade.B: gettext_noop("B"),
+    Grade.C: gettext_noop("C"),
+    Grade.D: gettext_noop("D"),
+    Grade.F: gettext_noop("F (weakest or against)"),
+    Grade.U: gettext_noop("U (nothing usable)"),
 }
 
 
@@ -185,6 +195,18 @@ class Severity(StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+#: Labels computed from their values above, written out for the web's catalogue (msgids, see
+#: :mod:`offlabel.evidence.wording`); a test checks every label of the vocabulary is one.
+_COMPUTED_LABELS = (
+    *(gettext_noop("Human"), gettext_noop("Dog"), gettext_noop("Mouse"), gettext_noop("Rat")),
+    *(gettext_noop("Other animal"), gettext_noop("In vitro")),
+    *(gettext_noop("Benefit"), gettext_noop("No benefit"), gettext_noop("Harm")),
+    *(gettext_noop("Mixed"), gettext_noop("Can't tell"), gettext_noop("None")),
+    *(gettext_noop("Slight"), gettext_noop("Moderate"), gettext_noop("Major")),
+    *(gettext_noop("Mild"), gettext_noop("Severe")),
+)
 
 
 def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.evidence.wording import gettext_noop
 from offlabel.registry.frames import RegistryFrames
 from offlabel.registry.vocabulary import DAYS_PER_MONTH, ScaleKey
 
@@ -39,8 +40,8 @@ def _scale_for(species: TargetSpecies) -> ScaleKey:
 def trajectory_scale(species: TargetSpecies) -> tuple[str, float]:
     """The trajectory scale's label and maximum for a species."""
     if species is TargetSpecies.DOG:
-        return "Pelvic-limb gait score (0–6, 6 = normal)", 6.0
-    return "ALSFRS-R total (0–48)", 48.0
+        return gettext_noop("Pelvic-limb gait score (0–6, 6 = normal)"), 6.0
+    return gettext_noop("ALSFRS-R total (0–48)"), 48.0
 
 
 def score_months(frames: RegistryFrames, species: TargetSpecies) -> pd.DataFrame:

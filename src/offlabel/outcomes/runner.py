@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.evidence.wording import fill, gettext_noop
 from offlabel.outcomes.bands import percentile_band, score_months, trajectory_scale
 from offlabel.outcomes.results import jsonable
 from offlabel.registry.disclosure import public_summary
@@ -53,12 +54,12 @@ class Analysis(StrEnum):
 
 
 LABELS: Mapping[Analysis, str] = {
-    Analysis.EVALUATIONS: "How people rated it",
-    Analysis.MATCHED: "Matched controls",
-    Analysis.SURVIVAL: "Survival (time-varying Cox; Kaplan–Meier as description)",
-    Analysis.SLOPE_CHANGE: "Slopes before and after the start (description)",
-    Analysis.STABILITY: "Natural history: no decline",
-    Analysis.POWER: "Trial planning",
+    Analysis.EVALUATIONS: gettext_noop("How people rated it"),
+    Analysis.MATCHED: gettext_noop("Matched controls"),
+    Analysis.SURVIVAL: gettext_noop("Survival (time-varying Cox; Kaplan–Meier as description)"),
+    Analysis.SLOPE_CHANGE: gettext_noop("Slopes before and after the start (description)"),
+    Analysis.STABILITY: gettext_noop("Natural history: no decline"),
+    Analysis.POWER: gettext_noop("Trial planning"),
 }
 
 #: Every parameter of every analysis, with its default. ``therapy`` is passed apart.
@@ -294,6 +295,11 @@ def _therapy_known(frames: RegistryFrames, therapy: str) -> bool:
     return True
 
 
+#: The trajectory groups' names (msgids of the web's catalogue, see ``evidence.wording``).
+TOOK = gettext_noop("took {therapy}")
+DID_NOT_TAKE = gettext_noop("did not take {therapy}")
+
+
 def topic_trajectories(
     frames: RegistryFrames, therapy: str, species: TargetSpecies, min_cell: int
 ) -> dict[str, Any]:
@@ -311,8 +317,10 @@ def topic_trajectories(
         "scale_label": label,
         "y_max": y_max,
         "groups": {
-            f"took {therapy}": percentile_band(points.loc[is_treated], min_cell),
-            f"did not take {therapy}": percentile_band(points.loc[~is_treated], min_cell),
+            fill(TOOK, {"therapy": therapy}): percentile_band(points.loc[is_treated], min_cell),
+            fill(DID_NOT_TAKE, {"therapy": therapy}): percentile_band(
+                points.loc[~is_treated], min_cell
+            ),
         },
         "n_subjects": int(points["subject_id"].nunique()),
         "n_scores": len(points),

@@ -24,6 +24,7 @@ from typing import Any, Self
 
 import pandas as pd
 
+from offlabel.evidence.wording import fill, gettext_noop
 from offlabel.outcomes.caveats import CaveatKind, caveat
 from offlabel.outcomes.intervals import wilson_interval
 from offlabel.outcomes.results import Fitted, json_object
@@ -171,12 +172,22 @@ def stabilisation_sentence(months: int = 6, result: StabilityResult | None = Non
             max_months=result.max_months,
             reference_pct=100.0 * reference.share,
         )
-    return (
-        f"Natural history: in the {reference.population} {100 * reference.share:.0f}% of people "
-        f"with ALS showed no ALSFRS-R decline over {reference.months} months without any new "
-        "treatment, so a report of stabilisation without a control group is weak evidence of "
-        "benefit."
+    return fill(
+        REFERENCE_TEMPLATE,
+        {
+            "population": reference.population,
+            "pct": 100 * reference.share,
+            "months": reference.months,
+        },
     )
+
+
+#: The natural-history sentence without registry figures (a msgid, see ``evidence.wording``).
+REFERENCE_TEMPLATE = gettext_noop(
+    "Natural history: in the {population} {pct:.0f}% of people with ALS showed no ALSFRS-R "
+    "decline over {months} months without any new treatment, so a report of stabilisation "
+    "without a control group is weak evidence of benefit."
+)
 
 
 class NaturalHistory(Fitted[StabilityResult]):

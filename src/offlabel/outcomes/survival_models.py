@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from offlabel.evidence.wording import fill, gettext_noop
+
 __all__ = [
     "AUTO_COVARIATES",
     "CoxEffect",
@@ -155,8 +157,32 @@ def _effect(
     )
 
 
-def _adjusted(design: pd.DataFrame) -> str:
-    return f", adjusted for {', '.join(design.columns)}" if len(design.columns) else ", unadjusted"
+#: How each model is named on pages (msgids of the web's catalogue, see ``evidence.wording``).
+PRIMARY_MODEL = gettext_noop(
+    "Cox proportional hazards (cause-specific), treatment time-varying from its start, "
+    "adjusted for {covariates}"
+)
+PRIMARY_MODEL_UNADJUSTED = gettext_noop(
+    "Cox proportional hazards (cause-specific), treatment time-varying from its start, unadjusted"
+)
+LANDMARK_MODEL = gettext_noop(
+    "Cox proportional hazards, landmark at {landmark_days} days, adjusted for {covariates}"
+)
+LANDMARK_MODEL_UNADJUSTED = gettext_noop(
+    "Cox proportional hazards, landmark at {landmark_days} days, unadjusted"
+)
+MODEL_TEMPLATES = (
+    PRIMARY_MODEL,
+    PRIMARY_MODEL_UNADJUSTED,
+    LANDMARK_MODEL,
+    LANDMARK_MODEL_UNADJUSTED,
+)
+
+
+def _model(adjusted: str, unadjusted: str, design: pd.DataFrame, **values: object) -> str:
+    if len(design.columns):
+        return fill(adjusted, {**values, "covariates": ", ".join(design.columns)})
+    return fill(unadjusted, values)
 
 
 def fit_time_varying_cox(
@@ -170,10 +196,7 @@ def fit_time_varying_cox(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fitter.fit(data, id_col="id", event_col="observed", start_col="start", stop_col="stop")
-    model = (
-        "Cox proportional hazards (cause-specific), treatment time-varying from its start"
-        + _adjusted(design)
-    )
+    model = _model(PRIMARY_MODEL, PRIMARY_MODEL_UNADJUSTED, design)
     return fitter, _effect(fitter, alpha, model, table, design)
 
 
@@ -202,7 +225,7 @@ def fit_landmark_cox(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fitter.fit(data, duration_col="duration", event_col="observed")
-    model = f"Cox proportional hazards, landmark at {landmark_days} days" + _adjusted(rows)
+    model = _model(LANDMARK_MODEL, LANDMARK_MODEL_UNADJUSTED, rows, landmark_days=landmark_days)
     return fitter, _effect(fitter, alpha, model, base, rows)
 
 

@@ -26,6 +26,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from offlabel.evidence.wording import fill, gettext_noop
+
 __all__ = ["is_small", "public_levels", "public_summary", "public_survival", "rule_sentence"]
 
 
@@ -66,10 +68,7 @@ def public_survival(survival: Mapping[str, Any], threshold: int) -> dict[str, An
             "endpoint": survival.get("endpoint"),
             "landmark_days": survival.get("landmark_days"),
             "caveats": list(survival.get("caveats") or []),
-            "withheld": (
-                f"A group has fewer than {threshold} dogs, so the Kaplan–Meier curves, their "
-                "table and the comparisons are not shown."
-            ),
+            "withheld": fill(WITHHELD_TEMPLATE, {"threshold": threshold}),
         }
     out = dict(survival)
     out["groups"] = {
@@ -94,11 +93,21 @@ def public_summary(summary: Mapping[str, Any], threshold: int) -> dict[str, Any]
 
 def rule_sentence(threshold: int) -> str:
     """The footer of every public figure: exactly what the rule above does."""
-    return (
-        f"Small-cell rule: a count of 1 to {threshold - 1} subjects is shown as “<{threshold}” "
-        "(a rating's percent and interval are then withheld too); ratings are shown only when "
-        f"at least {threshold} subjects rated the therapy; ranges of dose and cost, and "
-        f"trajectory bins, only when at least {threshold} courses or subjects stand behind "
-        f"them; survival curves and their comparisons only when every group has at least "
-        f"{threshold} dogs."
-    )
+    return fill(RULE_TEMPLATE, {"below": threshold - 1, "threshold": threshold})
+
+
+#: Why survival figures are not shown (a msgid of the web's catalogue).
+WITHHELD_TEMPLATE = gettext_noop(
+    "A group has fewer than {threshold} dogs, so the Kaplan–Meier curves, their table and the "
+    "comparisons are not shown."
+)
+
+#: The small-cell rule in words (a msgid of the web's catalogue, see ``evidence.wording``).
+RULE_TEMPLATE = gettext_noop(
+    "Small-cell rule: a count of 1 to {below} subjects is shown as “<{threshold}” "
+    "(a rating's percent and interval are then withheld too); ratings are shown only when "
+    "at least {threshold} subjects rated the therapy; ranges of dose and cost, and "
+    "trajectory bins, only when at least {threshold} courses or subjects stand behind "
+    "them; survival curves and their comparisons only when every group has at least "
+    "{threshold} dogs."
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from offlabel.evidence.vocabulary import Efficacy, TargetSpecies
+from offlabel.evidence.wording import gettext_noop
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -64,6 +65,11 @@ class Sex(StrEnum):
 
 
 _DOG_ONLY_SEXES = frozenset({Sex.MALE_NEUTERED, Sex.FEMALE_SPAYED})
+#: The labels :class:`Sex` computes, written out for the web's catalogue (msgids).
+_SEX_LABELS = (
+    *(gettext_noop("Male"), gettext_noop("Female"), gettext_noop("Male neutered")),
+    *(gettext_noop("Female spayed"), gettext_noop("Unknown")),
+)
 
 
 class Sod1Genotype(StrEnum):
@@ -77,10 +83,10 @@ class Sod1Genotype(StrEnum):
     @property
     def label(self) -> str:
         return {
-            Sod1Genotype.NN: "N/N (clear)",
-            Sod1Genotype.NA: "N/A (carrier)",
-            Sod1Genotype.AA: "A/A (at risk)",
-            Sod1Genotype.UNKNOWN: "Unknown",
+            Sod1Genotype.NN: gettext_noop("N/N (clear)"),
+            Sod1Genotype.NA: gettext_noop("N/A (carrier)"),
+            Sod1Genotype.AA: gettext_noop("A/A (at risk)"),
+            Sod1Genotype.UNKNOWN: gettext_noop("Unknown"),
         }[self]
 
 
@@ -92,7 +98,7 @@ class DoseUnit(StrEnum):
 
     @property
     def label(self) -> str:
-        return "mg per day" if self is DoseUnit.MG else "mg/kg per day"
+        return gettext_noop("mg per day") if self is DoseUnit.MG else gettext_noop("mg/kg per day")
 
 
 class ScaleKey(StrEnum):
@@ -209,46 +215,56 @@ class ReversalStatus(_Labelled):
 
 _LABELS: dict[type[StrEnum], dict[str, str]] = {
     OnsetRegion: {
-        OnsetRegion.BULBAR.value: "Bulbar (speech, swallowing)",
-        OnsetRegion.LIMB.value: "Limb (arms or legs)",
-        OnsetRegion.RESPIRATORY.value: "Respiratory (breathing)",
-        OnsetRegion.GENERALISED.value: "Generalised",
+        OnsetRegion.BULBAR.value: gettext_noop("Bulbar (speech, swallowing)"),
+        OnsetRegion.LIMB.value: gettext_noop("Limb (arms or legs)"),
+        OnsetRegion.RESPIRATORY.value: gettext_noop("Respiratory (breathing)"),
+        OnsetRegion.GENERALISED.value: gettext_noop("Generalised"),
     },
     DiagnosisMethod: {
-        DiagnosisMethod.PRESUMPTIVE.value: "Presumptive (signs, other causes ruled out clinically)",
-        DiagnosisMethod.GENOTYPE_EXCLUSION.value: "SOD1 genotype and exclusion of other causes",
-        DiagnosisMethod.HISTOPATHOLOGY.value: "Histopathology (confirmed after death)",
+        DiagnosisMethod.PRESUMPTIVE.value: gettext_noop(
+            "Presumptive (signs, other causes ruled out clinically)"
+        ),
+        DiagnosisMethod.GENOTYPE_EXCLUSION.value: gettext_noop(
+            "SOD1 genotype and exclusion of other causes"
+        ),
+        DiagnosisMethod.HISTOPATHOLOGY.value: gettext_noop(
+            "Histopathology (confirmed after death)"
+        ),
     },
     CourseSource: {
-        CourseSource.PRESCRIBED.value: "Prescribed (pharmacy)",
-        CourseSource.COMPOUNDED.value: "Compounded",
-        CourseSource.OTC.value: "Over the counter",
+        CourseSource.PRESCRIBED.value: gettext_noop("Prescribed (pharmacy)"),
+        CourseSource.COMPOUNDED.value: gettext_noop("Compounded"),
+        CourseSource.OTC.value: gettext_noop("Over the counter"),
     },
     TimeOfDay: {
-        TimeOfDay.MORNING.value: "Morning",
-        TimeOfDay.EVENING.value: "Evening",
-        TimeOfDay.BEDTIME.value: "At night / bedtime",
-        TimeOfDay.SPLIT.value: "Split through the day",
+        TimeOfDay.MORNING.value: gettext_noop("Morning"),
+        TimeOfDay.EVENING.value: gettext_noop("Evening"),
+        TimeOfDay.BEDTIME.value: gettext_noop("At night / bedtime"),
+        TimeOfDay.SPLIT.value: gettext_noop("Split through the day"),
     },
     Adherence: {
-        Adherence.ALWAYS.value: "Every dose",
-        Adherence.MOSTLY.value: "Most doses",
-        Adherence.SOMETIMES.value: "Some doses",
-        Adherence.RARELY.value: "Few doses",
+        Adherence.ALWAYS.value: gettext_noop("Every dose"),
+        Adherence.MOSTLY.value: gettext_noop("Most doses"),
+        Adherence.SOMETIMES.value: gettext_noop("Some doses"),
+        Adherence.RARELY.value: gettext_noop("Few doses"),
     },
     Burden: {
-        Burden.NONE.value: "No trouble",
-        Burden.LOW.value: "A little trouble",
-        Burden.MODERATE.value: "Some trouble",
-        Burden.HIGH.value: "A lot of trouble",
+        Burden.NONE.value: gettext_noop("No trouble"),
+        Burden.LOW.value: gettext_noop("A little trouble"),
+        Burden.MODERATE.value: gettext_noop("Some trouble"),
+        Burden.HIGH.value: gettext_noop("A lot of trouble"),
     },
     ItemMissing: {
-        ItemMissing.NOT_DONE.value: "Not done",
-        ItemMissing.UNKNOWN.value: "Unknown",
+        ItemMissing.NOT_DONE.value: gettext_noop("Not done"),
+        ItemMissing.UNKNOWN.value: gettext_noop("Unknown"),
     },
     ReversalStatus: {
-        ReversalStatus.CANDIDATE.value: "Possible reversal, not yet checked",
-        ReversalStatus.VERIFIED.value: "Reversal verified against the clinical records",
-        ReversalStatus.NOT_CONFIRMED.value: "Checked: the records do not confirm a reversal",
+        ReversalStatus.CANDIDATE.value: gettext_noop("Possible reversal, not yet checked"),
+        ReversalStatus.VERIFIED.value: gettext_noop(
+            "Reversal verified against the clinical records"
+        ),
+        ReversalStatus.NOT_CONFIRMED.value: gettext_noop(
+            "Checked: the records do not confirm a reversal"
+        ),
     },
 }

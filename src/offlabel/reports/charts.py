@@ -1,7 +1,9 @@
 """Figures of the registry analyses, as inline SVG (serialised by :mod:`offlabel.reports.svg`).
 
 The functions take plain numbers (lists and dicts, not ORM objects) so a frozen snapshot can be
-redrawn from its stored figures exactly as it was.
+redrawn from its stored figures exactly as it was. Their own words (axes, legends, the
+description) are templates marked for the web's catalogue; ``words`` translates each one (the
+web passes ``gettext``), English by default -- the core knows no Django.
 """
 
 from __future__ import annotations
@@ -12,22 +14,31 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from offlabel.evidence.wording import Words, english, fill, gettext_noop
 from offlabel.reports.svg import FONT_SIZE, PHONE_WIDTH, TITLE_SIZE, Svg, figure_svg, plain
 
 TREATED_COLOUR = "#08519c"
 UNTREATED_COLOUR = "#a63603"
 BAND_ALPHA = 0.22
 LEVEL_LABELS = {
-    "none": "No effect",
-    "slight": "Slight",
-    "moderate": "Moderate",
-    "major": "Major",
-    "cant_tell": "Can't tell",
+    "none": gettext_noop("No effect"),
+    "slight": gettext_noop("Slight"),
+    "moderate": gettext_noop("Moderate"),
+    "major": gettext_noop("Major"),
+    "cant_tell": gettext_noop("Can't tell"),
 }
+#: Group names of the survival curves (the keys of ``km_chart``'s ``curves``).
+GROUP_LABELS = {"treated": gettext_noop("treated"), "untreated": gettext_noop("untreated")}
+MONTHS_SINCE_ONSET = gettext_noop("Months since onset")
 
 
 def efficacy_chart(
-    levels: Sequence[Mapping[str, Any]], *, key: str, title: str, n_evaluating: int
+    levels: Sequence[Mapping[str, Any]],
+    *,
+    key: str,
+    title: str,
+    n_evaluating: int,
+    words: Words = english,
 ) -> Svg:
     """Horizontal bars: the percent of evaluators at each highest rating, with Wilson 95% CIs.
 
@@ -36,7 +47,7 @@ def efficacy_chart(
     """
     fig = Figure(figsize=(PHONE_WIDTH, 3.2), dpi=96)
     ax = fig.add_subplot()
-    names = [LEVEL_LABELS.get(str(row["label"]), str(row["label"])) for row in levels]
+    names = [words(LEVEL_LABELS.get(str(row["label"]), str(row["label"]))) for row in levels]
     pct = [float(row["pct"] or 0.0) for row in levels]
     low = [max(p - float(row["ci_low"] or 0.0), 0.0) for p, row in zip(pct, levels, strict=True)]
     high = [max(float(row["ci_high"] or 0.0) - p, 0.0) for p, row in zip(pct, levels, strict=True)]
@@ -49,17 +60,19 @@ def efficacy_chart(
     )
     ax.set_yticks(positions, names)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"% of {n_evaluating} evaluators (95% Wilson CI)")
+    ax.set_xlabel(
+        fill(words(gettext_noop("% of {n} evaluators (95% Wilson CI)")), {"n": n_evaluating})
+    )
     ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
+    item = words(gettext_noop("{name}: {pct:.0f}% (95% CI {low:.0f}–{high:.0f}%)"))
     desc = "; ".join(
-        f"{name}: {p:.0f}% (95% CI {p - lo:.0f}–{p + hi:.0f}%)"
+        fill(item, {"name": name, "pct": p, "low": p - lo, "high": p + hi})
         for name, p, lo, hi in zip(names, pct, low, high, strict=True)
     )
-    return figure_svg(
-        fig, key=key, title=title, desc=f"Bar chart. {desc}.", css_class="efficacy-chart"
-    )
+    desc = fill(words(gettext_noop("Bar chart. {items}.")), {"items": desc})
+    return figure_svg(fig, key=key, title=title, desc=desc, css_class="efficacy-chart")
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ def trajectory_chart(
     own: Sequence[tuple[float, float]] = (),
     own_label: str = "",
     lines: Sequence[tuple[str, Sequence[tuple[float, float]]]] = (),
+    words: Words = english,
 ) -> Svg:
     """Median line and 10th–90th percentile band per group, by months since onset.
 
@@ -101,41 +115,78 @@ def trajectory_chart(
     for i, (label, band) in enumerate(bands.items()):
         colour = colours[i % len(colours)]
         if not band.months:
-            described.append(f"{label}: too few subjects to show")
+            described.append(
+                fill(words(gettext_noop("{label}: too few subjects to show")), {"label": label})
+            )
             continue
         area = ax.fill_between(
             band.months, band.low, band.high, color=colour, alpha=BAND_ALPHA, linewidth=0
         )
         area.set_gid(f"band-{i}")
-        ax.plot(band.months, band.median, color=colour, linewidth=1.8, label=f"{label} (median)")
+        median = fill(words(gettext_noop("{label} (median)")), {"label": label})
+        ax.plot(band.months, band.median, color=colour, linewidth=1.8, label=plain(median))
+        template = gettext_noop(
+            "{label}: median from {first:.0f} at {first_month:.0f} months to {last:.0f} at "
+            "{last_month:.0f} months since onset"
+        )
         described.append(
-            f"{label}: median from {band.median[0]:.0f} at {band.months[0]:.0f} months to "
-            f"{band.median[-1]:.0f} at {band.months[-1]:.0f} months since onset"
+            fill(
+                words(template),
+                {
+                    "label": label,
+                    "first": band.median[0],
+                    "first_month": band.months[0],
+                    "last": band.median[-1],
+                    "last_month": band.months[-1],
+                },
+            )
         )
     if own:
         xs, ys = zip(*own, strict=True)
         (line,) = ax.plot(
-            xs, ys, color="#000000", marker="o", linewidth=2, label=plain(own_label or "You")
+            xs,
+            ys,
+            color="#000000",
+            marker="o",
+            linewidth=2,
+            label=plain(own_label or words(gettext_noop("You"))),
         )
         line.set_gid("own-trajectory")
+        template = gettext_noop("{label}: {n:count:score}, from {first:.0f} to {last:.0f}")
         described.append(
-            f"{own_label or 'Own scores'}: {len(own)} scores, from {ys[0]:.0f} to {ys[-1]:.0f}"
+            fill(
+                words(template),
+                {
+                    "label": own_label or words(gettext_noop("Own scores")),
+                    "n": len(own),
+                    "first": ys[0],
+                    "last": ys[-1],
+                },
+            )
         )
     ax.set_ylim(-0.5, y_max + 0.5)
     ax.set_xlim(left=0)
-    ax.set_xlabel("Months since onset")
+    ax.set_xlabel(words(MONTHS_SINCE_ONSET))
     ax.set_ylabel(y_label)
     ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=FONT_SIZE, loc="lower left")
     fig.tight_layout()
-    desc = "Line chart with shaded 10th–90th percentile bands. " + "; ".join(described) + "."
+    desc = fill(
+        words(gettext_noop("Line chart with shaded 10th–90th percentile bands. {items}.")),
+        {"items": "; ".join(described)},
+    )
     return figure_svg(fig, key=key, title=title, desc=desc, css_class="trajectory-chart")
 
 
 def km_chart(
-    curves: Mapping[str, Mapping[str, Sequence[float]]], *, key: str, title: str, event: str
+    curves: Mapping[str, Mapping[str, Sequence[float]]],
+    *,
+    key: str,
+    title: str,
+    event: str,
+    words: Words = english,
 ) -> Svg:
     """Kaplan–Meier step curves with their 95% confidence bands, one per group.
 
@@ -162,29 +213,42 @@ def km_chart(
             linewidth=0,
         )
         band.set_gid(f"km-band-{name}")
+        label = words(GROUP_LABELS.get(name, name))
         (line,) = ax.step(
-            months, list(curve["survival"]), where="post", color=colour, linewidth=1.8, label=name
+            months, list(curve["survival"]), where="post", color=colour, linewidth=1.8, label=label
         )
         line.set_gid(f"km-{name}")
+        # xgettext:no-python-format
+        template = gettext_noop("{name}: {pct:.0f}% still free of the event at {months:.0f} months")
         described.append(
-            f"{name}: {float(curve['survival'][-1]) * 100:.0f}% still free of the event at "
-            f"{months[-1]:.0f} months"
+            fill(
+                words(template),
+                {"name": label, "pct": float(curve["survival"][-1]) * 100, "months": months[-1]},
+            )
         )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
-    ax.set_xlabel("Months since onset")
-    ax.set_ylabel(f"Share not yet {event}")
+    ax.set_xlabel(words(MONTHS_SINCE_ONSET))
+    ax.set_ylabel(fill(words(gettext_noop("Share not yet {event}")), {"event": event}))
     ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(alpha=0.3)
     if described:
         ax.legend(fontsize=FONT_SIZE, loc="lower left")
     fig.tight_layout()
-    desc = "Kaplan–Meier curves with 95% bands. " + "; ".join(described) + "."
+    desc = fill(
+        words(gettext_noop("Kaplan–Meier curves with 95% bands. {items}.")),
+        {"items": "; ".join(described)},
+    )
     return figure_svg(fig, key=key, title=title, desc=desc, css_class="km-chart")
 
 
 def matched_pair_chart(
-    pairs: Sequence[tuple[float, float]], *, key: str, title: str, effect: float
+    pairs: Sequence[tuple[float, float]],
+    *,
+    key: str,
+    title: str,
+    effect: float,
+    words: Words = english,
 ) -> Svg:
     """Each treated subject's follow-up slope against their matched controls' mean slope.
 
@@ -198,18 +262,26 @@ def matched_pair_chart(
     points.set_gid("matched-pairs")
     values = xs + ys or [0.0]
     lo, hi = min(values) - 0.2, max(values) + 0.2
-    ax.plot([lo, hi], [lo, hi], color="#444444", linestyle="--", linewidth=1, label="no difference")
+    ax.plot(
+        [lo, hi],
+        [lo, hi],
+        color="#444444",
+        linestyle="--",
+        linewidth=1,
+        label=words(gettext_noop("no difference")),
+    )
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
-    ax.set_xlabel("Matched controls' mean slope (points/month)")
-    ax.set_ylabel("Treated subject's slope (points/month)")
+    ax.set_xlabel(words(gettext_noop("Matched controls' mean slope (points/month)")))
+    ax.set_ylabel(words(gettext_noop("Treated subject's slope (points/month)")))
     ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=FONT_SIZE, loc="upper left")
     fig.tight_layout()
     above = sum(1 for c, t in pairs if t > c)
-    desc = (
-        f"Scatter plot of {len(pairs)} matched sets: {above} treated subjects declined more "
-        f"slowly than their controls; the average difference is {effect:+.2f} points/month."
+    template = gettext_noop(
+        "Scatter plot of {n:count:matched set}: {above} treated subjects declined more "
+        "slowly than their controls; the average difference is {effect:+.2f} points/month."
     )
+    desc = fill(words(template), {"n": len(pairs), "above": above, "effect": effect})
     return figure_svg(fig, key=key, title=title, desc=desc, css_class="pair-chart")

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from offlabel.evidence.wording import Words, english, fill, gettext_noop
 from offlabel.registry.disclosure import public_summary, rule_sentence
 from offlabel.registry.disclosure import suppressed as suppressed
 from offlabel.reports import charts
@@ -102,7 +103,11 @@ class SnapshotEntry:
 
     @property
     def species_word(self) -> str:
-        return "owners of dogs with DM" if self.species == "dog" else "people with ALS"
+        return (
+            gettext_noop("owners of dogs with DM")
+            if self.species == "dog"
+            else gettext_noop("people with ALS")
+        )
 
     @property
     def table_caption(self) -> str:
@@ -111,7 +116,7 @@ class SnapshotEntry:
             f"{self.therapy}"
         )
 
-    def chart(self, key: str = "") -> Svg | None:
+    def chart(self, key: str = "", words: Words = english) -> Svg | None:
         """The efficacy bars with Wilson intervals (Cases, when enough subjects rated it)."""
         key = key or f"snapshot-{self.key or self.section}"
         if not (self.levels_shown and self.levels):
@@ -123,8 +128,12 @@ class SnapshotEntry:
                 if r.pct is not None
             ],
             key=key,
-            title=f"How {self.therapy} was rated by {self.species_word}",
+            title=fill(
+                words(gettext_noop("How {therapy} was rated by {who}")),
+                {"therapy": self.therapy, "who": words(self.species_word)},
+            ),
             n_evaluating=self.n_evaluating,
+            words=words,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -190,7 +199,7 @@ def _levels(figures: Mapping[str, Any]) -> list[LevelRow]:
 
 def _p_text(p: Any) -> str:
     if p is None:
-        return "not computed"
+        return gettext_noop("not computed")
     return "p < 0.001" if float(p) < 0.001 else f"p = {float(p):.3f}"
 
 
@@ -211,25 +220,44 @@ def _survival(figures: Mapping[str, Any]) -> tuple[list[tuple[str, str, str, str
                 name,
                 str(group.get("n", "–")),
                 str(group.get("events_shown", group.get("events", "–"))),
-                "not reached" if median is None else _number(median),
+                gettext_noop("not reached") if median is None else _number(median),
                 f"{_number(ci[0])}–{_number(ci[1])}",
             )
         )
     primary = survival.get("primary") or {}
     if primary:
-        text = (
-            f"Primary result ({primary.get('method')}): hazard ratio "
-            f"{_number(primary.get('hr'), 2)} (95% CI {_number(primary.get('ci_low'), 2)}–"
-            f"{_number(primary.get('ci_high'), 2)}), {_p_text(primary.get('p'))}; a ratio below "
-            "1 means dogs reached the event later once on the therapy. The ever- and "
-            "never-treated groups are a description only (no test: immortal time)."
+        text = fill(
+            SURVIVAL_PRIMARY,
+            {
+                "method": primary.get("method"),
+                "hr": _number(primary.get("hr"), 2),
+                "low": _number(primary.get("ci_low"), 2),
+                "high": _number(primary.get("ci_high"), 2),
+                "p": _p_text(primary.get("p")),
+            },
         )
     else:
-        text = (
-            "The ever- and never-treated groups are a description only (no test: immortal "
-            "time); no primary result was frozen."
-        )
+        text = SURVIVAL_NO_PRIMARY
     return rows, text
+
+
+#: A snapshot's own sentences (msgids of the web's catalogue, see ``evidence.wording``).
+SURVIVAL_PRIMARY = gettext_noop(
+    "Primary result ({method}): hazard ratio {hr} (95% CI {low}–{high}), {p}; a ratio below "
+    "1 means dogs reached the event later once on the therapy. The ever- and never-treated "
+    "groups are a description only (no test: immortal time)."
+)
+SURVIVAL_NO_PRIMARY = gettext_noop(
+    "The ever- and never-treated groups are a description only (no test: immortal time); no "
+    "primary result was frozen."
+)
+DOSE_HIDDEN = gettext_noop("Dose ({unit}): fewer than {threshold} courses")
+DOSE_RANGE = gettext_noop("Dose ({unit}): {min}–{max}, median {median}")
+SYNTHETIC = gettext_noop(
+    "Synthetic data: {n} of the registry's subjects were simulated demo records, not real "
+    "patients or dogs; these figures describe that simulation, not any treatment."
+)
+TEMPLATES = (SURVIVAL_PRIMARY, DOSE_HIDDEN, DOSE_RANGE, SYNTHETIC)
 
 
 def _risks(figures: Mapping[str, Any], threshold: int) -> dict[str, Any]:
@@ -240,17 +268,20 @@ def _risks(figures: Mapping[str, Any], threshold: int) -> dict[str, Any]:
     doses = []
     for dose in figures.get("dose") or []:
         if int(dose.get("n") or 0) < threshold:
-            doses.append(f"Dose ({dose['unit']}): fewer than {threshold} courses")
+            doses.append(fill(DOSE_HIDDEN, {"unit": dose["unit"], "threshold": threshold}))
         else:
-            doses.append(
-                f"Dose ({dose['unit']}): {_number(dose.get('min'), 2)}–"
-                f"{_number(dose.get('max'), 2)}, median {_number(dose.get('median'), 2)}"
-            )
+            values = {
+                "unit": dose["unit"],
+                "min": _number(dose.get("min"), 2),
+                "max": _number(dose.get("max"), 2),
+                "median": _number(dose.get("median"), 2),
+            }
+            doses.append(fill(DOSE_RANGE, values))
     cost = figures.get("cost_per_month") or {}
     if int(cost.get("n") or 0) >= threshold:
         cost_text = f"${_number(cost.get('min'))}–${_number(cost.get('max'))}"
     else:
-        cost_text = "too few reports"
+        cost_text = gettext_noop("too few reports")
     return {"side_effects": side_effects, "doses": doses, "cost": cost_text}
 
 
@@ -304,11 +335,7 @@ def snapshot_entry(
         "min_cell": min_cell,
         "caveats": (
             *(
-                (
-                    f"Synthetic data: {int(figures['synthetic'])} of the registry's subjects "
-                    "were simulated demo records, not real patients or dogs; these figures "
-                    "describe that simulation, not any treatment.",
-                )
+                (fill(SYNTHETIC, {"n": int(figures["synthetic"])}),)
                 if figures.get("synthetic")
                 else ()
             ),

@@ -1,19 +1,22 @@
 """The subject timeline: scores over time with treatment periods shaded, as inline SVG.
 
 Rendered on the server by :mod:`offlabel.reports.svg` (matplotlib, no JavaScript); the page
-shows the same data as a table for screen readers.
+shows the same data as a table for screen readers. Its own words go through ``words`` and its
+dates through ``month`` (the web passes ``gettext`` and its localised month format).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
+from offlabel.evidence.wording import Words, english, fill, gettext_noop
 from offlabel.registry.scales import get_scale
 from offlabel.registry.vocabulary import ScaleKey
 from offlabel.reports.svg import FONT_SIZE, PHONE_WIDTH, TITLE_SIZE, figure_svg, plain
@@ -46,6 +49,11 @@ class Mark:
     date: dt.date
 
 
+def english_month(when: dt.date) -> str:
+    """ "Mar 2024": a month as the core writes it."""
+    return f"{when:%b %Y}"
+
+
 def _x(when: dt.date) -> float:
     """A date as matplotlib's axis number (matplotlib.dates carries no type annotations)."""
     return float(mdates.date2num(when))  # type: ignore[no-untyped-call]
@@ -57,13 +65,16 @@ def timeline_svg(
     periods: Sequence[Period],
     marks: Sequence[Mark] = (),
     today: dt.date | None = None,
-    title: str = "Scores over time",
+    title: str = "",
+    words: Words = english,
+    month: Callable[[dt.date], str] = english_month,
 ) -> str:
     """An ``<svg>`` element: one line per scale, a shaded band per treatment period.
 
     Each shaded band carries ``class="treatment-period"`` so tests and style sheets can find it.
     """
     today = today or dt.date.today()  # noqa: DTZ011 - a calendar date, local to the server
+    title = title or words(gettext_noop("Scores over time"))
     fig = Figure(figsize=(PHONE_WIDTH, 3.8), dpi=96)
     ax = fig.add_subplot()
     scales = sorted({p.scale for p in points}, key=lambda s: list(ScaleKey).index(s))
@@ -76,7 +87,16 @@ def timeline_svg(
             _x(end),
             color=SHADE_COLOURS[i % len(SHADE_COLOURS)],
             alpha=0.55,
-            label=plain(f"{period.label} ({period.start:%b %Y}–{_month(period.stop)})"),
+            label=plain(
+                fill(
+                    words(gettext_noop("{therapy} ({start}–{stop})")),
+                    {
+                        "therapy": period.label,
+                        "start": month(period.start),
+                        "stop": month(period.stop) if period.stop else words(gettext_noop("now")),
+                    },
+                )
+            ),
             linewidth=0,
         )
         band.set_gid(f"treatment-period-{i}")
@@ -88,7 +108,9 @@ def timeline_svg(
             secondary = secondary or ax.twinx()
             target = secondary
             target.set_ylim(definition.maximum + 0.5, definition.minimum - 0.5)
-            target.set_ylabel(f"{definition.name} (higher is worse)")
+            target.set_ylabel(
+                fill(words(gettext_noop("{scale} (higher is worse)")), {"scale": definition.name})
+            )
         else:
             target.set_ylim(definition.minimum - 0.5, definition.maximum + 0.5)
             target.set_ylabel(definition.name)
@@ -117,7 +139,7 @@ def timeline_svg(
         ax.set_xlim(_x(first), _x(last))
     locator = mdates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]  # see _x
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: month(_date(x))))
     ax.set_title(plain(title), fontsize=TITLE_SIZE, wrap=True)
     ax.grid(axis="y", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
@@ -132,12 +154,14 @@ def timeline_svg(
         fig,
         key="timeline",
         title=title,
-        desc="Scores over time; shaded bands are treatment periods.",
+        desc=words(gettext_noop("Scores over time; shaded bands are treatment periods.")),
         css_class="timeline-plot",
     ).markup
     # Mark the bands for tests and style sheets (matplotlib writes gid as the group id).
     return re.sub(r'<g id="(treatment-period-\d+)"', r'<g id="\1" class="treatment-period"', svg)
 
 
-def _month(when: dt.date | None) -> str:
-    return "now" if when is None else f"{when:%b %Y}"
+def _date(x: float) -> dt.date:
+    """matplotlib's axis number as a date (see :func:`_x`)."""
+    when: dt.datetime = mdates.num2date(x)  # type: ignore[no-untyped-call]
+    return when.date()

@@ -149,3 +149,37 @@ def test_the_dm_topic_panel_is_in_spanish(demo_site: None) -> None:
     html = page.content.decode()
     assert "Resultado principal" in html and "Primary result" not in html
     assert "alguna vez tratados" in html and "ever treated" not in html
+
+
+BRACES = re.compile(r"\{(\w+)")
+
+
+def test_translations_of_the_cores_templates_keep_their_placeholders() -> None:
+    """A template of the core (``{n:count:subject}``) is filled with the numbers of the English
+    sentence: a Spanish one that lost or misspelt a name would fail to fill."""
+    from offlabel.web.common.wording import templates
+
+    msgids = {str(e["msgid"]): e for e in _catalogue()}
+    for template in templates():
+        entry = msgids[template]  # every template is in the catalogue
+        assert set(BRACES.findall(str(entry["msgstr"]))) <= set(BRACES.findall(template)), template
+
+
+def test_every_label_of_the_cores_vocabulary_is_in_the_catalogue() -> None:
+    from enum import StrEnum
+
+    from offlabel.evidence import vocabulary as evidence
+    from offlabel.outcomes.runner import LABELS
+    from offlabel.registry import vocabulary as registry
+
+    msgids = {str(e["msgid"]) for e in _catalogue()}
+    labels = {
+        str(member.label)
+        for module in (evidence, registry)
+        for enum in vars(module).values()
+        if isinstance(enum, type) and issubclass(enum, StrEnum) and enum is not StrEnum
+        for member in enum
+        if hasattr(member, "label")
+    } | set(LABELS.values())
+    assert len(labels) > 60
+    assert sorted(labels - msgids) == []

@@ -19,6 +19,8 @@ WEB = Path(offlabel.web.__file__).parent
 FLASH = {"success", "error", "info", "warning", "debug"}
 REFUSALS = {"ValidationError", "PermissionDenied"}
 TITLE_KEYS = {"title", "heading"}
+#: Calls whose dict argument is a template context.
+RENDERS = {"render", "render_to_string", "TemplateResponse"}
 
 
 def _literal_text(node: ast.AST | None) -> bool:
@@ -65,14 +67,16 @@ def _findings(tree: ast.AST) -> list[tuple[int, str]]:
                     found.append((node.lineno, _name(func)))
             if _name(func) == "_render" and len(node.args) >= 3 and _literal_text(node.args[2]):
                 found.append((node.lineno, "page title"))
-        if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
-                if (
-                    isinstance(key, ast.Constant)
-                    and key.value in TITLE_KEYS
-                    and _literal_text(value)
-                ):
-                    found.append((node.lineno, f"context {key.value!r}"))
+        if isinstance(node, ast.Call) and _name(node.func) in RENDERS:
+            contexts = [*node.args, *(k.value for k in node.keywords)]
+            for context in (c for c in contexts if isinstance(c, ast.Dict)):
+                for key, value in zip(context.keys, context.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and key.value in TITLE_KEYS
+                        and _literal_text(value)
+                    ):
+                        found.append((node.lineno, f"context {key.value!r}"))
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if (

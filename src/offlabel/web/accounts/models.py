@@ -44,6 +44,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("When the holder proved they read this address (the link we sent to it)."),
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails we send you (the one you last chose)."),
+    )
 
     objects = UserManager()
 

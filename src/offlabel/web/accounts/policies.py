@@ -1,7 +1,8 @@
 """The policy documents people agree to (privacy notice, terms), versioned as data.
 
 ``policies/policies.toml`` names each document's current version and its file; every version's
-text stays in ``policies/`` so what someone agreed to can always be read again.
+text stays in ``policies/`` so what someone agreed to can always be read again. A translation
+of a version sits beside it (``privacy-v1.es.md``) and is shown to readers of that language.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext_noop
 
 from offlabel.web.common.markup import render_markdown
 
@@ -27,7 +28,14 @@ class Policy:
     published: str
 
     def text(self) -> str:
-        return (_directory() / self.file).read_text(encoding="utf-8")
+        """The document in the reader's language where a translation sits beside it
+        (``privacy-v1.es.md`` for ``privacy-v1.md``), else as agreed to (English)."""
+        language = (get_language() or "").split("-")[0]
+        original = _directory() / self.file
+        translated = original.with_suffix(f".{language}{original.suffix}")
+        if language and translated.is_file():
+            return translated.read_text(encoding="utf-8")
+        return original.read_text(encoding="utf-8")
 
     def html(self) -> str:
         return render_markdown(self.text())

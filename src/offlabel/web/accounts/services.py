@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from offlabel.web.accounts.language import in_language_of, language_of
 from offlabel.web.accounts.models import PolicyConsent, RoleGrant, User
 from offlabel.web.accounts.policies import Policy, current_policies
 from offlabel.web.accounts.roles import REQUESTABLE_ROLES, SELF_SERVICE_ROLES, Role
@@ -75,7 +76,9 @@ def user_sign_up(
             _("These roles cannot be asked for at sign-up: %(roles)s.")
             % {"roles": ", ".join(sorted(unknown))}
         )
-    user = User.objects.create_user(email=email, password=password, display_name=display_name)
+    user = User.objects.create_user(
+        email=email, password=password, display_name=display_name, language=language_of(None)
+    )
     now = timezone.now()
     for role in sorted(roles):
         self_service = role in SELF_SERVICE_ROLES
@@ -149,13 +152,14 @@ def email_verification_send(*, user: User, email: str | None = None, link_base: 
     address = (email or user.email).strip().lower()
     token = email_verification_token(user, address)
     link = f"{link_base}{token}/" if link_base else _site(reverse("accounts:verify", args=[token]))
-    body = gettext(
-        "Hello %(name)s,\n\n"
-        "please confirm that %(address)s is your e-mail address for offlabel by opening this "
-        "link within three days:\n\n%(link)s\n\n"
-        "If you did not ask for this, ignore this message: nothing changes."
-    ) % {"name": user.display_name, "address": address, "link": link}
-    subject = gettext("Confirm your e-mail address for offlabel")
+    with in_language_of(user):
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "please confirm that %(address)s is your e-mail address for offlabel by opening this "
+            "link within three days:\n\n%(link)s\n\n"
+            "If you did not ask for this, ignore this message: nothing changes."
+        ) % {"name": user.display_name, "address": address, "link": link}
+        subject = gettext("Confirm your e-mail address for offlabel")
     transaction.on_commit(lambda: send_email(subject, body, [address]))
     return token
 
@@ -222,6 +226,27 @@ def user_profile_update(*, user: User, display_name: str) -> User:
         instance=user,
         before=before,
         after={"display_name": user.display_name},
+    )
+    return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language the person chose on the site: what we e-mail them is written in
+    it (see :mod:`offlabel.web.accounts.language`)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("No such language."))
+    if user.language == language:
+        return user
+    before = {"language": user.language}
+    user.language = language
+    user.save(update_fields=["language"])
+    audit_record(
+        by=user,
+        action=AuditEvent.Action.UPDATE,
+        instance=user,
+        before=before,
+        after={"language": language},
     )
     return user
 

@@ -8,6 +8,8 @@ from typing import Any
 from django.apps import AppConfig
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.common.extensions import NavItem, Panel
@@ -48,7 +50,8 @@ class AnalyticsConfig(AppConfig):
         threshold = selectors.min_cell()
         return [
             Panel(
-                f"Registry snapshot of {frozen.data_date:%d %B %Y}",
+                gettext("Registry snapshot of %(date)s")
+                % {"date": date_format(frozen.data_date, "DATE_FORMAT")},
                 "analytics/_snapshot_panel.html",
                 services.snapshot_context(frozen, threshold),
             )

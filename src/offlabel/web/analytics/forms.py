@@ -10,15 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from offlabel.outcomes.runner import DEFAULTS, Analysis
 
 ENDPOINTS = [
-    ("non_ambulatory", "Onset → non-ambulatory"),
-    ("thoracic_limbs", "Onset → front legs affected"),
-    ("euthanasia_or_death", "Onset → euthanasia or death"),
+    ("non_ambulatory", _("Onset → non-ambulatory")),
+    ("thoracic_limbs", _("Onset → front legs affected")),
+    ("euthanasia_or_death", _("Onset → euthanasia or death")),
 ]
 COVARIATES = [
-    ("age_at_onset", "Age at onset"),
-    ("breed", "Breed"),
-    ("size_class", "Size class (from weight)"),
-    ("sod1", "SOD1 genotype"),
+    ("age_at_onset", _("Age at onset")),
+    ("breed", _("Breed")),
+    ("size_class", _("Size class (from weight)")),
+    ("sod1", _("SOD1 genotype")),
 ]
 
 
@@ -103,7 +103,7 @@ class SlopeChangeForm(forms.Form):
 class PowerForm(forms.Form):
     kind = Analysis.POWER
     outcome = forms.ChoiceField(
-        choices=[("slope", "ALSFRS-R slope"), ("survival", "Time to event")], initial="slope"
+        choices=[("slope", _("ALSFRS-R slope")), ("survival", _("Time to event"))], initial="slope"
     )
     effect = forms.FloatField(
         label=_("Slope difference to detect (points/month)"),
@@ -165,11 +165,11 @@ class PowerForm(forms.Form):
         if data.get("outcome") == "survival":
             ratio = data.get("hazard_ratio")
             if ratio is None:
-                self.add_error("hazard_ratio", "Give the hazard ratio to detect.")
+                self.add_error("hazard_ratio", _("Give the hazard ratio to detect."))
             elif ratio == 1:
                 self.add_error("hazard_ratio", "A hazard ratio of 1 is no effect.")
         elif data.get("outcome") == "slope" and data.get("effect") is None:
-            self.add_error("effect", "Give the slope difference to detect.")
+            self.add_error("effect", _("Give the slope difference to detect."))
         return data
 
     def params(self) -> dict[str, Any]:
@@ -198,4 +198,4 @@ FORMS: dict[Analysis, type[forms.Form]] = {
 
 
 class FreezeForm(forms.Form):
-    section = forms.ChoiceField(choices=[("cases", "Cases"), ("risks", "Risks")])
+    section = forms.ChoiceField(choices=[("cases", _("Cases")), ("risks", _("Risks"))])

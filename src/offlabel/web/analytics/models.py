@@ -27,7 +27,7 @@ class AnalysisRun(models.Model):
 
     topic = models.ForeignKey("catalog.Topic", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(
-        max_length=20, choices=[(k.value, LABELS[k]) for k in REVIEWER_ANALYSES]
+        max_length=20, choices=[(k.value, _(LABELS[k])) for k in REVIEWER_ANALYSES]
     )
     params = models.JSONField(default=dict)
     result = models.JSONField(null=True, blank=True)

@@ -19,18 +19,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 from offlabel.outcomes.stability import stabilisation_sentence
 from offlabel.registry.disclosure import public_summary, public_survival, rule_sentence
 from offlabel.registry.disclosure import suppressed as suppressed
 from offlabel.reports import charts
 from offlabel.reports.svg import Svg
+from offlabel.web.common.wording import sentence
 
 EVENT_WORDS = {
-    "non_ambulatory": "non-ambulatory",
-    "thoracic_limbs": "affecting the front legs",
-    "euthanasia": "euthanised",
-    "death": "dead",
-    "euthanasia_or_death": "euthanised or dead",
+    "non_ambulatory": _("non-ambulatory"),
+    "thoracic_limbs": _("affecting the front legs"),
+    "euthanasia": _("euthanised"),
+    "death": _("dead"),
+    "euthanasia_or_death": _("euthanised or dead"),
 }
 LEVEL_ORDER = ("none", "slight", "moderate", "major", "cant_tell")
 
@@ -38,14 +43,20 @@ LEVEL_ORDER = ("none", "slight", "moderate", "major", "cant_tell")
 def p_text(p: float | None) -> str:
     """A p-value as a reader expects it: "p = 0.032", "p < 0.001", or "not computed"."""
     if p is None:
-        return "not computed"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        return gettext("not computed")
+    # Rounded as before (str.format), then written with the reader's decimal separator.
+    return "p < " + number_format("0.001") if p < 0.001 else "p = " + number_format(f"{p:.3f}")
+
+
+def scale_words(label: str) -> str:
+    """A scale's label ("Pelvic-limb gait score (0–6, 6 = normal)") in the reader's language."""
+    return gettext(label)
 
 
 def level_rows(evaluations: dict[str, Any]) -> list[dict[str, Any]]:
     levels = evaluations.get("levels", {})
     return [
-        {"label": name, "name": charts.LEVEL_LABELS[name], **levels[name]}
+        {"label": name, "name": gettext(charts.LEVEL_LABELS[name]), **levels[name]}
         for name in LEVEL_ORDER
         if name in levels
     ]
@@ -57,8 +68,10 @@ def efficacy_figure(
     return charts.efficacy_chart(
         [row for row in level_rows(evaluations) if not row.get("suppressed")],
         key=key,
-        title=f"How {therapy} was rated by {species_word}",
+        title=gettext("How %(therapy)s was rated by %(who)s")
+        % {"therapy": therapy, "who": species_word},
         n_evaluating=int(evaluations.get("n_evaluating") or 0),
+        words=gettext,
     )
 
 
@@ -84,27 +97,50 @@ def dose_rows(evaluations: dict[str, Any], threshold: int | None) -> list[dict[s
 
 
 def species_word(species: str) -> str:
-    return "owners of dogs with DM" if species == "dog" else "people with ALS"
+    return gettext("owners of dogs with DM") if species == "dog" else gettext("people with ALS")
 
 
 def trajectory_caveats(trajectories: dict[str, Any], therapy: str, threshold: int) -> list[str]:
+    n_subjects, n_scores = int(trajectories["n_subjects"]), int(trajectories["n_scores"])
     return [
-        f"Scores are self-reported by the {trajectories['n_subjects']} subjects who chose to join "
-        f"the registry ({trajectories['n_scores']} scores) and are not blinded.",
-        f"Those who took {therapy} chose to, often after a faster decline (confounding by "
-        "indication): a difference between the bands is not an effect of the therapy.",
-        "Each band shows where the middle 80% of subjects' scores lay (10th to 90th "
-        "percentile), the line the median, in bins of 3 months since onset; bins with fewer "
-        f"than {threshold} subjects are left out.",
+        ngettext(
+            "Scores are self-reported by the %(n)d subject who chose to join the registry "
+            "(%(scores)s) and are not blinded.",
+            "Scores are self-reported by the %(n)d subjects who chose to join the registry "
+            "(%(scores)s) and are not blinded.",
+            n_subjects,
+        )
+        % {
+            "n": n_subjects,
+            "scores": ngettext("%(n)d score", "%(n)d scores", n_scores) % {"n": n_scores},
+        },
+        gettext(
+            "Those who took %(therapy)s chose to, often after a faster decline (confounding by "
+            "indication): a difference between the bands is not an effect of the therapy."
+        )
+        % {"therapy": therapy},
+        gettext(
+            "Each band shows where the middle 80%% of subjects' scores lay (10th to 90th "
+            "percentile), the line the median, in bins of 3 months since onset; bins with fewer "
+            "than %(threshold)d subjects are left out."
+        )
+        % {"threshold": threshold},
     ]
 
 
 def risk_caveats(n_evaluating: int, therapy: str, evaluation_caveats: list[str]) -> list[str]:
     """Caveats for side effects, dose and cost."""
     return [
-        f"Side effects are as reported by the {n_evaluating} subjects who rated {therapy}; "
-        "reports are unverified and without a comparison group, so a side effect listed here "
-        "was not shown to be caused by the therapy, and rare harms may be missing.",
+        ngettext(
+            "Side effects are as reported by the %(n)d subject who rated %(therapy)s; reports "
+            "are unverified and without a comparison group, so a side effect listed here was not "
+            "shown to be caused by the therapy, and rare harms may be missing.",
+            "Side effects are as reported by the %(n)d subjects who rated %(therapy)s; reports "
+            "are unverified and without a comparison group, so a side effect listed here was not "
+            "shown to be caused by the therapy, and rare harms may be missing.",
+            n_evaluating,
+        )
+        % {"n": n_evaluating, "therapy": therapy},
         *[c for c in evaluation_caveats if c.startswith("Self-selected")],
     ]
 
@@ -115,7 +151,7 @@ def band_table(trajectories: dict[str, Any]) -> list[dict[str, Any]]:
         for i, month in enumerate(band["months"]):
             rows.append(
                 {
-                    "group": label,
+                    "group": sentence(label),
                     "months": month,
                     "n": band["n"][i],
                     "low": band["low"][i],
@@ -168,11 +204,16 @@ def panel_context(summary: dict[str, Any], *, key: str, threshold: int) -> dict[
     trajectories = summary["trajectories"]
     if any(band["months"] for band in trajectories["groups"].values()):
         context["trajectory_svg"] = charts.trajectory_chart(
-            {label: charts.Band(**band) for label, band in trajectories["groups"].items()},
+            {
+                sentence(label): charts.Band(**band)
+                for label, band in trajectories["groups"].items()
+            },
             key=f"{key}-trajectories",
-            title=f"{trajectories['scale_label'].split(' (')[0]} by months since onset",
-            y_label=trajectories["scale_label"],
+            title=gettext("%(scale)s by months since onset")
+            % {"scale": scale_words(trajectories["scale_label"]).split(" (")[0]},
+            y_label=scale_words(trajectories["scale_label"]),
             y_max=float(trajectories["y_max"]),
+            words=gettext,
         )
         context["trajectory_rows"] = band_table(trajectories)
     context["trajectory_caveats"] = trajectory_caveats(trajectories, therapy, threshold)
@@ -190,11 +231,10 @@ def synthetic_note(n_synthetic: int | None) -> str:
     """The sentence every page or export showing synthetic registry figures carries."""
     if not n_synthetic:
         return ""
-    return (
-        f"Synthetic data: {n_synthetic} of the registry's subjects are simulated demo records, "
-        "not real patients or dogs; the figures here describe that simulation, not any "
-        "treatment."
-    )
+    return gettext(
+        "Synthetic data: %(n)d of the registry's subjects are simulated demo records, not real "
+        "patients or dogs; the figures here describe that simulation, not any treatment."
+    ) % {"n": n_synthetic}
 
 
 def _cost_n(summary: dict[str, Any]) -> int:
@@ -207,10 +247,12 @@ def effect_text(effect: dict[str, Any] | None) -> str:
     """A hazard ratio line: "hazard ratio 0.92 (95% CI 0.61–1.38), p = 0.690"."""
     if not effect:
         return ""
-    return (
-        f"hazard ratio {effect['hr']:.2f} (95% CI {effect['ci_low']:.2f}–"
-        f"{effect['ci_high']:.2f}), {p_text(effect.get('p'))}"
-    )
+    return gettext("hazard ratio %(hr)s (95%% CI %(low)s–%(high)s), %(p)s") % {
+        "hr": number_format(f"{effect['hr']:.2f}"),
+        "low": number_format(f"{effect['ci_low']:.2f}"),
+        "high": number_format(f"{effect['ci_high']:.2f}"),
+        "p": p_text(effect.get("p")),
+    }
 
 
 def survival_context(
@@ -223,7 +265,7 @@ def survival_context(
     """
     if threshold is not None:
         survival = public_survival(survival, threshold)
-    event = EVENT_WORDS.get(str(survival.get("endpoint")), str(survival.get("endpoint")))
+    event = str(EVENT_WORDS.get(str(survival.get("endpoint")), str(survival.get("endpoint"))))
     groups = [
         {"name": name, **values}
         for name, values in (survival.get("groups") or {}).items()
@@ -245,7 +287,11 @@ def survival_context(
         out["km_svg"] = charts.km_chart(
             survival["curves"],
             key=key,
-            title=f"Time from onset to {event}: dogs ever on {therapy} and never (description)",
+            title=gettext(
+                "Time from onset to %(event)s: dogs ever on %(therapy)s and never (description)"
+            )
+            % {"event": event, "therapy": therapy},
             event=event,
+            words=gettext,
         )
     return out

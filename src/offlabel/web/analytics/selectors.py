@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes import bands, runner
@@ -144,7 +145,8 @@ def topic_panel(topic: Any) -> dict[str, Any]:
         summary = topic_summary(topic, version)
         return presentation.panel_context(summary, key=f"topic-{topic.pk}", threshold=threshold)
 
-    return dict(cached(f"panel:{topic.pk}:{version}:{threshold}", compute))
+    # The panel's words and figures are written in the reader's language: one entry per language.
+    return dict(cached(f"panel:{topic.pk}:{version}:{threshold}:{get_language()}", compute))
 
 
 def population_band(species: TargetSpecies, version: str) -> dict[str, Any]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from offlabel.outcomes import runner
@@ -150,7 +152,8 @@ def snapshot_freeze(*, review: Any, section: str, by: User) -> RegistrySnapshot:
         registry_version=fingerprint,
         created_by=by,
     )
-    frozen.rendered = {name: vars(svg) for name, svg in snapshot_svgs(frozen).items()}
+    with translation.override(settings.LANGUAGE_CODE):  # stored as drawn, in English
+        frozen.rendered = {name: vars(svg) for name, svg in snapshot_svgs(frozen).items()}
     frozen.save(update_fields=["rendered"])
     audit_record(
         by=by,
@@ -182,11 +185,13 @@ def snapshot_svgs(frozen: RegistrySnapshot) -> dict[str, Svg]:
 
 
 def _stored_svg(frozen: RegistrySnapshot, name: str) -> Svg:
-    """A figure drawn at freezing; one frozen before figures were stored is drawn once, cached."""
+    """A figure drawn at freezing (in English); one frozen before figures were stored, or read
+    in another language, is drawn from the same stored numbers once per language, cached."""
+    language = get_language() or settings.LANGUAGE_CODE
     stored = frozen.rendered.get(name) if frozen.rendered else None
-    if stored:
+    if stored and language == settings.LANGUAGE_CODE:
         return Svg(**stored)
-    drawn = selectors.cached(f"snapshot-svgs:{frozen.pk}", lambda: snapshot_svgs(frozen))
+    drawn = selectors.cached(f"snapshot-svgs:{frozen.pk}:{language}", lambda: snapshot_svgs(frozen))
     svg: Svg = drawn[name]
     return svg
 

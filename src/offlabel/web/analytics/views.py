@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -66,7 +67,7 @@ def _render_analysis(
             initial=_initial_power(topic) if kind is Analysis.POWER else None,
             prefix=kind.value,
         )
-        forms.append({"kind": kind.value, "label": LABELS[kind], "form": form})
+        forms.append({"kind": kind.value, "label": gettext(LABELS[kind]), "form": form})
     context = {
         "topic": topic,
         "forms": forms,
@@ -114,8 +115,9 @@ def run_detail(request: HttpRequest, topic_slug: str, pk: int) -> HttpResponse:
             context["pair_svg"] = charts.matched_pair_chart(
                 [tuple(p) for p in result["pairs"]],
                 key=key,
-                title="Treated vs matched controls: ALSFRS-R slope",
+                title=gettext("Treated vs matched controls: ALSFRS-R slope"),
                 effect=float(result["effect"]),
+                words=gettext,
             )
         if run.kind == Analysis.SURVIVAL:
             context.update(
@@ -163,18 +165,23 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
         for score in scores_of(subject)
         if score.scale == scale and score.total is not None  # an incomplete ALSFRS-R has none
     ]
-    word = "dogs with DM" if species is TargetSpecies.DOG else "people with ALS"
+    dog = species is TargetSpecies.DOG
+    word = gettext("dogs with DM") if dog else gettext("people with ALS")
     record = subject.label_for(request.user)  # a clinician never sees "My record"
     band = charts.Band(**population["band"])
+    scale_label = presentation.scale_words(population["scale_label"])
     figure = charts.trajectory_chart(
-        {f"registered {word}": band},
+        {gettext("registered %(who)s") % {"who": word}: band},
         key=f"me-{subject.public_id}",
-        title=f"{record}: {population['scale_label'].split(' (')[0]} against other {word}",
-        y_label=population["scale_label"],
+        title=gettext("%(record)s: %(scale)s against other %(who)s")
+        % {"record": record, "scale": scale_label.split(" (")[0], "who": word},
+        y_label=scale_label,
         y_max=float(population["y_max"]),
         own=own,
-        own_label=record,
+        own_label=str(record),
+        words=gettext,
     )
+    n_subjects = int(population["n_subjects"])
     context = {
         "subject": subject,
         "record_title": record,
@@ -194,13 +201,37 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
         "word": word,
         "min_cell": selectors.min_cell(),
         "caveats": [
-            f"The range comes from the {population['n_subjects']} {word} whose people chose to "
-            "join the registry and enter scores themselves; it describes them, it does not "
-            "predict one course.",
-            "Courses differ a great deal: being above or below the band does not show that a "
-            "treatment works or fails.",
-            f"Months since onset with fewer than {selectors.min_cell()} subjects are left out "
-            "of the band so that no one can be recognised.",
+            (
+                ngettext(
+                    "The range comes from the %(n)d dog with DM whose people chose to join the "
+                    "registry and enter scores themselves; it describes them, it does not "
+                    "predict one course.",
+                    "The range comes from the %(n)d dogs with DM whose people chose to join the "
+                    "registry and enter scores themselves; it describes them, it does not "
+                    "predict one course.",
+                    n_subjects,
+                )
+                if dog
+                else ngettext(
+                    "The range comes from the %(n)d person with ALS who chose to join the "
+                    "registry and enter scores themselves; it describes them, it does not "
+                    "predict one course.",
+                    "The range comes from the %(n)d people with ALS who chose to join the "
+                    "registry and enter scores themselves; it describes them, it does not "
+                    "predict one course.",
+                    n_subjects,
+                )
+            )
+            % {"n": n_subjects},
+            gettext(
+                "Courses differ a great deal: being above or below the band does not show that a "
+                "treatment works or fails."
+            ),
+            gettext(
+                "Months since onset with fewer than %(n)d subjects are left out of the band so "
+                "that no one can be recognised."
+            )
+            % {"n": selectors.min_cell()},
         ],
     }
     return render(request, "analytics/me.html", context)

@@ -4,7 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from offlabel.evidence.vocabulary import TargetSpecies, choices
+from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.web.common.vocabulary import choices
 
 
 def _split_synonyms(text: str) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from offlabel.web.accounts.language_views import language_choose
 from offlabel.web.api.api import api
 from offlabel.web.api.docs import docs_asset
-from offlabel.web.common.views import language_choose
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -9,8 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from offlabel.evidence.vocabulary import Design, Species, choices
+from offlabel.evidence.vocabulary import Design, Species
 from offlabel.literature.records import normalize_doi, split_name
+from offlabel.web.common.vocabulary import choices
 from offlabel.web.literature.importing import FORMATS, MAX_UPLOAD_BYTES, too_large_message
 from offlabel.web.literature.models import Reference, SavedSearch
 

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from offlabel.evidence.vocabulary import Design, Species, choices
+from offlabel.evidence.vocabulary import Design, Species
+from offlabel.web.common.vocabulary import choices
 
 
 class Reference(models.Model):

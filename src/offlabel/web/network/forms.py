@@ -8,9 +8,10 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from offlabel.evidence.vocabulary import TargetSpecies, choices
+from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Condition, Therapy, Topic
+from offlabel.web.common.vocabulary import choices
 from offlabel.web.network.models import (
     Availability,
     NotificationSetting,

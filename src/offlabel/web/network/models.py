@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from offlabel.evidence.vocabulary import TargetSpecies, choices
+from offlabel.evidence.vocabulary import TargetSpecies
+from offlabel.web.common.vocabulary import choices
 
 
 class Availability(models.TextChoices):

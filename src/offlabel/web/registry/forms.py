@@ -19,7 +19,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies, choices
+from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
 from offlabel.registry.scales import get_scale, milestones_for_species
 from offlabel.registry.validation import check_free_text
 from offlabel.registry.vocabulary import (
@@ -34,6 +34,7 @@ from offlabel.registry.vocabulary import (
 )
 from offlabel.web.accounts.models import User
 from offlabel.web.catalog.models import Therapy
+from offlabel.web.common.vocabulary import choices
 from offlabel.web.registry.models import CareAccess, ScoreRecord, Subject, TreatmentCourse
 from offlabel.web.registry.services import MAX_REASON, REMINDER_CHOICES, RecordProblem
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies, choices
+from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
 from offlabel.registry.layout import TEXT_LIMITS
 from offlabel.registry.scales import get_scale, load_milestones
 from offlabel.registry.vocabulary import (
@@ -40,6 +40,7 @@ from offlabel.registry.vocabulary import (
     Sod1Genotype,
     TimeOfDay,
 )
+from offlabel.web.common.vocabulary import choices
 
 #: How long a deleted entry (or record) can be restored before the daily purge removes it.
 RESTORE_DAYS = 30

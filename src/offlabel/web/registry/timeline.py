@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
 
 from offlabel.registry.scales import get_scale
 from offlabel.registry.vocabulary import ScaleKey
@@ -15,13 +18,20 @@ from offlabel.web.registry.models import Subject
 from offlabel.web.registry.selectors import courses_of, milestones_of, scores_of
 
 
+def month_label(when: dt.date) -> str:
+    """ "mar 2024" in the reader's language (Django's month names)."""
+    return date_format(when, "M Y")
+
+
 def _cached_svg(**data: Any) -> str:
-    """Rendering takes most of a second; the same data (and day) gives the same picture."""
+    """Rendering takes most of a second; the same data (day and language) gives the same
+    picture."""
     today = timezone.localdate()
-    key = "registry-timeline:" + hashlib.sha256(repr((data, today)).encode()).hexdigest()
+    language = get_language()
+    key = "registry-timeline:" + hashlib.sha256(repr((data, today, language)).encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
-        svg = timeline_svg(today=today, **data)
+        svg = timeline_svg(today=today, words=gettext, month=month_label, **data)
         cache.set(key, svg, timeout=24 * 3600)
     return str(svg)
 
@@ -40,7 +50,7 @@ def subject_timeline(subject: Subject, title: str | None = None) -> dict[str, An
             ],
             periods=[Period(c.therapy_name, c.start_date, c.stop_date) for c in courses],
             marks=[Mark(m.get_event_display(), m.date) for m in milestones],
-            title=f"{title or subject.label}: scores and treatments",
+            title=gettext("%(record)s: scores and treatments") % {"record": title or subject.label},
         )
     rows = []
     for score in scores:

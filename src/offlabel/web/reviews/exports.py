@@ -12,10 +12,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.utils import formats
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from offlabel.reports.review_document import EXPORT_FORMATS, review_json, review_markdown
 from offlabel.reports.review_pdf import review_pdf
+from offlabel.web.common.wording import sentence
 from offlabel.web.reviews.models import Review
 from offlabel.web.reviews.selectors import review_document
 from offlabel.web.reviews.translations import review_translation_for
@@ -59,7 +60,7 @@ def review_as_pdf(review: Review) -> bytes:
         cached = cache.get(key)
         if cached is not None:
             return bytes(cached)
-    pdf = review_pdf(doc, gettext, _longdate, _number)
+    pdf = review_pdf(doc, sentence, _longdate, _number)  # the core's sentences translated too
     if key is not None:
         cache.set(key, pdf, PDF_CACHE_SECONDS)
     return pdf

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.consensus import needs_rationale
-from offlabel.evidence.vocabulary import Category, Grade, TargetSpecies, choices
+from offlabel.evidence.vocabulary import Category, Grade, TargetSpecies
 from offlabel.web.catalog.models import Condition, Topic
+from offlabel.web.common.vocabulary import choices
 from offlabel.web.reviews.models import SECTIONS, EvidenceItem, Review
 
 

@@ -22,8 +22,8 @@ from offlabel.evidence.vocabulary import (
     Grade,
     Quality,
     Species,
-    choices,
 )
+from offlabel.web.common.vocabulary import choices
 
 # (model field, heading shown to readers, the vocabulary category the section grades or "")
 SECTIONS: tuple[tuple[str, Any, str], ...] = (

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from offlabel.evidence.grading import Suggestion, suggest_grades
 from offlabel.evidence.rubric import Rubric, default_rubric
@@ -91,7 +92,7 @@ class GradeRow:
 
     @property
     def label(self) -> str:
-        return self.category.label
+        return gettext(self.category.label)
 
     @property
     def anchor(self) -> str:
@@ -215,7 +216,7 @@ class SuggestionRow:
 
     @property
     def label(self) -> str:
-        return self.category.label
+        return gettext(self.category.label)
 
 
 def review_suggestions(
@@ -252,7 +253,7 @@ class VoteTally:
 
     @property
     def label(self) -> str:
-        return self.category.label
+        return gettext(self.category.label)
 
 
 def review_vote_tally(review: Review, user: Viewer, votes: list[GradeVote]) -> list[VoteTally]:
@@ -436,7 +437,7 @@ class GradeChange:
 
     @property
     def text(self) -> str:
-        return f"{self.category.label} {self.old} → {self.new}"
+        return f"{gettext(self.category.label)} {self.old} → {self.new}"
 
 
 def review_previous_public(review: Review) -> Review | None:

@@ -7,9 +7,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from offlabel.web.accounts.language import in_language_for_address
 from offlabel.web.accounts.models import RoleGrant, User, Viewer, signed_in
 from offlabel.web.accounts.roles import Role
 from offlabel.web.accounts.tasks import send_email
@@ -116,7 +118,9 @@ def consult_request_create(
         notify(
             recipient=person,
             kind=Notification.Kind.CONSULT_REQUEST,
-            title=f"{requester} asks for a consult on {topic}",
+            title=format_lazy(
+                _("{requester} asks for a consult on {topic}"), requester=requester, topic=topic
+            ),
             url=consult.get_absolute_url() if prescriber else "/community/consults/",
         )
     return consult
@@ -169,11 +173,15 @@ def consult_decide(
         before=before,
         after=snapshot(consult),
     )
-    word = "accepted" if accept else "declined"
+    decided = (
+        _("Your consult request on {topic} was accepted")
+        if accept
+        else _("Your consult request on {topic} was declined")
+    )
     notify(
         recipient=consult.requester,
         kind=Notification.Kind.CONSULT_DECISION,
-        title=f"Your consult request on {consult.topic} was {word}",
+        title=format_lazy(decided, topic=consult.topic),
         body=consult.decline_note,
         url=consult.get_absolute_url(),
     )
@@ -181,7 +189,11 @@ def consult_decide(
         notify(
             recipient=consult.prescriber,
             kind=Notification.Kind.CONSULT_DECISION,
-            title=f"An editor put {consult.requester} in touch with you about {consult.topic}",
+            title=format_lazy(
+                _("An editor put {requester} in touch with you about {topic}"),
+                requester=consult.requester,
+                topic=consult.topic,
+            ),
             url=consult.get_absolute_url(),
         )
     return consult
@@ -211,7 +223,9 @@ def consult_message_send(*, consult: ConsultRequest, author: Any, body: str) -> 
     notify(
         recipient=other,
         kind=Notification.Kind.CONSULT_MESSAGE,
-        title=f"{author} wrote to you about {consult.topic}",
+        title=format_lazy(
+            _("{author} wrote to you about {topic}"), author=author, topic=consult.topic
+        ),
         url=f"{consult.get_absolute_url()}#message-{message.pk}",
     )
     return message
@@ -301,9 +315,10 @@ def invitation_send(
         after=snapshot(invitation),
     )
     rate_limit_record(action="invite", user_pk=sender.pk, window=INVITATION_WINDOW)
-    subject = SUBJECT_PREFIX + gettext("%(sender)s invites you to join offlabel") % {
-        "sender": sender
-    }
-    text, address = _invitation_text(invitation, sign_up_url), [invitation.email]
+    with in_language_for_address(invitation.email):  # an account's language, else the sender's
+        subject = SUBJECT_PREFIX + gettext("%(sender)s invites you to join offlabel") % {
+            "sender": sender
+        }
+        text, address = _invitation_text(invitation, sign_up_url), [invitation.email]
     transaction.on_commit(lambda: send_email(subject, text, address))
     return invitation

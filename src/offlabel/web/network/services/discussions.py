@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
@@ -54,7 +55,9 @@ def _announce(post: Post) -> None:
         notify(
             recipient=user,
             kind=Notification.Kind.MENTION,
-            title=f"{author} mentioned you in “{thread.title}”",
+            title=format_lazy(
+                _("{author} mentioned you in “{thread}”"), author=author, thread=thread.title
+            ),
             url=url,
         )
     participants = (
@@ -68,7 +71,9 @@ def _announce(post: Post) -> None:
             notify(
                 recipient=user,
                 kind=Notification.Kind.REPLY,
-                title=f"{author} replied in “{thread.title}”",
+                title=format_lazy(
+                    _("{author} replied in “{thread}”"), author=author, thread=thread.title
+                ),
                 url=url,
             )
 

@@ -10,8 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from offlabel.web.accounts.language import in_language_of
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.tasks import send_email
 from offlabel.web.network.models import Notification, NotificationSetting
@@ -54,21 +56,33 @@ def _email_text(notification: Notification) -> str:
     return "\n".join(lines)
 
 
+#: A notification's words: a lazy translation (``format_lazy``, ``gettext_lazy``) is written
+#: in the recipient's language, not the language of whoever's action sent it.
+Text = str | Promise
+
+
 @transaction.atomic
-def notify(*, recipient: Any, kind: str, title: str, body: str = "", url: str = "") -> Notification:
-    """Store a notification; e-mail it once the transaction commits if the person wants that."""
+def notify(
+    *, recipient: Any, kind: str, title: Text, body: Text = "", url: str = ""
+) -> Notification:
+    """Store a notification; e-mail it once the transaction commits if the person wants that.
+
+    The title and body are written out in the recipient's language (``User.language``), for
+    the notifications page and the e-mail alike.
+    """
     frequency = notification_setting_get(user=recipient).email_frequency
-    notification = Notification.objects.create(
-        recipient=recipient, kind=kind, title=title[:200], body=body, url=url[:300]
-    )
-    if frequency == NotificationSetting.Frequency.DAILY:
-        return notification
-    notification.emailed_at = timezone.now()
-    notification.save(update_fields=["emailed_at"])
-    if frequency == NotificationSetting.Frequency.IMMEDIATE and recipient.email:
-        subject = SUBJECT_PREFIX + notification.title
-        text, address = _email_text(notification), [recipient.email]
-        transaction.on_commit(lambda: send_email(subject, text, address))
+    with in_language_of(recipient):
+        notification = Notification.objects.create(
+            recipient=recipient, kind=kind, title=str(title)[:200], body=str(body), url=url[:300]
+        )
+        if frequency == NotificationSetting.Frequency.DAILY:
+            return notification
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+        if frequency == NotificationSetting.Frequency.IMMEDIATE and recipient.email:
+            subject = SUBJECT_PREFIX + notification.title
+            text, address = _email_text(notification), [recipient.email]
+            transaction.on_commit(lambda: send_email(subject, text, address))
     return notification
 
 
@@ -97,21 +111,27 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
         by_user[notification.recipient].append(notification)
     sent = 0
     for user, notifications in by_user.items():
-        parts = [
-            gettext("What happened on offlabel since your last digest (%(count)d):")
-            % {"count": len(notifications)},
-            "",
-        ]
-        for n in notifications:
-            parts.append(f"- {n.title}" + (f"\n  {site_url(n.url)}" if n.url else ""))
-        settings_url = site_url("/community/notifications/settings/")
-        parts += ["", gettext("Change how we e-mail you: %(url)s") % {"url": settings_url}]
-        with transaction.atomic():
-            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
-            subject = SUBJECT_PREFIX + gettext("Your daily digest: %(count)d new") % {
-                "count": len(notifications)
-            }
-            text, address = "\n".join(parts), [user.email]
-            transaction.on_commit(partial(send_email, subject, text, address))
-        sent += 1
+        with in_language_of(user):
+            sent += _digest_send_one(user, notifications, now)
     return sent
+
+
+def _digest_send_one(user: User, notifications: list[Notification], now: dt.datetime) -> int:
+    """One reader's digest, written in their language; returns 1 (the e-mail sent)."""
+    parts = [
+        gettext("What happened on offlabel since your last digest (%(count)d):")
+        % {"count": len(notifications)},
+        "",
+    ]
+    for n in notifications:
+        parts.append(f"- {n.title}" + (f"\n  {site_url(n.url)}" if n.url else ""))
+    settings_url = site_url("/community/notifications/settings/")
+    parts += ["", gettext("Change how we e-mail you: %(url)s") % {"url": settings_url}]
+    with transaction.atomic():
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
+        subject = SUBJECT_PREFIX + gettext("Your daily digest: %(count)d new") % {
+            "count": len(notifications)
+        }
+        text, address = "\n".join(parts), [user.email]
+        transaction.on_commit(partial(send_email, subject, text, address))
+    return 1

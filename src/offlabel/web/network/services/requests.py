@@ -9,7 +9,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.terms import fold
@@ -349,14 +349,17 @@ def requests_notify_published(
         ),
     ).order_by("pk")
     url = _review_url(review, topic)
-    name = f"{topic.therapy.name} for {topic.condition.name}"
     count = 0
     for person in people:
         notify(
             recipient=person,
             kind=Notification.Kind.REVIEW_PUBLISHED,
-            title=f"The review you asked for is published: {name}",
-            body="You asked for, or voted for, a review of this topic. It is now published.",
+            title=format_lazy(
+                _("The review you asked for is published: {therapy} for {condition}"),
+                therapy=topic.therapy.name,
+                condition=topic.condition.name,
+            ),
+            body=_("You asked for, or voted for, a review of this topic. It is now published."),
             url=url,
         )
         count += 1

@@ -9,6 +9,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offlabel.web.accounts.models import User
@@ -91,24 +94,29 @@ def subscribers_notify_published(*, review: Any, exclude: set[int] | None = None
     from offlabel.web.reviews.selectors import review_change_sentence, review_grade_changes
 
     topic = review.topic
-    changes = review_grade_changes(review)
-    title = _("Version %(version)s of the review of %(therapy)s for %(condition)s is published") % {
-        "version": review.version,
-        "therapy": topic.therapy.name,
-        "condition": topic.condition.name,
-    }
-    if changes:
-        title += ": " + "; ".join(c.text for c in changes)
-    body = review_change_sentence(review)
-    if review.change_summary:
-        body += "\n\n" + review.change_summary
+
+    def title() -> str:
+        text = gettext(
+            "Version %(version)s of the review of %(therapy)s for %(condition)s is published"
+        ) % {
+            "version": review.version,
+            "therapy": topic.therapy.name,
+            "condition": topic.condition.name,
+        }
+        changes = review_grade_changes(review)
+        return text + (": " + "; ".join(c.text for c in changes) if changes else "")
+
+    def body() -> str:
+        text = str(review_change_sentence(review))
+        return text + ("\n\n" + review.change_summary if review.change_summary else "")
+
     people = _followers(topic, Subscription.Kind.values, exclude or set())
     for person in people:
         notify(
             recipient=person,
             kind=Notification.Kind.FOLLOWED,
-            title=title,
-            body=body,
+            title=lazy(title, str)(),  # written in each follower's language
+            body=lazy(body, str)(),
             url=review.get_absolute_url(),
         )
     return len(people)
@@ -121,7 +129,11 @@ def subscribers_notify_thread_public(*, thread: Any) -> int:
         notify(
             recipient=person,
             kind=Notification.Kind.FOLLOWED,
-            title=f"A discussion of {thread.topic} is now public: “{thread.title}”",
+            title=format_lazy(
+                _("A discussion of {topic} is now public: “{thread}”"),
+                topic=thread.topic,
+                thread=thread.title,
+            ),
             url=thread.get_absolute_url(),
         )
     return len(people)

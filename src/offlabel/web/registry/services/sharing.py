@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from offlabel.web.accounts.language import in_language_for_address
 from offlabel.web.accounts.models import User
 from offlabel.web.accounts.roles import Role
 from offlabel.web.accounts.services import require_verified
@@ -70,6 +71,17 @@ def access_invite(
         subject=subject, email=email.strip().lower(), scope=scope, invited_by=by
     )
     audit(by, Action.ACCESS, access, subject, None, _access_snapshot(access))
+    with in_language_for_address(access.email):
+        subject_line, body = _access_email(by, subject, f"{link_base}{access.token}/")
+    from offlabel.web.accounts.tasks import send_email
+
+    if notify:
+        transaction.on_commit(lambda: send_email(subject_line, body, [access.email]))
+    return access
+
+
+def _access_email(by: User, subject: Subject, link: str) -> tuple[str, str]:
+    """The invitation to see a record: its subject line and text (in the active language)."""
     body = gettext(
         "%(who)s invites you to see a record in the offlabel outcomes registry "
         "(%(kind)s with %(condition)s).\n\n"
@@ -80,17 +92,9 @@ def access_invite(
         "who": by.display_name,
         "kind": str(subject.get_kind_display()).lower(),
         "condition": gettext("degenerative myelopathy") if subject.is_dog else gettext("ALS"),
-        "link": f"{link_base}{access.token}/",
+        "link": link,
     }
-    from offlabel.web.accounts.tasks import send_email
-
-    if notify:
-        transaction.on_commit(
-            lambda: send_email(
-                gettext("A record is shared with you on offlabel"), body, [access.email]
-            )
-        )
-    return access
+    return gettext("A record is shared with you on offlabel"), body
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@
 
 Django's ``set_language`` needs a POST with a CSRF token, and a token in the header would make
 every page personal (see :mod:`offlabel.web.common.caching`). Choosing a language changes
-nothing but how pages are shown, so a GET that sets Django's language cookie is enough.
+nothing but how pages are shown, so a GET that sets Django's language cookie is enough. A
+signed-in reader's choice is also kept on their account: the e-mails we send them follow it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
+
+from offlabel.web.accounts.permissions import signed_in_user
+from offlabel.web.accounts.services import user_language_set
 
 
 def language_choose(request: HttpRequest, code: str) -> HttpResponse:
@@ -23,6 +27,8 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
+    if request.user.is_authenticated:
+        user_language_set(user=signed_in_user(request), language=code)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
