@@ -19,6 +19,7 @@ from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.analytics import presentation, selectors, services, tasks
 from offlabel.web.analytics.forms import FORMS, FreezeForm
 from offlabel.web.analytics.models import AnalysisRun
+from offlabel.web.common.selectors import min_cell
 
 ANALYSTS = ("reviewer", "editor")
 
@@ -190,14 +191,14 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
         ],
         "n_subjects": population["n_subjects"],
         "word": word,
-        "min_cell": selectors.min_cell(),
+        "min_cell": min_cell(),
         "caveats": [
             f"The range comes from the {population['n_subjects']} {word} whose people chose to "
             "join the registry and enter scores themselves; it describes them, it does not "
             "predict one course.",
             "Courses differ a great deal: being above or below the band does not show that a "
             "treatment works or fails.",
-            f"Months since onset with fewer than {selectors.min_cell()} subjects are left out "
+            f"Months since onset with fewer than {min_cell()} subjects are left out "
             "of the band so that no one can be recognised.",
         ],
     }
