@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.support.accounts import PASSWORD, ROLES, make_user
+from tests.support.accounts import PASSWORD, ROLES, make_superuser, make_user
 
-__all__ = ["PASSWORD", "ROLES", "World", "make_user"]
+__all__ = ["PASSWORD", "ROLES", "World", "make_superuser", "make_user"]
 
 # Playwright's sync API keeps an event loop running in the test thread; the Django ORM calls the
 # tests make there are still plain synchronous calls, so its async-safety guard does not apply.
@@ -41,6 +41,8 @@ class World:
     - ``other_dog`` belongs to ``other_owner`` and is shared with no one: a second owner's
       record for tests that try one owner's ids on another's.
     - ``stranger_vet`` is a vet no one has invited.
+    - ``editor`` is staff in the "Editors" group (what granting the editor role does);
+      ``superuser`` an operator's account from ``createsuperuser`` (the admin's only superuser).
     """
 
     patient: Any
@@ -54,6 +56,7 @@ class World:
     editor: Any
     pending_clinician: Any  # asked for the clinician role; not granted yet
     nobody: Any  # signed in, no role at all
+    superuser: Any  # manage.py createsuperuser: all of the admin, no role on the site
     person: Any
     dog: Any
     other_dog: Any
@@ -149,6 +152,7 @@ def world(db: Any) -> World:
         "editor": make_user("editor@example.org", "editor", "reviewer"),
         "pending_clinician": make_user("pending@example.org", requested=("clinician",)),
         "nobody": make_user("nobody@example.org"),
+        "superuser": make_superuser("operator@example.org"),
     }
     return World(**accounts, **_subjects_and_consents(accounts))
 

@@ -106,14 +106,16 @@ class AnalysisError(ValueError):
 # -- one function per analysis ------------------------------------------------------------------
 
 
-def _curve_points(curve: pd.DataFrame) -> dict[str, list[float]]:
+def _curve_points(curve: pd.DataFrame) -> dict[str, list[Any]]:
     if len(curve) > KM_MAX_POINTS:
         keep = np.unique(np.linspace(0, len(curve) - 1, KM_MAX_POINTS).round().astype(int))
         curve = curve.iloc[keep]
-    return {
+    out: dict[str, list[Any]] = {
         column: [float(v) for v in curve[column].to_numpy(dtype=float)]
         for column in ("days", "survival", "ci_low", "ci_high")
     }
+    out["at_risk"] = [int(v) for v in curve["at_risk"].to_numpy(dtype=int)]
+    return out
 
 
 def _evaluations(frames: RegistryFrames, therapy: str, p: Mapping[str, Any]) -> dict[str, Any]:
@@ -167,6 +169,10 @@ def _survival(frames: RegistryFrames, therapy: str, p: Mapping[str, Any]) -> dic
     result = fitted.result_
     out = result.to_dict()
     out["curves"] = {name: _curve_points(g.curve) for name, g in result.groups.items()}
+    out["risk_table"] = {
+        name: {"months": [m for m, _ in g.at_risk], "at_risk": [n for _, n in g.at_risk]}
+        for name, g in result.groups.items()
+    }
     return out
 
 

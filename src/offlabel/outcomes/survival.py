@@ -159,6 +159,11 @@ def survival_table(
     return table, {k: v for k, v in excluded.items() if v}
 
 
+#: Months between the columns of a risk table.
+RISK_TABLE_MONTHS = 6
+DAYS_PER_MONTH = 30.44
+
+
 @dataclass(frozen=True)
 class GroupSurvival:
     """Kaplan–Meier summary of one group; times in days."""
@@ -168,6 +173,9 @@ class GroupSurvival:
     median_days: float | None
     median_ci: tuple[float | None, float | None]
     curve: pd.DataFrame = field(repr=False)
+    #: the risk table: (month since onset, dogs still followed and event-free at its start),
+    #: every :data:`RISK_TABLE_MONTHS` months while anyone is
+    at_risk: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,7 +229,8 @@ class SurvivalResult:
 
     @property
     def curves(self) -> dict[str, pd.DataFrame]:
-        """Kaplan–Meier curve per group: ``days``, ``survival``, ``ci_low``, ``ci_high``."""
+        """Kaplan–Meier curve per group: ``days``, ``survival``, ``ci_low``, ``ci_high`` and
+        ``at_risk`` (dogs still followed and event-free just before that day)."""
         return {name: g.curve for name, g in self.groups.items()}
 
     def to_dict(self) -> dict[str, Any]:
@@ -443,20 +452,36 @@ class SurvivalAnalysis(Fitted[SurvivalResult]):
         ci = median_survival_times(kmf.confidence_interval_)
         low, high = (float(v) for v in np.asarray(ci, dtype=float).ravel()[:2])
         bands = kmf.confidence_interval_
+        days = kmf.survival_function_.index.to_numpy(dtype=float)
+        # dogs still followed and event-free just before each day (the risk table's numbers)
+        durations = np.sort(group["duration_days"].to_numpy(dtype=float))
+        at_risk = len(durations) - np.searchsorted(durations, days, side="left")
         curve = pd.DataFrame(
             {
-                "days": kmf.survival_function_.index.to_numpy(dtype=float),
+                "days": days,
                 "survival": kmf.survival_function_.iloc[:, 0].to_numpy(),
                 "ci_low": bands.iloc[:, 0].to_numpy(),
                 "ci_high": bands.iloc[:, 1].to_numpy(),
+                "at_risk": at_risk.astype(int),
             }
         )
+        table: list[tuple[int, int]] = []
+        month = 0
+        while True:
+            n = int(len(durations) - np.searchsorted(durations, month * DAYS_PER_MONTH))
+            if n == 0 and table:
+                break
+            table.append((month, n))
+            if n == 0:
+                break
+            month += RISK_TABLE_MONTHS
         return GroupSurvival(
             n=len(group),
             events=int(group["observed"].sum()),
             median_days=_finite(float(kmf.median_survival_time_)),
             median_ci=(_finite(low), _finite(high)),
             curve=curve,
+            at_risk=tuple(table),
         )
 
     def _cox(

@@ -11,7 +11,10 @@ default), nor a figure that would give one away:
 - a range of doses or costs, and a trajectory band's bin, only when at least ``threshold``
   courses or subjects stand behind it;
 - the Kaplan–Meier curves, their table of groups and the comparisons drawn from them (log-rank
-  test, Cox model) only when every group has at least ``threshold`` dogs.
+  test, Cox model) only when every group has at least ``threshold`` dogs; and each curve, with
+  its risk table (dogs at risk), ends where fewer than ``threshold`` dogs remain at risk, so
+  no step of a public curve (nor a risk-table cell) stands for fewer dogs than that. A stored
+  curve without its numbers at risk (frozen before them) is not shown at all.
 
 :func:`public_summary` applies the rule to a topic summary (what
 ``outcomes.runner.topic_summary`` returns, and what a snapshot freezes); it is idempotent, so
@@ -28,7 +31,15 @@ from typing import Any
 
 from offlabel.evidence.wording import fill, gettext_noop
 
-__all__ = ["is_small", "public_levels", "public_summary", "public_survival", "rule_sentence"]
+__all__ = [
+    "is_small",
+    "public_curve",
+    "public_levels",
+    "public_risk_row",
+    "public_summary",
+    "public_survival",
+    "rule_sentence",
+]
 
 
 def is_small(n: Any, threshold: int) -> bool:
@@ -58,6 +69,26 @@ def public_levels(levels: Mapping[str, Any], threshold: int) -> dict[str, Any]:
     return out
 
 
+CURVE_COLUMNS = ("days", "survival", "ci_low", "ci_high", "at_risk")
+
+
+def public_curve(curve: Mapping[str, Any], threshold: int) -> dict[str, list[Any]] | None:
+    """A Kaplan–Meier curve cut where fewer than ``threshold`` dogs remain at risk: only its
+    points (and their numbers at risk) with at least ``threshold`` at risk. ``None`` when the
+    curve has no numbers at risk (it cannot be cut) or no point is left."""
+    at_risk = curve.get("at_risk")
+    if not at_risk:
+        return None
+    keep = 0
+    for n in at_risk:  # at risk only falls with time: the points kept are a prefix
+        if n is None or int(n) < threshold:
+            break
+        keep += 1
+    if keep == 0:
+        return None
+    return {column: list(curve.get(column) or [])[:keep] for column in CURVE_COLUMNS}
+
+
 def public_survival(survival: Mapping[str, Any], threshold: int) -> dict[str, Any]:
     """The survival figures, or only why they are withheld when a group is a small cell."""
     if survival.get("withheld"):
@@ -75,7 +106,26 @@ def public_survival(survival: Mapping[str, Any], threshold: int) -> dict[str, An
         name: {**g, "events_shown": suppressed(g.get("events"), threshold)}
         for name, g in groups.items()
     }
+    if "curves" in out:
+        cut = {name: public_curve(c, threshold) for name, c in (out["curves"] or {}).items()}
+        out["curves"] = {name: c for name, c in cut.items() if c is not None}
+    if "risk_table" in out:
+        out["risk_table"] = {
+            name: public_risk_row(row, threshold) for name, row in (out["risk_table"] or {}).items()
+        }
     return out
+
+
+def public_risk_row(row: Mapping[str, Any], threshold: int) -> dict[str, list[Any]]:
+    """One group's risk table cut like its curve: the columns (months) while at least
+    ``threshold`` dogs remain at risk."""
+    months, at_risk = list(row.get("months") or []), list(row.get("at_risk") or [])
+    keep = 0
+    for n in at_risk:
+        if n is None or int(n) < threshold:
+            break
+        keep += 1
+    return {"months": months[:keep], "at_risk": at_risk[:keep]}
 
 
 def public_summary(summary: Mapping[str, Any], threshold: int) -> dict[str, Any]:
@@ -109,5 +159,6 @@ RULE_TEMPLATE = gettext_noop(
     "at least {threshold} subjects rated the therapy; ranges of dose and cost, and "
     "trajectory bins, only when at least {threshold} courses or subjects stand behind "
     "them; survival curves and their comparisons only when every group has at least "
-    "{threshold} dogs."
+    "{threshold} dogs, and each curve and its table of dogs at risk end where fewer than "
+    "{threshold} dogs remain at risk."
 )

@@ -153,3 +153,70 @@ def test_record_invitations_are_limited_per_sender_and_recipient(
         {"email": "dr.house@clinic.example", "scope": "view", "label": "X"},
     )
     assert CareAccess.objects.count() - before == 3
+
+
+def test_an_attacker_rotating_addresses_at_one_account_is_slowed_not_the_holder(
+    settings, world, monkeypatch
+):
+    """Past the per-account limit, browsers the account never signed in with get one attempt
+    at it every OFFLABEL_LOGIN_ACCOUNT_DELAY seconds whatever their address; the patient's own
+    browser (its device cookie) signs in at once, and a new browser of hers after the delay."""
+    import time
+
+    from offlabel.web.common import throttle
+
+    settings.OFFLABEL_TRUSTED_PROXY_HEADER = "X-Forwarded-For"
+    settings.OFFLABEL_LOGIN_ACCOUNT_LIMIT = 10
+    settings.OFFLABEL_LOGIN_ACCOUNT_DELAY = 60
+    now = [time.time()]
+    monkeypatch.setattr(throttle, "_now", lambda: now[0])
+    # the patient's laptop signed in last week: it keeps the device cookie after signing out
+    laptop = _via_proxy(PATIENT_HOME)
+    assert _login(laptop, "patient@example.org", PASSWORD).status_code == 302
+    device = laptop.cookies[throttle.DEVICE_COOKIE].value
+    laptop.logout()
+    laptop.cookies[throttle.DEVICE_COOKIE] = device
+
+    refused = "Too many failed sign-ins to this account lately"
+    # ten addresses, one guess each: never five from one address (the axes pair lock)
+    for n in range(10):
+        response = _login(_via_proxy(f"192.0.2.{n + 1}"), "patient@example.org", "wrong")
+        assert response.status_code == 200 and refused not in response.content.decode()
+    # the eleventh address gets one attempt of the slot, the twelfth none, the right password
+    # included (a refused attempt checks no password at all)
+    first = _login(_via_proxy("192.0.2.11"), "patient@example.org", "wrong")
+    assert refused not in first.content.decode()
+    for n in range(12, 20):
+        attacker = _via_proxy(f"192.0.2.{n}")
+        response = _login(attacker, "patient@example.org", PASSWORD)
+        assert response.status_code == 200 and refused in response.content.decode()
+        assert "_auth_user_id" not in attacker.session
+    # other accounts are not affected
+    assert _login(_via_proxy("192.0.2.30"), "owner@example.org", PASSWORD).status_code == 302
+    # the patient's laptop, on a café's address, is not held back
+    laptop.defaults["HTTP_X_FORWARDED_FOR"] = "198.51.100.99"
+    assert _login(laptop, "patient@example.org", PASSWORD).status_code == 302
+    # a new phone of hers waits for the next slot (a delay, not a lockout) and then signs in
+    phone = _via_proxy("198.51.100.42")
+    assert refused in _login(phone, "patient@example.org", PASSWORD).content.decode()
+    now[0] += 61
+    assert _login(phone, "patient@example.org", PASSWORD).status_code == 302
+    # the (account, address) pair lock stays: five failures from one address lock that pair
+    settings.OFFLABEL_LOGIN_ACCOUNT_LIMIT = 1000
+    tried = _via_proxy(ATTACKER)
+    for _ in range(5):
+        _login(tried, "owner@example.org", "wrong")
+    assert _login(tried, "owner@example.org", PASSWORD).status_code == 429
+
+
+def test_a_forged_device_cookie_is_not_believed(settings, world):
+    from offlabel.web.common import throttle
+
+    settings.OFFLABEL_TRUSTED_PROXY_HEADER = "X-Forwarded-For"
+    settings.OFFLABEL_LOGIN_ACCOUNT_LIMIT = 2
+    for n in range(3):
+        _login(_via_proxy(f"192.0.2.{n + 1}"), "patient@example.org", "wrong")
+    forged = _via_proxy("192.0.2.77")
+    forged.cookies[throttle.DEVICE_COOKIE] = "WyJhYmMiXQ:forged:signature"
+    response = _login(forged, "patient@example.org", PASSWORD)
+    assert "Too many failed sign-ins to this account lately" in response.content.decode()

@@ -95,7 +95,8 @@ def test_the_public_topic_panel_equals_the_command_line_on_the_export(
     request: Any, exported: Path, topic_name: str, species: str, part: str, cli: list[str]
 ) -> None:
     from offlabel.registry.disclosure import public_summary
-    from offlabel.web.analytics.selectors import min_cell, topic_summary
+    from offlabel.web.analytics.selectors import topic_summary
+    from offlabel.web.common.selectors import min_cell
 
     topic = request.getfixturevalue(topic_name)
     panel = topic_summary(topic)

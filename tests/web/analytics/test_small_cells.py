@@ -158,3 +158,79 @@ def test_the_rule_on_stored_figures_that_predate_it() -> None:
     )
     assert [row.cells[1] for row in entry.levels] == ["8", "<5", "<5"]
     assert entry.survival == () and "fewer than 5 dogs" in entry.survival_text
+
+
+def _exact_survival(dm_topic: Any, settings: Any) -> dict[str, Any]:
+    """The DM topic's survival figures with the rule off (a threshold of 1), cache cleared."""
+    from django.core.cache import cache
+
+    from offlabel.web.analytics.selectors import topic_summary
+
+    settings.OFFLABEL_MIN_CELL = 1
+    survival: dict[str, Any] = topic_summary(dm_topic)["survival"]
+    cache.clear()
+    return survival
+
+
+def _tail_threshold(survival: dict[str, Any]) -> int:
+    """A threshold every group passes while each curve's tail has fewer dogs at risk."""
+    threshold = min(int(g["n"]) for g in survival["groups"].values())
+    for curve in survival["curves"].values():
+        assert min(curve["at_risk"]) < threshold  # the tail is a small cell
+    return threshold
+
+
+def test_kaplan_meier_curves_and_risk_tables_end_where_too_few_remain_at_risk(
+    client: Any, registry: Any, dm_topic: Any, settings: Any
+) -> None:
+    """Each public curve stops where fewer than the threshold remain at risk, in the page's
+    figure and risk table and in the API; the reviewers' exact curve goes on past it."""
+    exact = _exact_survival(dm_topic, settings)
+    threshold = _tail_threshold(exact)
+    settings.OFFLABEL_MIN_CELL = threshold
+
+    api = client.get(f"/api/v1/topics/{dm_topic.slug}/registry").json()
+    public = api["survival"]["survival"]
+    assert set(public["curves"]) == set(exact["curves"])
+    for name, curve in public["curves"].items():
+        full = exact["curves"][name]
+        assert curve["at_risk"] and min(curve["at_risk"]) >= threshold
+        assert len(curve["days"]) == len(curve["survival"]) == len(curve["at_risk"])
+        assert curve["days"] == full["days"][: len(curve["days"])]  # the same curve, cut
+        assert curve["days"][-1] < full["days"][-1]
+    for name, row in public["risk_table"].items():
+        assert row["at_risk"] and min(row["at_risk"]) >= threshold
+        assert len(row["months"]) < len(exact["risk_table"][name]["months"])
+    for row in api["survival"]["km_risk_rows"]:
+        assert all(cell == "–" or int(cell) >= threshold for cell in row["cells"])
+
+    panel = _panel(client.get(dm_topic.get_absolute_url()).content.decode())
+    assert 'class="plot km-chart"' in panel  # the curves are drawn, only shorter
+    risk = re.search(r'<table class="risk-table">(.*?)</table>', panel, flags=re.S)
+    assert risk is not None
+    cells = re.findall(r"<td>([^<]*)</td>", risk.group(1))
+    numbers = [int(c) for c in cells if c.isdigit()]
+    assert numbers and min(numbers) >= threshold
+    assert "–" in cells  # the columns past a curve's end
+    # the chart's description ends each curve at its last month with enough dogs at risk
+    for name, curve in public["curves"].items():
+        assert f"{name}: " in panel
+        last = curve["days"][-1] / 30.44
+        assert re.search(rf"{name}: \d+% still free of the event at {last:.0f} months", panel)
+    assert f"fewer than {threshold} dogs remain at risk" in panel
+
+
+def test_a_stored_curve_without_numbers_at_risk_is_not_shown() -> None:
+    from offlabel.registry.disclosure import public_survival
+
+    curve = {"days": [0.0, 30.0], "survival": [1.0, 0.5], "ci_low": [1, 0.2], "ci_high": [1, 0.8]}
+    survival = {
+        "groups": {"treated": {"n": 9, "events": 5}, "untreated": {"n": 9, "events": 5}},
+        "curves": {"treated": curve, "untreated": {**curve, "at_risk": [9, 4]}},
+        "risk_table": {"untreated": {"months": [0, 6, 12], "at_risk": [9, 6, 2]}},
+    }
+    shown = public_survival(survival, 5)
+    assert set(shown["curves"]) == {"untreated"}
+    assert shown["curves"]["untreated"]["days"] == [0.0]
+    assert shown["risk_table"]["untreated"] == {"months": [0, 6], "at_risk": [9, 6]}
+    assert public_survival(shown, 5) == shown  # idempotent

@@ -93,14 +93,19 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         """Refuse before checking any password once this client address failed too often,
-        whatever usernames it tried (password spraying); count each failure."""
+        whatever usernames it tried (password spraying), or once the account failed too often
+        from browsers it never signed in with, whatever their addresses (then one attempt a
+        while from such browsers; a browser it signed in with is never held back); count each
+        failure."""
         from django.core.exceptions import ValidationError
 
         from offlabel.web.common.throttle import (
             client_address,
+            known_device,
             limit_of,
             throttle_exceeded,
             throttle_record,
+            throttle_slot,
         )
 
         address = client_address(self.request) if self.request is not None else ""
@@ -115,11 +120,34 @@ class EmailAuthenticationForm(AuthenticationForm):
                 % {"limit": limit, "minutes": window // 60},
                 code="throttled",
             )
+        account = str(self.cleaned_data.get("username") or "")
+        stranger = bool(account) and not known_device(self.request, account)
+        account_limit = limit_of("OFFLABEL_LOGIN_ACCOUNT_LIMIT", 20)
+        account_window = limit_of("OFFLABEL_LOGIN_ACCOUNT_WINDOW", 60 * 60)
+        if stranger and throttle_exceeded(
+            "login-account", account, limit=account_limit, window=account_window
+        ):
+            wait = throttle_slot(
+                "login-account", account, every=limit_of("OFFLABEL_LOGIN_ACCOUNT_DELAY", 60)
+            )
+            if wait:
+                raise ValidationError(
+                    _(
+                        "Too many failed sign-ins to this account lately from browsers it was "
+                        "never signed in with, so these may try only now and then: please try "
+                        "again in %(wait)s seconds. A browser you signed in with before is not "
+                        "held back."
+                    )
+                    % {"wait": wait},
+                    code="throttled",
+                )
         try:
             return super().clean()
         except ValidationError:
             if address:
                 throttle_record("login-failure", address, window=window)
+            if stranger:
+                throttle_record("login-account", account, window=account_window)
             raise
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -167,6 +167,24 @@ class EmailLoginView(LoginView):
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """Signed in: this browser's device cookie now names the account, so attacks on it
+        from elsewhere never hold this browser back (``common.throttle``)."""
+        from django.conf import settings
+
+        from offlabel.web.common.throttle import DEVICE_COOKIE, DEVICE_COOKIE_AGE, device_cookie
+
+        response = super().form_valid(form)
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device_cookie(self.request, form.get_user().email),
+            max_age=DEVICE_COOKIE_AGE,
+            secure=bool(getattr(settings, "SESSION_COOKIE_SECURE", False)),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 @login_required

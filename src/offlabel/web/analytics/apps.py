@@ -44,10 +44,11 @@ class AnalyticsConfig(AppConfig):
         """Snapshots frozen into this review version's Cases or Risks section."""
         from offlabel.web.analytics import selectors, services
         from offlabel.web.analytics.models import RegistrySnapshot
+        from offlabel.web.common.selectors import min_cell
 
         if section not in RegistrySnapshot.Section.values:
             return []
-        threshold = selectors.min_cell()
+        threshold = min_cell()
         return [
             Panel(
                 gettext("Registry snapshot of %(date)s")

@@ -283,6 +283,23 @@ def survival_context(
         "survival_sensitivity": sensitivity,
         "survival_sensitivity_text": effect_text(sensitivity),
     }
+    risk = survival.get("risk_table") or {}
+    if risk and not survival.get("withheld"):
+        months = sorted({int(m) for row in risk.values() for m in row.get("months") or []})
+        out["km_risk_months"] = months
+        out["km_risk_rows"] = [
+            {
+                "name": name,
+                "cells": [
+                    dict(zip(row.get("months") or [], row.get("at_risk") or [], strict=False)).get(
+                        m, "–"
+                    )
+                    for m in months
+                ],
+            }
+            for name, row in risk.items()
+            if name in ("treated", "untreated")
+        ]
     if survival.get("curves") and not survival.get("withheld"):
         out["km_svg"] = charts.km_chart(
             survival["curves"],

@@ -15,7 +15,6 @@ import hashlib
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
@@ -26,17 +25,13 @@ from offlabel.evidence.vocabulary import TargetSpecies
 from offlabel.outcomes import bands, runner
 from offlabel.registry.problems import RegistryError
 from offlabel.web.analytics.models import AnalysisRun, RegistrySnapshot
+from offlabel.web.common.selectors import min_cell
 
 logger = logging.getLogger(__name__)
 
 #: Bump when the cached data's shape changes, so old entries are ignored.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_SECONDS = 60 * 60 * 24
-
-
-def min_cell() -> int:
-    """The small-cell threshold of public aggregates (``settings.OFFLABEL_MIN_CELL``)."""
-    return int(getattr(settings, "OFFLABEL_MIN_CELL", 5))
 
 
 def _registry_models() -> list[Any]:

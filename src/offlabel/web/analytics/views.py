@@ -20,6 +20,7 @@ from offlabel.web.accounts.permissions import role_required, signed_in_user
 from offlabel.web.analytics import presentation, selectors, services, tasks
 from offlabel.web.analytics.forms import FORMS, FreezeForm
 from offlabel.web.analytics.models import AnalysisRun
+from offlabel.web.common.selectors import min_cell
 
 ANALYSTS = ("reviewer", "editor")
 
@@ -199,7 +200,7 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
         ],
         "n_subjects": population["n_subjects"],
         "word": word,
-        "min_cell": selectors.min_cell(),
+        "min_cell": min_cell(),
         "caveats": [
             (
                 ngettext(
@@ -231,7 +232,7 @@ def my_trajectory(request: HttpRequest, public_id: str) -> HttpResponse:
                 "Months since onset with fewer than %(n)d subjects are left out of the band so "
                 "that no one can be recognised."
             )
-            % {"n": selectors.min_cell()},
+            % {"n": min_cell()},
         ],
     }
     return render(request, "analytics/me.html", context)

@@ -17,6 +17,12 @@ from offlabel.web.common.models import AuditEvent, ContentVersion
 from offlabel.web.common.version_file import version_file
 
 
+def min_cell() -> int:
+    """The small-cell threshold of every public count and curve (``settings.OFFLABEL_MIN_CELL``,
+    5 by default): the one place it is read (see ``offlabel.registry.disclosure``)."""
+    return int(getattr(settings, "OFFLABEL_MIN_CELL", 5))
+
+
 def audit_for_object(instance: models.Model) -> QuerySet[AuditEvent]:
     """Every recorded change to one record, newest first, with who made it."""
     return AuditEvent.objects.filter(

@@ -14,6 +14,14 @@ and raises :class:`Throttled` once ``limit`` actions fell in the current window.
 failures are limited per (account, address) pair by django-axes (with this module's address)
 and per address across usernames here (password spraying); a lockout is never per account
 alone, so nobody can lock a patient out from addresses of their own.
+
+**Per account, across addresses.** An attacker rotating addresses at one account passes both
+of those. Failures at one account from browsers it was never signed in with are counted too
+(``OFFLABEL_LOGIN_ACCOUNT_LIMIT`` an hour); past that, such browsers get one attempt at the
+account every ``OFFLABEL_LOGIN_ACCOUNT_DELAY`` seconds, whatever their address (a slower
+backoff, never a lockout). A browser the account signed in with before carries a signed
+*device cookie* (:func:`device_cookie`, OWASP's "device cookies") and is not held back at all,
+so the attack cannot keep the account's holder out.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import ipaddress
 import time
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -56,10 +65,14 @@ def client_address(request: HttpRequest) -> str:
         return remote
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _key(scope: str, key: str, window: int) -> str:
     digest = hashlib.sha256(key.lower().encode("utf-8")).hexdigest()[:32]
     scope = scope.replace(" ", "-")
-    return f"offlabel:throttle:{scope}:{digest}:{int(time.time()) // window}"
+    return f"offlabel:throttle:{scope}:{digest}:{int(_now()) // window}"
 
 
 def throttle_count(scope: str, key: str, *, window: int) -> int:
@@ -107,3 +120,52 @@ def throttle_hit(scope: str, keys: dict[str, str], *, limit: int, window: int, w
 
 def limit_of(setting: str, default: int) -> int:
     return int(getattr(settings, setting, default))
+
+
+def throttle_slot(scope: str, key: str, *, every: int) -> int:
+    """Let one action of ``scope`` under ``key`` through every ``every`` seconds: 0 when this
+    one may go (and it is counted), else the seconds until the next may."""
+    digest = hashlib.sha256(key.lower().encode("utf-8")).hexdigest()[:32]
+    name = f"offlabel:throttle:{scope.replace(' ', '-')}:{digest}:slot"
+    now = _now()
+    last = cache.get(name)
+    if last is not None and now - float(last) < every:
+        return max(1, int(every - (now - float(last)) + 0.999))
+    cache.set(name, now, timeout=every + 1)
+    return 0
+
+
+# -- device cookies ------------------------------------------------------------------------------
+
+DEVICE_COOKIE = "offlabel_device"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+_DEVICE_SALT = "offlabel.web.common.throttle.device"
+_DEVICE_ACCOUNTS = 5  # accounts one browser remembers
+
+
+def _account_tag(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:24]
+
+
+def _device_accounts(request: HttpRequest | None) -> list[str]:
+    raw = getattr(request, "COOKIES", {}).get(DEVICE_COOKIE) if request is not None else None
+    if not raw:
+        return []
+    try:
+        value = signing.loads(raw, salt=_DEVICE_SALT, max_age=DEVICE_COOKIE_AGE)
+    except signing.BadSignature:
+        return []
+    return [str(tag) for tag in value] if isinstance(value, list) else []
+
+
+def known_device(request: HttpRequest | None, email: str) -> bool:
+    """Whether this browser signed in to the account ``email`` before (its device cookie)."""
+    return bool(email) and _account_tag(email) in _device_accounts(request)
+
+
+def device_cookie(request: HttpRequest, email: str) -> str:
+    """The device cookie's new value after a successful sign-in to ``email`` (signed; the
+    accounts this browser signed in to, the newest first, at most a few)."""
+    tag = _account_tag(email)
+    tags = [tag, *(t for t in _device_accounts(request) if t != tag)][:_DEVICE_ACCOUNTS]
+    return signing.dumps(tags, salt=_DEVICE_SALT)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,6 +29,7 @@ from offlabel.reports.review_document import (
 from offlabel.reports.snapshot import SnapshotEntry, snapshot_entry
 from offlabel.web.accounts.models import Viewer, signed_in
 from offlabel.web.accounts.roles import Role
+from offlabel.web.common.selectors import min_cell
 from offlabel.web.reviews.citations import format_references
 from offlabel.web.reviews.models import (
     SECTIONS,
@@ -279,10 +279,6 @@ def review_conflicts(review: Review) -> list[ConflictStatement]:
     return list(ConflictStatement.objects.filter(review=review).select_related("reviewer"))
 
 
-def _min_cell() -> int:
-    return int(getattr(settings, "OFFLABEL_MIN_CELL", 5))
-
-
 def review_snapshots(review: Review) -> list[SnapshotEntry]:
     """The registry snapshots frozen into this version, from their stored figures (plain JSON)."""
     # The analytics app's RegistrySnapshot, read through its relation to the review (reviews
@@ -291,7 +287,7 @@ def review_snapshots(review: Review) -> list[SnapshotEntry]:
     frozen = snapshots.select_related("carried_from__review").order_by(
         "section", "-created_at", "-id"
     )
-    threshold = _min_cell()
+    threshold = min_cell()
     return [
         snapshot_entry(
             section=row.section,

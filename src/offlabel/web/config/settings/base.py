@@ -160,6 +160,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "offlabel.web.common.throttle.client_address"
 OFFLABEL_LOGIN_ADDRESS_LIMIT = env_int("OFFLABEL_LOGIN_ADDRESS_LIMIT", 30, minimum=1)
 OFFLABEL_LOGIN_ADDRESS_WINDOW = 15 * 60
+# Per account across addresses (an attacker rotating addresses): after this many failures in an
+# hour from browsers the account never signed in with, such browsers get one attempt every
+# OFFLABEL_LOGIN_ACCOUNT_DELAY seconds; a browser it signed in with (its device cookie) is
+# never held back, so the holder is not locked out.
+OFFLABEL_LOGIN_ACCOUNT_LIMIT = env_int("OFFLABEL_LOGIN_ACCOUNT_LIMIT", 20, minimum=1)
+OFFLABEL_LOGIN_ACCOUNT_WINDOW = 60 * 60
+OFFLABEL_LOGIN_ACCOUNT_DELAY = env_int("OFFLABEL_LOGIN_ACCOUNT_DELAY", 60, minimum=1)
 # Per client address and per e-mail address an hour: password-reset e-mails; sign-ups per
 # client address an hour; record invitations per sender, client and invited address a day.
 OFFLABEL_PASSWORD_RESET_LIMIT = env_int("OFFLABEL_PASSWORD_RESET_LIMIT", 5, minimum=1)
