@@ -74,6 +74,8 @@ lock: $(STAMP)
 # translations are kept), translate what is new, then compile. The .mo is committed, so
 # installing needs no gettext tools; a test checks that it is the .po compiled.
 messages: $(STAMP)
+	DJANGO_SETTINGS_MODULE=offlabel.web.config.settings.test $(PY) -m offlabel.web.registry.scale_words
+	$(VENV)/bin/ruff format --quiet src/offlabel/web/registry/scale_words.py
 	cd src/offlabel && DJANGO_SETTINGS_MODULE=offlabel.web.config.settings.test \
 	  ../../$(VENV)/bin/django-admin makemessages -l es -e html,txt,py --no-location --no-wrap \
 	  --no-obsolete --ignore "*/migrations/*"

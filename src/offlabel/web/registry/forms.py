@@ -17,6 +17,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offlabel.evidence.vocabulary import Efficacy, Severity, TargetSpecies
@@ -370,14 +371,14 @@ class AlsfrsForm(CoreRulesMixin, forms.Form):
         self.subject = subject
         self.scale = get_scale(ScaleKey.ALSFRS_R)
         for item in self.scale.items:
-            label = f"{item.key}. {item.short_name}"
+            label = f"{item.key}. {gettext(item.short_name)}"
             if item.condition:
-                label += f" ({item.condition})"
+                label += f" ({gettext(item.condition)})"
             self.fields[item.field] = forms.ChoiceField(
                 label=label,
                 choices=[
                     *(
-                        (str(lvl.score), f"{lvl.score} – {lvl.text}")
+                        (str(lvl.score), f"{lvl.score} – {gettext(lvl.text)}")
                         for lvl in reversed(item.levels)
                     ),
                     *_MISSING_CHOICES,
@@ -428,9 +429,9 @@ class DmScoreForm(CoreRulesMixin, forms.Form):
         for key in scales:
             scale = get_scale(key)
             self.fields[self.FIELDS[key]] = forms.TypedChoiceField(
-                label=scale.title,
+                label=gettext(scale.title),
                 coerce=int,
-                choices=[(lvl.score, f"{lvl.score} – {lvl.text}") for lvl in scale.levels],
+                choices=[(lvl.score, f"{lvl.score} – {gettext(lvl.text)}") for lvl in scale.levels],
                 widget=forms.RadioSelect,
                 required=False,
                 empty_value=None,
@@ -464,7 +465,7 @@ class MilestoneForm(CoreRulesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.subject = subject
         self.fields["event"].choices = [  # type: ignore[attr-defined]
-            (m.key.value, f"{m.title} — {m.description}")
+            (m.key.value, f"{gettext(m.title)} — {gettext(m.description)}")
             for m in milestones_for_species(subject.species)
         ]
         if reason_required is not None:

@@ -307,8 +307,8 @@ class SideEffect(models.Model):
         return f"{self.name} ({self.severity})" if self.severity else self.name
 
 
-SCALE_CHOICES = [(key.value, get_scale(key).name) for key in ScaleKey]
-EVENT_CHOICES = [(key.value, m.title) for key, m in load_milestones().items()]
+SCALE_CHOICES = [(key.value, _(get_scale(key).name)) for key in ScaleKey]
+EVENT_CHOICES = [(key.value, _(m.title)) for key, m in load_milestones().items()]
 
 
 class ScoreRecord(Deletable):
