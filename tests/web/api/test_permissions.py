@@ -8,10 +8,12 @@ add); ``clinician`` holds a consent to the patient's record only, ``stranger_vet
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 
+from offlabel.web.catalog.demo import LDN_ALS_SLUG, LDN_DM_SLUG
 from tests.web.api.support import call, expired_token_for, revoked_token_for, token_for
 
 READ, WRITE, DEID = "records:read", "records:write", "deidentified:read"
@@ -190,3 +192,40 @@ def test_permission_table(world: Any, client: Any, caller: str) -> None:
             leaks.append(key)
     assert got == EXPECTED[caller]
     assert leaks == []
+
+
+#: The public reads, with the demo's ids: every caller reads them alike; a token that is
+#: revoked or expired is refused even here (a client must learn its token is dead).
+PUBLIC_ENDPOINTS = {
+    ("GET", "/api/v1/topics/{slug}"): {"slug": LDN_DM_SLUG},
+    ("GET", "/api/v1/topics/{slug}/registry"): {"slug": LDN_DM_SLUG},
+    ("GET", "/api/v1/reviews"): {},
+    ("GET", "/api/v1/reviews/{slug}"): {"slug": LDN_ALS_SLUG},
+    ("GET", "/api/v1/reviews/{slug}/versions"): {"slug": LDN_ALS_SLUG},
+    ("GET", "/api/v1/reviews/{slug}/versions/{version}"): {"slug": LDN_ALS_SLUG, "version": 1},
+    ("GET", "/api/v1/literature"): {},
+    ("GET", "/api/v1/fhir/Questionnaire/{questionnaire_id}"): {"questionnaire_id": "alsfrs-r"},
+}
+PUBLIC_QUERY = {"/api/v1/literature": "?therapy=LDN&condition=ALS"}
+
+
+def test_the_tables_cover_every_operation_of_the_schema(walker: Any) -> None:
+    """A new endpoint fails here until the permission table says who may call it."""
+    tabled = {(m, p.replace("{dog}", "{public_id}")) for m, p in ENDPOINTS} | set(PUBLIC_ENDPOINTS)
+    documented = {(method, _same_names(path)) for method, path in walker.operations}
+    assert {(m, _same_names(p)) for m, p in tabled} == documented
+
+
+def _same_names(template: str) -> str:
+    """A path template with its parameters' names dropped: /a/{x}/b and /a/{y}/b are one."""
+    return re.sub(r"\{[^}]+\}", "{}", template)
+
+
+def test_public_reads_answer_every_caller_alike(demo_site: None, world: Any, client: Any) -> None:
+    for caller in CALLERS:
+        token = _token(world, caller)
+        dead = CALLERS[caller][1] in ("revoked", "expired")
+        for (method, template), values in PUBLIC_ENDPOINTS.items():
+            path = template.format(**values) + PUBLIC_QUERY.get(template, "")
+            status = call(client, method, path, token, None).status_code
+            assert status == (401 if dead else 200), (caller, path, status)
