@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from offlabel.evidence.wording import gettext_noop
 from offlabel.registry.problems import ScaleDefinitionError
 from offlabel.registry.records import EventRow, ScoreRow
 from offlabel.registry.scales import get_scale
@@ -85,6 +86,13 @@ def _progression() -> _Wording:
     return _Wording(str(data["slope"]), str(data["delta_fs"]), str(data["source"]), bands)
 
 
+def progression_templates() -> tuple[str, ...]:
+    """The slope and ΔFS sentence templates and the bands' texts, as the definitions write
+    them: the web reads a filled sentence back against them to show it in another language."""
+    wording = _progression()
+    return (wording.slope, wording.delta_fs, *(band.text for band in wording.bands))
+
+
 @dataclass(frozen=True, slots=True)
 class AlsfrsProgress:
     """A person's ALSFRS-R course: slope (``None`` with fewer than two complete totals at
@@ -103,7 +111,13 @@ class AlsfrsProgress:
     def slope_text(self) -> str:
         if self.slope is None or self.first_date is None or self.last_date is None:
             return ""
-        direction = "a decline" if self.slope < 0 else "no decline" if self.slope == 0 else "a rise"
+        direction = (
+            gettext_noop("a decline")
+            if self.slope < 0
+            else gettext_noop("no decline")
+            if self.slope == 0
+            else gettext_noop("a rise")
+        )
         return _progression().slope.format(
             n=self.n_scores,
             first=self.first_date.isoformat(),

@@ -3,6 +3,7 @@ each word has a translation, and the ALSFRS-R and milestone forms read in Spanis
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from pathlib import Path
 from typing import Any
@@ -43,3 +44,26 @@ def test_the_alsfrs_and_milestone_forms_read_in_spanish(world: Any) -> None:
         reverse("registry:milestone_new", kwargs={"public_id": person})
     ).content.decode()
     assert "Muerte" in page and "Lost to follow-up" not in page
+
+
+@pytest.mark.django_db
+def test_the_progression_sentences_read_in_spanish(world: Any) -> None:
+    """The slope and ΔFS sentences and the Labra band are the definitions' templates, filled
+    by the core; a Spanish reader gets them filled in Spanish with the same numbers."""
+    from offlabel.web.registry import services
+
+    items = dict.fromkeys(("1", "2", "3", "4", "5a", "6", "7", "8", "9", "10", "11", "12"), 4)
+    for date, lower in (
+        (dt.date(2024, 6, 1), ("8", "9")),
+        (dt.date(2024, 12, 1), ("8", "9", "10")),
+    ):
+        scored = {**items, **dict.fromkeys(lower, 2)}
+        services.score_create(
+            subject=world.person, by=world.patient, scale="alsfrs_r", date=date, items=scored
+        )
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(world.patient)
+    page = client.get(world.person.get_absolute_url()).content.decode()
+    assert "La pendiente es la recta que pasa por sus 2 totales completos" in page
+    assert "(un descenso)" in page and "El ΔFS es (48 − su primer total)" in page
+    assert "The slope is" not in page and "points a month: in the" not in page

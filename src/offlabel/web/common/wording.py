@@ -21,6 +21,7 @@ from offlabel.evidence import wording
 from offlabel.outcomes import runner, stability, survival_models
 from offlabel.outcomes.caveats import CAVEAT_TEMPLATES
 from offlabel.registry import disclosure
+from offlabel.registry.progress import progression_templates
 from offlabel.reports import snapshot
 
 
@@ -37,6 +38,7 @@ def templates() -> tuple[str, ...]:
         *snapshot.TEMPLATES,
         runner.TOOK,
         runner.DID_NOT_TAKE,
+        *progression_templates(),
     }
     return tuple(sorted(known, key=len, reverse=True))
 

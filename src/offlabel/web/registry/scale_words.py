@@ -1,4 +1,5 @@
-"""The words of the registry's scales and milestones as msgids of the web's catalogue.
+"""The words of the registry's scales, milestones and progression texts as msgids of the web's
+catalogue.
 
 The scales are data (``offlabel/registry/definitions/*.toml``): their item names and level
 descriptions are written there once, in English. ``makemessages`` reads Python and templates,
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_noop
 
+from offlabel.registry.progress import progression_templates
 from offlabel.registry.scales import get_scale, load_milestones
 from offlabel.registry.vocabulary import ScaleKey
 
@@ -37,6 +39,7 @@ def definition_words() -> list[str]:
         words.extend(level.text for level in scale.levels)
     for milestone in load_milestones().values():
         words.extend((milestone.title, milestone.description))
+    words.extend(progression_templates())
     return list(dict.fromkeys(w for w in words if w))
 
 
@@ -209,5 +212,18 @@ WORDS = (
     gettext_noop("Lost to follow-up"),
     gettext_noop(
         "Date of last contact, after which nothing more is known (for survival analysis: censored)."
+    ),
+    gettext_noop(
+        "The slope is the straight line through your {n} complete ALSFRS-R totals from {first} to {last}: {slope} points per month ({direction}). Scores go up and down by a point or two from one assessment to the next, so a slope over a few months says little."
+    ),
+    gettext_noop(
+        "ΔFS is (48 − your first total) ÷ months from first symptoms to that score: (48 − {first_total}) ÷ {months} = {delta_fs} points lost per month since onset."
+    ),
+    gettext_noop(
+        "Below 0.5 points a month: in the group that progressed more slowly in Labra et al. (2016)."
+    ),
+    gettext_noop("0.5 to 1.0 points a month: in the middle group of Labra et al. (2016)."),
+    gettext_noop(
+        "Above 1.0 points a month: in the group that progressed faster in Labra et al. (2016)."
     ),
 )
