@@ -73,6 +73,8 @@ lock: $(STAMP)
 # The Spanish catalogue: after changing marked strings, re-extract them into the .po (its
 # translations are kept), translate what is new, then compile. The .mo is committed, so
 # installing needs no gettext tools; a test checks that it is the .po compiled.
+# The scales' and milestones' words (TOML, which makemessages cannot read) are first listed
+# as msgids in web/registry/scale_words.py, derived from the definitions.
 messages: $(STAMP)
 	DJANGO_SETTINGS_MODULE=offlabel.web.config.settings.test $(PY) -m offlabel.web.registry.scale_words
 	$(VENV)/bin/ruff format --quiet src/offlabel/web/registry/scale_words.py
