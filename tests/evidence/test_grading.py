@@ -409,3 +409,23 @@ def test_ldn_for_als_evidence_from_alsuntangled_8_grades_plausibly():
         "trials": "F",
         "risks": "D",
     }
+
+
+def test_a_well_documented_case_against_never_lifts_an_unverified_anecdote() -> None:
+    """Found by the property above: one well-designed but unverified benefit case (D, an
+    anecdote) and a well-designed case of no benefit were read as "well-documented cases
+    disagree" (C), so the evidence against raised the grade. Well-documented means verified."""
+
+    def case(direction: Direction, verified: bool) -> EvidenceItem:
+        return EvidenceItem(
+            Category.CASES, Species.HUMAN, TargetSpecies.HUMAN, Design.COHORT,
+            Quality.WELL_DESIGNED, direction, verified, None,
+        )  # fmt: skip
+
+    anecdote = case(Direction.BENEFIT, verified=False)
+    against = case(Direction.NO_BENEFIT, verified=False)
+    assert suggest_grades([anecdote])[Category.CASES].grade is Grade.D
+    assert suggest_grades([anecdote, against])[Category.CASES].grade is Grade.F
+    documented = case(Direction.BENEFIT, verified=True)
+    assert suggest_grades([documented])[Category.CASES].grade is Grade.B
+    assert suggest_grades([documented, against])[Category.CASES].grade is Grade.C
