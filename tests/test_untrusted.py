@@ -246,3 +246,21 @@ def test_members_are_written_under_their_own_name_only(tmp_path):
 def test_not_a_zip_is_a_clear_message(tmp_path):
     with pytest.raises(ArchiveError, match=r"not a \.zip"):
         extract_zip_members(io.BytesIO(b"PK\x03\x04junk"), tmp_path, wanted=_wanted)
+
+
+def test_damaged_deflate_data_behind_a_gzip_header_is_an_oserror_readers_report() -> None:
+    """Found by the hostile-file fuzzing: a gzip header followed by text is refused by isal
+    with its own error class, which no reader caught (a traceback on the command line)."""
+    from isal import igzip
+
+    from offlabel.untrusted import DamagedInputError, open_decompressed
+
+    damaged = b'\x1f\x8b\x08\x00"status": "ok", "message": {"DOI": "10.1/x"}}\n' * 4
+    for module in (igzip, gzip):
+        stream = open_decompressed(
+            io.BytesIO(damaged), "gzip", name="record.json.gz", gzip_module=module
+        )
+        with pytest.raises(OSError, match=r"Not a gzipped|damaged") as refused:
+            stream.read()
+        if module is igzip:
+            assert isinstance(refused.value, DamagedInputError)

@@ -40,6 +40,7 @@ from typing import IO, Any, cast
 __all__ = [
     "RATIO_GRACE_BYTES",
     "ArchiveError",
+    "DamagedInputError",
     "InputLimitError",
     "InputLimits",
     "compression_of",
@@ -77,6 +78,12 @@ _STREAM_ERRORS: tuple[type[BaseException], ...] = (
     NotImplementedError,
     RuntimeError,
 )
+
+
+class DamagedInputError(OSError):
+    """A compressed input whose data cannot be decompressed: damaged, cut short, or not what
+    its first bytes claim. An ``OSError``, like the damaged gzip headers Python reports, so every
+    reader that names an unreadable file names this one too."""
 
 
 class InputLimitError(ValueError):
@@ -195,7 +202,14 @@ class _GuardedStream(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        data = self._inner.read(min(len(view), _BLOCK))
+        try:
+            data = self._inner.read(min(len(view), _BLOCK))
+        except OSError:
+            raise
+        except Exception as error:  # each decompressor has its own error (zlib, lzma, isal...)
+            raise DamagedInputError(
+                f"the compressed data are damaged ({str(error) or type(error).__name__})"
+            ) from None
         n = len(data)
         view[:n] = data
         self._meter.add(n, self._compressed())
